@@ -1,0 +1,284 @@
+package backprop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/nntrain/nntrain/internal/network"
+)
+
+// Data is a data set in memory, row-major: X is Rows×inputs, Y is
+// Rows×outputs (one-hot for classes). Labels holds the class index of each
+// row for class targets and is nil for regression.
+type Data struct {
+	X, Y   []float64
+	Rows   int
+	Labels []int
+}
+
+// Config is what the training loop needs from a spec.
+type Config struct {
+	Loss      Loss
+	Optimizer string
+	LR        float64
+	Momentum  float64
+	Epochs    int
+	BatchSize int // 0: the whole training set in one batch
+	L2        float64
+	Shuffle   bool
+	Patience  int     // early stopping on val_loss; 0 turns it off
+	MinDelta  float64 // the improvement that resets the patience
+}
+
+// Epoch is one row of cost.csv. Metric is the accuracy for class targets
+// and r² for regression; the Val fields are set only with validation data.
+type Epoch struct {
+	N                      int
+	TrainLoss, ValLoss     float64
+	TrainMetric, ValMetric float64
+}
+
+// Hooks lets the caller watch a run; either may be nil.
+type Hooks struct {
+	Batch func(epoch, batch, batches int, loss float64)
+	Epoch func(e Epoch)
+}
+
+// Result is the history of a run.
+type Result struct {
+	Epochs       []Epoch
+	StoppedEarly bool
+	BestEpoch    int // with early stopping: the epoch whose weights were kept
+}
+
+// ErrInterrupted is returned when ctx is cancelled; the current batch has
+// finished and the weights are consistent but the run is incomplete.
+var ErrInterrupted = errors.New("training interrupted")
+
+// NonFiniteError reports a loss that became NaN or infinite.
+type NonFiniteError struct {
+	Epoch, Batch int
+	Loss         float64
+}
+
+func (e *NonFiniteError) Error() string {
+	return fmt.Sprintf("loss became %v at epoch %d, batch %d: training diverged; try a smaller learning rate", e.Loss, e.Epoch, e.Batch)
+}
+
+// Train runs cfg.Epochs epochs of mini-batch gradient descent on net. The
+// train_loss of an epoch is Σ_b m_b·J_b / Σ_b m_b over its batches, each J_b
+// taken before that batch's update and including the l2 term. val may be nil.
+// All buffers are allocated before the first batch.
+func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config, train, val *Data, rng *rand.Rand, hooks Hooks) (*Result, error) {
+	in, out := net.Inputs(), net.Outputs()
+	n := train.Rows
+	if n == 0 {
+		return nil, errors.New("backprop: no training rows")
+	}
+	bs := cfg.BatchSize
+	if bs <= 0 || bs > n {
+		bs = n
+	}
+	opt, err := NewOptimizer(cfg.Optimizer, cfg.LR, cfg.Momentum, len(net.Params))
+	if err != nil {
+		return nil, err
+	}
+	last := net.Layers[len(net.Layers)-1]
+	ws := net.NewWorkspace(bs)
+	xb, yb := make([]float64, bs*in), make([]float64, bs*out)
+	lb := make([]int, bs)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	weights := net.WeightRanges()
+	var ev *evaluator
+	if val != nil && val.Rows > 0 {
+		ev = newEvaluator(net, val)
+	}
+	var best []float64
+	bestLoss, wait := math.Inf(1), 0
+	res := &Result{}
+	batches := (n + bs - 1) / bs
+	var tm trainMetric
+	tm.init(train.Labels != nil, out)
+
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		if cfg.Shuffle {
+			rng.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		}
+		var sum float64
+		tm.reset()
+		for b := 0; b < batches; b++ {
+			lo := b * bs
+			m := min(bs, n-lo)
+			var x, y []float64
+			var labels []int
+			if cfg.Shuffle {
+				for r, src := range idx[lo : lo+m] {
+					copy(xb[r*in:r*in+in], train.X[src*in:src*in+in])
+					copy(yb[r*out:r*out+out], train.Y[src*out:src*out+out])
+					if train.Labels != nil {
+						lb[r] = train.Labels[src]
+					}
+				}
+				x, y, labels = xb[:m*in], yb[:m*out], lb[:m]
+			} else {
+				x, y = train.X[lo*in:(lo+m)*in], train.Y[lo*out:(lo+m)*out]
+				if train.Labels != nil {
+					labels = train.Labels[lo : lo+m]
+				}
+			}
+			a := net.Forward(pool, ws, x, m)
+			z := ws.Z[len(ws.Z)-1][:m*out]
+			j := cfg.Loss.Cost(y, z, a, m, out)
+			if cfg.L2 > 0 {
+				var sq float64
+				for _, r := range weights {
+					for _, w := range net.Params[r[0]:r[1]] {
+						sq += w * w
+					}
+				}
+				j += cfg.L2 / (2 * float64(m)) * sq
+			}
+			if math.IsNaN(j) || math.IsInf(j, 0) {
+				return res, &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j}
+			}
+			sum += float64(m) * j
+			tm.add(y, a, labels, m)
+
+			cfg.Loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, z, a, last.Act, last.Alpha)
+			net.Backward(pool, ws, x, m)
+			if cfg.L2 > 0 {
+				// d/dW of λ/(2m)‖W‖² is (λ/m)·W.
+				c := cfg.L2 / float64(m)
+				for _, r := range weights {
+					g, w := net.Grads[r[0]:r[1]], net.Params[r[0]:r[1]]
+					for i := range g {
+						g[i] += c * w[i]
+					}
+				}
+			}
+			opt.Step(net.Params, net.Grads)
+			if hooks.Batch != nil {
+				hooks.Batch(epoch, b+1, batches, j)
+			}
+			if ctx.Err() != nil {
+				return res, ErrInterrupted
+			}
+		}
+		e := Epoch{N: epoch, TrainLoss: sum / float64(n), TrainMetric: tm.value(), ValLoss: math.NaN(), ValMetric: math.NaN()}
+		if ev != nil {
+			e.ValLoss, e.ValMetric = ev.run(pool, cfg.Loss, val, nil)
+			if math.IsNaN(e.ValLoss) || math.IsInf(e.ValLoss, 0) {
+				return res, &NonFiniteError{Epoch: epoch, Batch: batches, Loss: e.ValLoss}
+			}
+		}
+		res.Epochs = append(res.Epochs, e)
+		if hooks.Epoch != nil {
+			hooks.Epoch(e)
+		}
+		if cfg.Patience > 0 && ev != nil {
+			if e.ValLoss < bestLoss-cfg.MinDelta {
+				bestLoss, wait, res.BestEpoch = e.ValLoss, 0, epoch
+				best = append(best[:0], net.Params...)
+			} else if wait++; wait >= cfg.Patience {
+				res.StoppedEarly = true
+				break
+			}
+		}
+	}
+	if best != nil {
+		copy(net.Params, best)
+	}
+	return res, nil
+}
+
+// trainMetric accumulates the running accuracy (class targets) or r²
+// (regression) of an epoch's batch forward passes.
+type trainMetric struct {
+	class         bool
+	rows, correct int
+	sy, syy, sres []float64
+}
+
+func (t *trainMetric) init(class bool, out int) {
+	t.class = class
+	if !class {
+		t.sy, t.syy, t.sres = make([]float64, out), make([]float64, out), make([]float64, out)
+	}
+}
+
+func (t *trainMetric) reset() {
+	t.rows, t.correct = 0, 0
+	clear(t.sy)
+	clear(t.syy)
+	clear(t.sres)
+}
+
+func (t *trainMetric) add(y, a []float64, labels []int, m int) {
+	k := len(a) / m
+	t.rows += m
+	if t.class {
+		for r := 0; r < m; r++ {
+			if PredictClass(a[r*k:r*k+k]) == labels[r] {
+				t.correct++
+			}
+		}
+		return
+	}
+	for i, v := range a {
+		c := i % k
+		d := y[i] - v
+		t.sres[c] += d * d
+		t.sy[c] += y[i]
+		t.syy[c] += y[i] * y[i]
+	}
+}
+
+func (t *trainMetric) value() float64 {
+	if t.rows == 0 {
+		return math.NaN()
+	}
+	if t.class {
+		return float64(t.correct) / float64(t.rows)
+	}
+	return r2(t.sy, t.syy, t.sres, t.rows)
+}
+
+// r2 averages 1 − SS_res/SS_tot over the output columns (1 when both are 0,
+// 0 when only SS_tot is).
+func r2(sy, syy, sres []float64, n int) float64 {
+	var s float64
+	for c := range sy {
+		tot := syy[c] - sy[c]*sy[c]/float64(n)
+		switch {
+		case tot > 0:
+			s += 1 - sres[c]/tot
+		case sres[c] == 0:
+			s += 1
+		}
+	}
+	return s / float64(len(sy))
+}
+
+// PredictClass returns the class index of one row of outputs: the argmax,
+// or for a single sigmoid unit, 1 when a ≥ 0.5.
+func PredictClass(a []float64) int {
+	if len(a) == 1 {
+		if a[0] >= 0.5 {
+			return 1
+		}
+		return 0
+	}
+	best := 0
+	for j, v := range a {
+		if v > a[best] {
+			best = j
+		}
+	}
+	return best
+}

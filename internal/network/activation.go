@@ -1,0 +1,137 @@
+package network
+
+import (
+	"fmt"
+	"math"
+)
+
+// Activation is the function g of a layer, A = g(Z). Each case is applied to
+// a whole slice in one switch, never through a call per scalar.
+type Activation int
+
+const (
+	Linear Activation = iota
+	Sigmoid
+	Tanh
+	ReLU
+	LeakyReLU
+	Softmax
+)
+
+var activationNames = [...]string{"linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"}
+
+// String returns the spec name of a.
+func (a Activation) String() string {
+	if a < 0 || int(a) >= len(activationNames) {
+		return fmt.Sprintf("Activation(%d)", int(a))
+	}
+	return activationNames[a]
+}
+
+// ParseActivation maps a spec name to its Activation.
+func ParseActivation(s string) (Activation, error) {
+	for i, n := range activationNames {
+		if n == s {
+			return Activation(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown activation %q (want linear, sigmoid, tanh, relu, leaky_relu or softmax)", s)
+}
+
+// forward sets a = g(z) for a batch of rows of width cols. alpha is the
+// leaky_relu slope. Softmax works row by row, shifted by the row maximum.
+func (g Activation) forward(a, z []float64, cols int, alpha float64) {
+	switch g {
+	case Linear:
+		copy(a, z)
+	case Sigmoid:
+		for i, v := range z {
+			a[i] = sigmoid(v)
+		}
+	case Tanh:
+		for i, v := range z {
+			a[i] = math.Tanh(v)
+		}
+	case ReLU:
+		for i, v := range z {
+			if v > 0 {
+				a[i] = v
+			} else {
+				a[i] = 0
+			}
+		}
+	case LeakyReLU:
+		for i, v := range z {
+			if v > 0 {
+				a[i] = v
+			} else {
+				a[i] = alpha * v
+			}
+		}
+	case Softmax:
+		for r := 0; r+cols <= len(z); r += cols {
+			zr, ar := z[r:r+cols], a[r:r+cols]
+			mx := math.Inf(-1)
+			for _, v := range zr {
+				if v > mx {
+					mx = v
+				}
+			}
+			var s float64
+			for i, v := range zr {
+				e := math.Exp(v - mx)
+				ar[i] = e
+				s += e
+			}
+			for i := range ar {
+				ar[i] /= s
+			}
+		}
+	default:
+		panic("network: unknown activation " + g.String())
+	}
+}
+
+// backward turns dA into dZ = dA ⊙ g'(Z) in place, given Z and A = g(Z).
+// Derivatives at 0 follow PyTorch: relu'(0) = 0, leaky_relu'(0) = alpha.
+// Softmax has no elementwise derivative; the losses compute its dZ directly.
+func (g Activation) backward(d, z, a []float64, alpha float64) {
+	switch g {
+	case Linear:
+	case Sigmoid:
+		for i, v := range a {
+			d[i] *= v * (1 - v)
+		}
+	case Tanh:
+		for i, v := range a {
+			d[i] *= 1 - v*v
+		}
+	case ReLU:
+		for i, v := range z {
+			if !(v > 0) {
+				d[i] = 0
+			}
+		}
+	case LeakyReLU:
+		for i, v := range z {
+			if !(v > 0) {
+				d[i] *= alpha
+			}
+		}
+	default:
+		panic("network: no elementwise derivative for " + g.String())
+	}
+}
+
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+// ActivationBackward turns dA into dZ = dA ⊙ g'(Z) in place (see backward).
+func ActivationBackward(g Activation, d, z, a []float64, alpha float64) {
+	g.backward(d, z, a, alpha)
+}

@@ -1,0 +1,254 @@
+package network
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+)
+
+// Format is the format tag of model.json files this package writes.
+const Format = "nntrain-model/1"
+
+// Normalize is the input map x → (x − Offset)/Scale stored with a model.
+type Normalize struct {
+	Kind   string    `json:"kind"`
+	Offset []float64 `json:"offset,omitempty"`
+	Scale  []float64 `json:"scale,omitempty"`
+}
+
+// Model is a network with what is needed to apply it to CSV rows: the
+// feature and target names, the classes, the input normalisation and the loss.
+type Model struct {
+	Features  []string
+	Targets   []string
+	Classes   []string // nil for regression
+	Normalize Normalize
+	Loss      string
+	Net       *Net
+}
+
+type layerJSON struct {
+	In         int         `json:"in"`
+	Out        int         `json:"out"`
+	Activation string      `json:"activation"`
+	Alpha      *float64    `json:"alpha,omitempty"`
+	Weight     [][]float64 `json:"weight"`
+	Bias       []float64   `json:"bias"`
+}
+
+type modelJSON struct {
+	Format    string      `json:"format"`
+	Features  []string    `json:"features"`
+	Targets   []string    `json:"targets"`
+	Classes   []string    `json:"classes,omitempty"`
+	Normalize *Normalize  `json:"normalize"`
+	Loss      string      `json:"loss"`
+	Layers    []layerJSON `json:"layers"`
+}
+
+// Write encodes m as model.json. encoding/json writes each float64 in its
+// shortest form that parses back to the same bits. It refuses non-finite
+// parameters, so a diverged run never produces a model file.
+func (m *Model) Write(w io.Writer) error {
+	for _, v := range m.Net.Params {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.New("model has non-finite parameters")
+		}
+	}
+	f := modelJSON{Format: Format, Features: m.Features, Targets: m.Targets, Classes: m.Classes,
+		Normalize: &m.Normalize, Loss: m.Loss}
+	for _, l := range m.Net.Layers {
+		lj := layerJSON{In: l.In, Out: l.Out, Activation: l.Act.String(), Bias: l.B}
+		if l.Act == LeakyReLU {
+			a := l.Alpha
+			lj.Alpha = &a
+		}
+		for r := 0; r < l.Out; r++ {
+			lj.Weight = append(lj.Weight, l.W[r*l.In:(r+1)*l.In])
+		}
+		f.Layers = append(f.Layers, lj)
+	}
+	b, err := json.MarshalIndent(f, "", " ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// ReadModelFile reads and checks a model.json file; errors name the file.
+func ReadModelFile(path string) (*Model, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	if fi.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, want a model.json file", path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	m, err := ReadModel(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ReadModel decodes and checks model.json bytes. Unknown keys are ignored so
+// that a newer file still loads; every shape is checked against in/out.
+func ReadModel(b []byte) (*Model, error) {
+	var f modelJSON
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, jsonError(b, err)
+	}
+	if f.Format != Format {
+		if f.Format == "" {
+			return nil, fmt.Errorf("not an nntrain model: no \"format\": %q key", Format)
+		}
+		return nil, fmt.Errorf("format %q is not supported (want %q)", f.Format, Format)
+	}
+	if len(f.Layers) == 0 {
+		return nil, errors.New("model has no layers")
+	}
+	var specs []LayerSpec
+	for i, l := range f.Layers {
+		at := fmt.Sprintf("layers[%d]", i)
+		act, err := ParseActivation(l.Activation)
+		if err != nil {
+			return nil, fmt.Errorf("%s.activation: %w", at, err)
+		}
+		if act == Softmax && i != len(f.Layers)-1 {
+			return nil, fmt.Errorf("%s.activation: softmax is only allowed on the output layer", at)
+		}
+		if l.In < 1 || l.Out < 1 {
+			return nil, fmt.Errorf("%s: in and out must be ≥ 1, got in %d, out %d", at, l.In, l.Out)
+		}
+		if i == 0 && len(f.Features) != 0 && len(f.Features) != l.In {
+			return nil, fmt.Errorf("%s.in is %d but the model lists %d features", at, l.In, len(f.Features))
+		}
+		if i > 0 && l.In != f.Layers[i-1].Out {
+			return nil, fmt.Errorf("%s.in is %d but layers[%d].out is %d", at, l.In, i-1, f.Layers[i-1].Out)
+		}
+		if len(l.Weight) != l.Out {
+			return nil, fmt.Errorf("%s.weight has %d rows, want out = %d", at, len(l.Weight), l.Out)
+		}
+		for r, row := range l.Weight {
+			if len(row) != l.In {
+				return nil, fmt.Errorf("%s.weight[%d] has %d values, want in = %d", at, r, len(row), l.In)
+			}
+		}
+		if len(l.Bias) != l.Out {
+			return nil, fmt.Errorf("%s.bias has %d values, want out = %d", at, len(l.Bias), l.Out)
+		}
+		alpha := 0.01
+		if l.Alpha != nil {
+			alpha = *l.Alpha
+		}
+		if math.IsNaN(alpha) || math.IsInf(alpha, 0) {
+			return nil, fmt.Errorf("%s.alpha is not finite", at)
+		}
+		specs = append(specs, LayerSpec{Units: l.Out, Activation: act, Alpha: alpha})
+	}
+	if len(f.Features) == 0 {
+		return nil, errors.New("model lists no features")
+	}
+	if len(f.Targets) == 0 {
+		return nil, errors.New("model lists no targets")
+	}
+	switch f.Loss {
+	case "mse", "bce", "cross_entropy":
+	default:
+		return nil, fmt.Errorf("loss %q is not one of mse, bce, cross_entropy", f.Loss)
+	}
+	out := f.Layers[len(f.Layers)-1].Out
+	if len(f.Classes) > 0 {
+		want := len(f.Classes)
+		if f.Loss == "bce" && len(f.Classes) == 2 {
+			want = 1
+		}
+		if out != want {
+			return nil, fmt.Errorf("output layer has %d units but the model lists %d classes", out, len(f.Classes))
+		}
+	} else if out != len(f.Targets) {
+		return nil, fmt.Errorf("output layer has %d units but the model lists %d targets", out, len(f.Targets))
+	}
+	net := New(f.Layers[0].In, specs)
+	for i, l := range f.Layers {
+		d := net.Layers[i]
+		for r, row := range l.Weight {
+			copy(d.W[r*d.In:], row)
+		}
+		copy(d.B, l.Bias)
+	}
+	// encoding/json rejects NaN and Inf literals, so every parameter is finite.
+	nz := Normalize{Kind: "none"}
+	if f.Normalize != nil {
+		nz = *f.Normalize
+	}
+	nf := len(f.Features)
+	switch nz.Kind {
+	case "none":
+		if nz.Offset == nil {
+			nz.Offset = make([]float64, nf)
+		}
+		if nz.Scale == nil {
+			nz.Scale = make([]float64, nf)
+			for i := range nz.Scale {
+				nz.Scale[i] = 1
+			}
+		}
+	case "standard", "minmax":
+	default:
+		return nil, fmt.Errorf("normalize.kind %q is not one of none, standard, minmax", nz.Kind)
+	}
+	if len(nz.Offset) != nf || len(nz.Scale) != nf {
+		return nil, fmt.Errorf("normalize has %d offsets and %d scales, want one per feature (%d)", len(nz.Offset), len(nz.Scale), nf)
+	}
+	for i, s := range nz.Scale {
+		if s == 0 {
+			return nil, fmt.Errorf("normalize.scale[%d] is 0", i)
+		}
+	}
+	return &Model{Features: f.Features, Targets: f.Targets, Classes: f.Classes, Normalize: nz, Loss: f.Loss, Net: net}, nil
+}
+
+// jsonError adds the line and column of a JSON syntax or type error.
+func jsonError(b []byte, err error) error {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+		if te.Field != "" {
+			err = fmt.Errorf("%s: expected %s, got JSON %s", te.Field, te.Type, te.Value)
+		} else {
+			err = fmt.Errorf("expected %s, got JSON %s", te.Type, te.Value)
+		}
+	}
+	if off < 0 {
+		return fmt.Errorf("invalid JSON: %w", err)
+	}
+	if off > int64(len(b)) {
+		off = int64(len(b))
+	}
+	line := 1 + bytes.Count(b[:off], []byte("\n"))
+	col := int(off) - bytes.LastIndexByte(b[:off], '\n')
+	return fmt.Errorf("line %d, column %d: invalid JSON: %w", line, col, err)
+}

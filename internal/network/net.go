@@ -1,0 +1,212 @@
+package network
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// LayerSpec describes one dense layer to build.
+type LayerSpec struct {
+	Units      int
+	Activation Activation
+	Alpha      float64 // leaky_relu slope
+}
+
+// Dense is one fully connected layer: Z = A_prev·Wᵀ + B, A = g(Z).
+// W is Out×In (PyTorch's nn.Linear layout), B has Out entries. W, B, DW and
+// DB are views into the network's flat Params and Grads.
+type Dense struct {
+	In, Out int
+	Act     Activation
+	Alpha   float64
+	W, B    []float64 // parameters
+	DW, DB  []float64 // their gradients
+}
+
+// Net is a stack of dense layers whose parameters share one allocation.
+type Net struct {
+	Layers []*Dense
+	Params []float64 // every layer's W then B, in layer order
+	Grads  []float64 // same layout as Params
+}
+
+// New builds a network with inputs features feeding the given layers. The
+// parameters are zero; call Init or load them.
+func New(inputs int, layers []LayerSpec) *Net {
+	if inputs < 1 || len(layers) == 0 {
+		panic(fmt.Sprintf("network: New(%d inputs, %d layers)", inputs, len(layers)))
+	}
+	total, in := 0, inputs
+	for _, l := range layers {
+		if l.Units < 1 {
+			panic(fmt.Sprintf("network: layer of %d units", l.Units))
+		}
+		total += l.Units*in + l.Units
+		in = l.Units
+	}
+	n := &Net{Params: make([]float64, total), Grads: make([]float64, total)}
+	off, in := 0, inputs
+	for _, l := range layers {
+		w, b := l.Units*in, l.Units
+		n.Layers = append(n.Layers, &Dense{
+			In: in, Out: l.Units, Act: l.Activation, Alpha: l.Alpha,
+			W: n.Params[off : off+w : off+w], B: n.Params[off+w : off+w+b : off+w+b],
+			DW: n.Grads[off : off+w : off+w], DB: n.Grads[off+w : off+w+b : off+w+b],
+		})
+		off += w + b
+		in = l.Units
+	}
+	return n
+}
+
+// Inputs is the number of input features; Outputs the units of the last layer.
+func (n *Net) Inputs() int  { return n.Layers[0].In }
+func (n *Net) Outputs() int { return n.Layers[len(n.Layers)-1].Out }
+
+// WeightRanges returns the [start, end) offsets of every W inside Params:
+// the entries an l2 penalty applies to (biases are not penalised).
+func (n *Net) WeightRanges() [][2]int {
+	var r [][2]int
+	off := 0
+	for _, l := range n.Layers {
+		r = append(r, [2]int{off, off + l.Out*l.In})
+		off += l.Out*l.In + l.Out
+	}
+	return r
+}
+
+// Init fills the weights from rng and sets the biases to zero:
+//
+//	normal: N(0,1)·scale                 (the lecture's small random init)
+//	xavier: N(0,1)·sqrt(1/n[l-1])
+//	he:     N(0,1)·sqrt(2/n[l-1])
+//	zeros:  0
+//
+// Layers draw in order, each W row-major, so a seed fixes every bit.
+func (n *Net) Init(kind string, scale float64, rng *rand.Rand) error {
+	for _, l := range n.Layers {
+		var s float64
+		switch kind {
+		case "normal":
+			s = scale
+		case "xavier":
+			s = math.Sqrt(1 / float64(l.In))
+		case "he":
+			s = math.Sqrt(2 / float64(l.In))
+		case "zeros":
+			s = 0
+		default:
+			return fmt.Errorf("unknown init %q (want normal, xavier, he or zeros)", kind)
+		}
+		for i := range l.W {
+			if s == 0 {
+				l.W[i] = 0
+			} else {
+				l.W[i] = rng.NormFloat64() * s
+			}
+		}
+		clear(l.B)
+	}
+	return nil
+}
+
+// Workspace holds the activations and gradients of a batch of up to Rows
+// rows. It is allocated once and reused for every batch of that size or
+// smaller, so training allocates nothing per batch.
+type Workspace struct {
+	Rows int
+	Z, A [][]float64 // per layer, Rows×Out; A[l] = g(Z[l])
+	D    [][]float64 // per layer, Rows×Out: dZ of the layer during backward
+}
+
+// NewWorkspace allocates buffers for batches of up to rows rows.
+func (n *Net) NewWorkspace(rows int) *Workspace {
+	ws := &Workspace{Rows: rows}
+	for _, l := range n.Layers {
+		ws.Z = append(ws.Z, make([]float64, rows*l.Out))
+		ws.A = append(ws.A, make([]float64, rows*l.Out))
+		ws.D = append(ws.D, make([]float64, rows*l.Out))
+	}
+	return ws
+}
+
+// Forward runs the batch x (m×Inputs, row-major) through every layer and
+// returns the output activations (m×Outputs), a view into ws. The
+// pre-activations of the last layer are ws.Z[last][:m*Outputs].
+func (n *Net) Forward(p *Pool, ws *Workspace, x []float64, m int) []float64 {
+	if m > ws.Rows || len(x) < m*n.Inputs() {
+		panic(fmt.Sprintf("network: Forward of %d rows (%d values) with a workspace of %d rows", m, len(x), ws.Rows))
+	}
+	in := x[:m*n.Inputs()]
+	for i, l := range n.Layers {
+		z, a := ws.Z[i][:m*l.Out], ws.A[i][:m*l.Out]
+		l.Forward(p, z, a, in, m)
+		in = a
+	}
+	return in
+}
+
+// Forward sets z = in·Wᵀ + B and a = g(z) for m rows.
+//
+//	in is (m, In), z and a are (m, Out), W is (Out, In)
+func (l *Dense) Forward(p *Pool, z, a, in []float64, m int) {
+	p.MulABt(z, in, l.W, m, l.Out, l.In)
+	for r := 0; r < m; r++ {
+		zr := z[r*l.Out : r*l.Out+l.Out]
+		for j, b := range l.B {
+			zr[j] += b
+		}
+	}
+	l.Act.forward(a, z, l.Out, l.Alpha)
+}
+
+// Backward takes dz, the gradient of the batch's summed cost with respect to
+// this layer's Z (the lecture's dZ, without the 1/m), and sets
+//
+//	DW = dzᵀ·in / m        DB = Σ_rows dz / m
+//
+// and, when dIn is not nil, dIn = dz·W (the gradient passed down).
+//
+//	dz is (m, Out), in is (m, In), dIn is (m, In)
+func (l *Dense) Backward(p *Pool, dz, in, dIn []float64, m int) {
+	p.MulAtB(l.DW, dz, in, l.Out, l.In, m)
+	inv := 1 / float64(m)
+	for i := range l.DW {
+		l.DW[i] *= inv
+	}
+	clear(l.DB)
+	for r := 0; r < m; r++ {
+		for j, v := range dz[r*l.Out : r*l.Out+l.Out] {
+			l.DB[j] += v
+		}
+	}
+	for j := range l.DB {
+		l.DB[j] *= inv
+	}
+	if dIn != nil {
+		p.MulAB(dIn, dz, l.W, m, l.In, l.Out)
+	}
+}
+
+// Backward fills Grads from ws.D[last], the dZ of the output layer for the m
+// rows that Forward last ran on input x. The loss sets that dZ; every lower
+// dZ follows from dA_prev = dZ·W and dZ = dA ⊙ g'(Z).
+func (n *Net) Backward(p *Pool, ws *Workspace, x []float64, m int) {
+	for i := len(n.Layers) - 1; i >= 0; i-- {
+		l := n.Layers[i]
+		dz := ws.D[i][:m*l.Out]
+		var in, dIn []float64
+		if i == 0 {
+			in = x[:m*l.In]
+		} else {
+			in = ws.A[i-1][:m*l.In]
+			dIn = ws.D[i-1][:m*l.In]
+		}
+		l.Backward(p, dz, in, dIn, m)
+		if i > 0 {
+			below := n.Layers[i-1]
+			below.Act.backward(dIn, ws.Z[i-1][:m*l.In], ws.A[i-1][:m*l.In], below.Alpha)
+		}
+	}
+}
