@@ -1,0 +1,384 @@
+package metrics
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// SplitNames lists the splits of metrics.json in the order they are written.
+var SplitNames = []string{"train", "validation", "test"}
+
+// Split is one named entry of metrics.json.
+type Split struct {
+	Name   string // "train", "validation" or "test"
+	Report Report
+}
+
+// MarshalJSON writes the keys that apply in the contract's order (rows, loss,
+// accuracy, precision, recall, f1, per_class, confusion, mse, rmse, mae, r2),
+// per_class in Classes order (sorted keys when Classes does not cover them),
+// and non-finite numbers as null.
+func (r Report) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"rows":`)
+	b.WriteString(strconv.Itoa(r.Rows))
+	b.WriteString(`,"loss":`)
+	writeFloat(&b, r.Loss)
+	opt := func(key string, v *float64) {
+		if v != nil {
+			fmt.Fprintf(&b, `,%q:`, key)
+			writeFloat(&b, *v)
+		}
+	}
+	opt("accuracy", r.Accuracy)
+	opt("precision", r.Precision)
+	opt("recall", r.Recall)
+	opt("f1", r.F1)
+	if r.PerClass != nil {
+		b.WriteString(`,"per_class":{`)
+		for i, name := range r.classOrder() {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(name)
+			s, err := json.Marshal(r.PerClass[name])
+			if err != nil {
+				return nil, fmt.Errorf("per_class %s: %w", k, err)
+			}
+			b.Write(k)
+			b.WriteByte(':')
+			b.Write(s)
+		}
+		b.WriteByte('}')
+	}
+	if r.Confusion != nil {
+		c, _ := json.Marshal(r.Confusion)
+		b.WriteString(`,"confusion":`)
+		b.Write(c)
+	}
+	opt("mse", r.MSE)
+	opt("rmse", r.RMSE)
+	opt("mae", r.MAE)
+	opt("r2", r.R2)
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// classOrder returns the keys of PerClass: Classes when it names exactly
+// those keys, else the keys sorted.
+func (r Report) classOrder() []string {
+	if len(r.Classes) == len(r.PerClass) {
+		ok := true
+		for _, c := range r.Classes {
+			if _, in := r.PerClass[c]; !in {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return r.Classes
+		}
+	}
+	keys := make([]string, 0, len(r.PerClass))
+	for k := range r.PerClass {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func writeFloat(b *bytes.Buffer, v float64) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		b.WriteString("null")
+		return
+	}
+	s, _ := json.Marshal(v) // shortest form that reads back to the same bits
+	b.Write(s)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes: null numbers become NaN,
+// Classes is set from the order of the per_class keys, and unknown keys are
+// ignored.
+func (r *Report) UnmarshalJSON(data []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	var out Report
+	if raw, ok := m["rows"]; ok {
+		if err := json.Unmarshal(raw, &out.Rows); err != nil {
+			return fmt.Errorf("rows: %w", err)
+		}
+	}
+	if raw, ok := m["loss"]; ok {
+		v, err := readFloat(raw)
+		if err != nil {
+			return fmt.Errorf("loss: %w", err)
+		}
+		out.Loss = v
+	}
+	for _, f := range []struct {
+		key string
+		dst **float64
+	}{
+		{"accuracy", &out.Accuracy}, {"precision", &out.Precision}, {"recall", &out.Recall}, {"f1", &out.F1},
+		{"mse", &out.MSE}, {"rmse", &out.RMSE}, {"mae", &out.MAE}, {"r2", &out.R2},
+	} {
+		raw, ok := m[f.key]
+		if !ok {
+			continue
+		}
+		v, err := readFloat(raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.key, err)
+		}
+		*f.dst = &v
+	}
+	if raw, ok := m["per_class"]; ok {
+		if err := out.readPerClass(raw); err != nil {
+			return fmt.Errorf("per_class: %w", err)
+		}
+	}
+	if raw, ok := m["confusion"]; ok {
+		if err := json.Unmarshal(raw, &out.Confusion); err != nil {
+			return fmt.Errorf("confusion: %w", err)
+		}
+	}
+	*r = out
+	return nil
+}
+
+func readFloat(raw json.RawMessage) (float64, error) {
+	var p *float64
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return 0, err
+	}
+	if p == nil {
+		return math.NaN(), nil
+	}
+	return *p, nil
+}
+
+// readPerClass decodes the per_class object token by token to keep the
+// order of its keys, which is the order of the classes.
+func (r *Report) readPerClass(raw json.RawMessage) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		return nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("want an object, got %v", tok)
+	}
+	r.PerClass = map[string]ClassStats{}
+	r.Classes = []string{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name := tok.(string) // object keys are always strings
+		var s ClassStats
+		if err := dec.Decode(&s); err != nil {
+			return fmt.Errorf("%q: %w", name, err)
+		}
+		if _, dup := r.PerClass[name]; !dup {
+			r.Classes = append(r.Classes, name)
+		}
+		r.PerClass[name] = s
+	}
+	_, err = dec.Token()
+	return err
+}
+
+// WriteJSON writes metrics.json: an object with one key per split, in the
+// order train, validation, test whatever the order of splits, indented by
+// two spaces and ending in a newline. A split name outside SplitNames or
+// given twice is an error.
+func WriteJSON(w io.Writer, splits []Split) error {
+	byName := map[string]Report{}
+	for _, s := range splits {
+		if !slices.Contains(SplitNames, s.Name) {
+			return fmt.Errorf("metrics: unknown split %q (want one of %s)", s.Name, strings.Join(SplitNames, ", "))
+		}
+		if _, dup := byName[s.Name]; dup {
+			return fmt.Errorf("metrics: split %q given twice", s.Name)
+		}
+		byName[s.Name] = s.Report
+	}
+	var compact bytes.Buffer
+	compact.WriteByte('{')
+	first := true
+	for _, name := range SplitNames {
+		rep, ok := byName[name]
+		if !ok {
+			continue
+		}
+		if !first {
+			compact.WriteByte(',')
+		}
+		first = false
+		b, err := rep.MarshalJSON()
+		if err != nil {
+			return fmt.Errorf("metrics: split %s: %w", name, err)
+		}
+		fmt.Fprintf(&compact, "%q:", name)
+		compact.Write(b)
+	}
+	compact.WriteByte('}')
+	var out bytes.Buffer
+	if err := json.Indent(&out, compact.Bytes(), "", "  "); err != nil {
+		return fmt.Errorf("metrics: %w", err) // MarshalJSON wrote invalid JSON: a bug
+	}
+	out.WriteByte('\n')
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// WriteReportJSON writes one report as eval --json prints it: indented by
+// two spaces, ending in a newline.
+func WriteReportJSON(w io.Writer, r Report) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// ReadJSON reads a metrics.json object of split name → report.
+func ReadJSON(r io.Reader) (map[string]Report, error) {
+	var all map[string]Report
+	if err := json.NewDecoder(r).Decode(&all); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// Value returns the number at a dotted key path of a metrics.json object:
+//
+//	validation.accuracy           a top-level metric of a split (rows and loss too)
+//	test.per_class.setosa.f1      a per-class figure (precision, recall, f1, support)
+//	test.confusion.setosa.virginica, test.confusion.0.2
+//	                              a confusion cell, true class then predicted,
+//	                              by class name or index
+//
+// A class name may itself contain dots. A missing split or key, a key that
+// does not apply (r2 of a classifier) and a NaN value are errors that list
+// what is there.
+func Value(all map[string]Report, path string) (float64, error) {
+	splitName, key, _ := strings.Cut(path, ".")
+	rep, ok := all[splitName]
+	if !ok {
+		var have []string
+		for _, n := range SplitNames {
+			if _, in := all[n]; in {
+				have = append(have, n)
+			}
+		}
+		return 0, fmt.Errorf("metrics key %q: no split %q (have: %s)", path, splitName, strings.Join(have, ", "))
+	}
+	v, err := rep.value(key)
+	if err != nil {
+		return 0, fmt.Errorf("metrics key %q: %w", path, err)
+	}
+	if math.IsNaN(v) {
+		return 0, fmt.Errorf("metrics key %q: value is not a number", path)
+	}
+	return v, nil
+}
+
+// value resolves a key path inside one report.
+func (r Report) value(key string) (float64, error) {
+	switch key {
+	case "rows":
+		return float64(r.Rows), nil
+	case "loss":
+		return r.Loss, nil
+	}
+	scalars := map[string]*float64{
+		"accuracy": r.Accuracy, "precision": r.Precision, "recall": r.Recall, "f1": r.F1,
+		"mse": r.MSE, "rmse": r.RMSE, "mae": r.MAE, "r2": r.R2,
+	}
+	if p, ok := scalars[key]; ok && p != nil {
+		return *p, nil
+	}
+	if rest, ok := strings.CutPrefix(key, "per_class."); ok && r.PerClass != nil {
+		i := strings.LastIndexByte(rest, '.')
+		if i < 0 {
+			return 0, fmt.Errorf("want per_class.<class>.<precision|recall|f1|support>")
+		}
+		class, stat := rest[:i], rest[i+1:]
+		s, ok := r.PerClass[class]
+		if !ok {
+			return 0, fmt.Errorf("no class %q (have: %s)", class, strings.Join(r.classOrder(), ", "))
+		}
+		switch stat {
+		case "precision":
+			return s.Precision, nil
+		case "recall":
+			return s.Recall, nil
+		case "f1":
+			return s.F1, nil
+		case "support":
+			return float64(s.Support), nil
+		}
+		return 0, fmt.Errorf("no per-class figure %q (have: precision, recall, f1, support)", stat)
+	}
+	if rest, ok := strings.CutPrefix(key, "confusion."); ok && r.Confusion != nil {
+		for i := 0; i < len(rest); i++ {
+			if rest[i] != '.' {
+				continue
+			}
+			t, okT := r.classIndex(rest[:i])
+			p, okP := r.classIndex(rest[i+1:])
+			if okT && okP && p < len(r.Confusion[t]) {
+				return float64(r.Confusion[t][p]), nil
+			}
+		}
+		return 0, fmt.Errorf("want confusion.<true class>.<predicted class>, by name or index in [0, %d)", len(r.Confusion))
+	}
+	return 0, fmt.Errorf("no key %q (have: %s)", key, strings.Join(r.keys(), ", "))
+}
+
+// classIndex resolves a class name (when Classes is known) or an index into
+// the confusion matrix.
+func (r Report) classIndex(s string) (int, bool) {
+	if len(r.Classes) == len(r.Confusion) {
+		if i := slices.Index(r.Classes, s); i >= 0 {
+			return i, true
+		}
+	}
+	i, err := strconv.Atoi(s)
+	if err != nil || i < 0 || i >= len(r.Confusion) {
+		return 0, false
+	}
+	return i, true
+}
+
+// keys lists the top-level keys that apply to r, in the JSON order.
+func (r Report) keys() []string {
+	keys := []string{"rows", "loss"}
+	for _, f := range []struct {
+		key string
+		set bool
+	}{
+		{"accuracy", r.Accuracy != nil}, {"precision", r.Precision != nil}, {"recall", r.Recall != nil}, {"f1", r.F1 != nil},
+		{"per_class.<class>.<figure>", r.PerClass != nil}, {"confusion.<true>.<predicted>", r.Confusion != nil},
+		{"mse", r.MSE != nil}, {"rmse", r.RMSE != nil}, {"mae", r.MAE != nil}, {"r2", r.R2 != nil},
+	} {
+		if f.set {
+			keys = append(keys, f.key)
+		}
+	}
+	return keys
+}

@@ -1,0 +1,175 @@
+package metrics
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+const (
+	// textWidth is the line width the confusion matrix tries to stay within
+	// by shortening its column labels.
+	textWidth = 100
+	// minColumnLabel is the fewest runes a shortened column label keeps
+	// ("T-shirt…", "Ankle b…"), however wide the matrix gets.
+	minColumnLabel = 8
+	// maxRowLabel caps class names in the first column of both tables.
+	maxRowLabel = 24
+)
+
+// Text renders r for a terminal: rows, loss and the split's metrics, then for
+// classification a per-class table (precision, recall, f1, support and the
+// macro average) and the confusion matrix, true classes down, predicted
+// across. displayNames, when not nil, maps a class to the name shown (the
+// spec's class_names for integer labels); classes it does not name show as
+// themselves. Column labels of a wide confusion matrix are shortened with
+// "…" to keep it within about 100 columns.
+func Text(w io.Writer, r Report, displayNames map[string]string) error {
+	bw := bufio.NewWriter(w)
+	type line struct{ key, val string }
+	lines := []line{{"rows", strconv.Itoa(r.Rows)}, {"loss", fmt.Sprintf("%.6g", r.Loss)}}
+	for _, f := range []struct {
+		key    string
+		v      *float64
+		format string
+	}{
+		{"accuracy", r.Accuracy, "%.4f"}, {"precision", r.Precision, "%.4f"}, {"recall", r.Recall, "%.4f"}, {"f1", r.F1, "%.4f"},
+		{"mse", r.MSE, "%.6g"}, {"rmse", r.RMSE, "%.6g"}, {"mae", r.MAE, "%.6g"}, {"r2", r.R2, "%.4f"},
+	} {
+		if f.v != nil {
+			lines = append(lines, line{f.key, fmt.Sprintf(f.format, *f.v)})
+		}
+	}
+	keyW := 0
+	for _, l := range lines {
+		keyW = max(keyW, len(l.key))
+	}
+	for _, l := range lines {
+		fmt.Fprintf(bw, "%-*s  %s\n", keyW, l.key, l.val)
+	}
+
+	if r.PerClass != nil {
+		writePerClass(bw, r, displayNames)
+	}
+	if len(r.Confusion) > 0 {
+		writeConfusion(bw, r, displayNames)
+	}
+	return bw.Flush()
+}
+
+// writePerClass writes the per-class table in class order, ending with the
+// macro average over the classes and the total support.
+func writePerClass(w io.Writer, r Report, displayNames map[string]string) {
+	classes := r.classOrder()
+	labels := make([]string, len(classes))
+	labelW := len("macro avg")
+	for i, c := range classes {
+		labels[i] = truncate(display(c, displayNames), maxRowLabel)
+		labelW = max(labelW, runeLen(labels[i]))
+	}
+	total := 0
+	for _, c := range classes {
+		total += r.PerClass[c].Support
+	}
+	supW := max(len("support"), len(strconv.Itoa(total)))
+	const numW = len("precision")
+	fmt.Fprintf(w, "\n%s  %*s  %*s  %*s  %*s\n", pad("class", labelW), numW, "precision", numW, "recall", numW, "f1", supW, "support")
+	for i, c := range classes {
+		s := r.PerClass[c]
+		fmt.Fprintf(w, "%s  %*.4f  %*.4f  %*.4f  %*d\n", pad(labels[i], labelW), numW, s.Precision, numW, s.Recall, numW, s.F1, supW, s.Support)
+	}
+	if r.Precision != nil && r.Recall != nil && r.F1 != nil {
+		fmt.Fprintf(w, "%s  %*.4f  %*.4f  %*.4f  %*d\n", pad("macro avg", labelW), numW, *r.Precision, numW, *r.Recall, numW, *r.F1, supW, total)
+	}
+}
+
+// writeConfusion writes the confusion matrix with class names as row and
+// column labels. Row labels keep up to maxRowLabel runes; column labels are
+// shortened to the longest length that keeps the matrix within textWidth,
+// but never below minColumnLabel runes or the width of the counts.
+func writeConfusion(w io.Writer, r Report, displayNames map[string]string) {
+	k := len(r.Confusion)
+	names := make([]string, k)
+	order := r.Classes
+	if len(order) != k {
+		order = nil
+		if o := r.classOrder(); len(o) == k {
+			order = o
+		}
+	}
+	for i := range names {
+		if order != nil {
+			names[i] = display(order[i], displayNames)
+		} else {
+			names[i] = strconv.Itoa(i)
+		}
+	}
+	rowW, countW, longest := 0, 1, 0
+	for i, n := range names {
+		rowW = max(rowW, runeLen(truncate(n, maxRowLabel)))
+		longest = max(longest, runeLen(n))
+		for _, v := range r.Confusion[i] {
+			countW = max(countW, len(strconv.Itoa(v)))
+		}
+	}
+	widths := func(limit int) (cols []int, total int) {
+		cols = make([]int, k)
+		total = rowW
+		for j, n := range names {
+			cols[j] = max(countW, min(runeLen(n), limit))
+			total += 2 + cols[j]
+		}
+		return cols, total
+	}
+	floor := max(minColumnLabel, countW)
+	limit := max(longest, floor)
+	cols, total := widths(limit)
+	for total > textWidth && limit > floor {
+		limit--
+		cols, total = widths(limit)
+	}
+
+	fmt.Fprintf(w, "\nconfusion (rows: true class, columns: predicted)\n%s", strings.Repeat(" ", rowW))
+	for j, n := range names {
+		fmt.Fprintf(w, "  %s", padLeft(truncate(n, cols[j]), cols[j]))
+	}
+	fmt.Fprintln(w)
+	for i, n := range names {
+		fmt.Fprint(w, pad(truncate(n, maxRowLabel), rowW))
+		for j, v := range r.Confusion[i] {
+			width := countW
+			if j < k {
+				width = cols[j]
+			}
+			fmt.Fprintf(w, "  %*d", width, v)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func display(class string, names map[string]string) string {
+	if n, ok := names[class]; ok && n != "" {
+		return n
+	}
+	return class
+}
+
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// truncate shortens s to at most n runes, marking a cut with "…".
+func truncate(s string, n int) string {
+	if runeLen(s) <= n {
+		return s
+	}
+	if n < 1 {
+		return ""
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// pad and padLeft pad s with spaces to n runes (fmt's widths count bytes).
+func pad(s string, n int) string     { return s + strings.Repeat(" ", max(0, n-runeLen(s))) }
+func padLeft(s string, n int) string { return strings.Repeat(" ", max(0, n-runeLen(s))) + s }
