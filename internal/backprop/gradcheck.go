@@ -1,0 +1,122 @@
+package backprop
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/nntrain/nntrain/internal/network"
+)
+
+// LayerCheck is the outcome of a gradient check on one layer.
+type LayerCheck struct {
+	Layer    int     // 1-based
+	Checked  int     // parameters compared
+	Total    int     // parameters in the layer
+	WorstRel float64 // largest relative error
+	Worst    string  // which parameter, e.g. "W[2][0]" or "B[1]"
+	Backprop float64 // its backprop gradient
+	Numeric  float64 // its central-difference estimate
+}
+
+// GradStep is the step h of the central differences (J(w+h) − J(w−h)) / 2h.
+const GradStep = 1e-6
+
+// Cost returns the batch cost J of m rows with the l2 term, as training sees it.
+func Cost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) float64 {
+	a := net.Forward(pool, ws, x, m)
+	out := net.Outputs()
+	j := loss.Cost(y, ws.Z[len(ws.Z)-1][:m*out], a, m, out)
+	if l2 > 0 {
+		var sq float64
+		for _, r := range net.WeightRanges() {
+			for _, w := range net.Params[r[0]:r[1]] {
+				sq += w * w
+			}
+		}
+		j += l2 / (2 * float64(m)) * sq
+	}
+	return j
+}
+
+// Gradients fills net.Grads with backprop's gradient of Cost.
+func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) {
+	a := net.Forward(pool, ws, x, m)
+	out := net.Outputs()
+	last := net.Layers[len(net.Layers)-1]
+	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, last.Act, last.Alpha)
+	net.Backward(pool, ws, x, m)
+	if l2 > 0 {
+		c := l2 / float64(m)
+		for _, r := range net.WeightRanges() {
+			for i := r[0]; i < r[1]; i++ {
+				net.Grads[i] += c * net.Params[i]
+			}
+		}
+	}
+}
+
+// GradCheck compares backprop's gradients on a batch with central
+// differences, for every parameter of each layer or, when a layer has more
+// than perLayer, a sample of perLayer drawn with rng. The relative error of
+// one parameter is |g − n| / max(|g| + |n|, 1e-4): the floor keeps
+// the rounding error of the differences (about 1e-10·J) from counting on
+// gradients that are almost 0.
+func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
+	ws := net.NewWorkspace(m)
+	Gradients(net, pool, ws, loss, l2, x, y, m)
+	grads := append([]float64(nil), net.Grads...)
+	var res []LayerCheck
+	off := 0
+	for li, l := range net.Layers {
+		size := l.Out*l.In + l.Out
+		idx := make([]int, size)
+		for i := range idx {
+			idx[i] = i
+		}
+		if size > perLayer {
+			rng.Shuffle(size, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+			idx = idx[:perLayer]
+		}
+		lc := LayerCheck{Layer: li + 1, Checked: len(idx), Total: size, WorstRel: -1}
+		for _, i := range idx {
+			p := off + i
+			w := net.Params[p]
+			net.Params[p] = w + GradStep
+			jp := Cost(net, pool, ws, loss, l2, x, y, m)
+			net.Params[p] = w - GradStep
+			jm := Cost(net, pool, ws, loss, l2, x, y, m)
+			net.Params[p] = w
+			num := (jp - jm) / (2 * GradStep)
+			g := grads[p]
+			rel := math.Abs(g-num) / math.Max(math.Abs(g)+math.Abs(num), 1e-4)
+			if math.IsNaN(rel) {
+				rel = math.Inf(1)
+			}
+			if rel > lc.WorstRel {
+				lc.WorstRel, lc.Backprop, lc.Numeric = rel, g, num
+				if i < l.Out*l.In {
+					lc.Worst = "W[" + itoa(i/l.In) + "][" + itoa(i%l.In) + "]"
+				} else {
+					lc.Worst = "B[" + itoa(i-l.Out*l.In) + "]"
+				}
+			}
+		}
+		res = append(res, lc)
+		off += size
+	}
+	copy(net.Grads, grads)
+	return res
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	n := len(b)
+	for ; i > 0; i /= 10 {
+		n--
+		b[n] = byte('0' + i%10)
+	}
+	return string(b[n:])
+}
