@@ -1,33 +1,159 @@
 package network
 
+import (
+	"sync"
+	"sync/atomic"
+)
+
 // Pool runs the matrix products of a training run. It is created once per run
 // with a fixed number of workers and closed at the end.
 //
-// This first version computes on the calling goroutine; the worker pool and
-// the blocked kernels replace the bodies without changing the methods.
+// Each product is cut into rectangles of whole output tiles; the workers claim
+// rectangles until none are left while the caller waits. Products below a
+// size threshold run on the calling goroutine. Every element of C is computed
+// by one goroutine in one fixed summation order (see matmul_gemm.go), so the
+// results are bit-identical for any number of workers. A call allocates
+// nothing: the packing memory of every worker is allocated in NewPool.
+//
+// The methods may be called from several goroutines; calls are serialised.
 type Pool struct {
-	workers int
+	workers  int
+	asm      bool // use the assembly micro-kernel
+	minFlops int  // products of fewer multiply-adds (m·n·k) run serially
+
+	mu     sync.Mutex // one product at a time
+	job    gemmJob    // the product in flight, written before waking workers
+	next   atomic.Int64
+	wake   chan struct{} // one token per worker asked to help
+	done   sync.WaitGroup
+	exited sync.WaitGroup
+	local  *scratch // packing memory of the calling goroutine
+	closed bool
 }
 
+// serialFlops is the default threshold, in multiply-adds m·n·k, below which a
+// product runs on the calling goroutine: waking a worker costs a few
+// microseconds, about what the kernel needs for this much work.
+const serialFlops = 1 << 17
+
 // NewPool returns a pool of the given number of workers (0 or less means one).
+// The workers are started here and live until Close.
 func NewPool(workers int) *Pool {
+	return newPool(workers, haveAsm(), serialFlops)
+}
+
+// newPool is NewPool with the kernel choice and the serial threshold exposed
+// for tests.
+func newPool(workers int, asm bool, minFlops int) *Pool {
 	if workers < 1 {
 		workers = 1
 	}
-	return &Pool{workers: workers}
+	p := &Pool{
+		workers:  workers,
+		asm:      asm,
+		minFlops: minFlops,
+		wake:     make(chan struct{}, workers),
+		local:    newScratch(),
+	}
+	if workers > 1 {
+		p.exited.Add(workers)
+		for range workers {
+			go p.worker(newScratch())
+		}
+	}
+	return p
 }
 
 // Workers reports the pool size.
 func (p *Pool) Workers() int { return p.workers }
 
 // Close stops the workers. The pool must not be used afterwards.
-func (p *Pool) Close() {}
+func (p *Pool) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.closed = true
+	close(p.wake)
+	p.exited.Wait()
+}
+
+func (p *Pool) worker(s *scratch) {
+	defer p.exited.Done()
+	for range p.wake {
+		p.claim(s)
+		p.done.Done()
+	}
+}
+
+// claim runs tasks of the current job until none are left.
+func (p *Pool) claim(s *scratch) {
+	n := int64(p.job.tasks())
+	for {
+		t := p.next.Add(1) - 1
+		if t >= n {
+			return
+		}
+		p.job.run(s, p.asm, int(t))
+	}
+}
 
 // MulABt sets C = A·Bᵀ; C is m×n, A is m×k, B is n×k (row-major).
-func (p *Pool) MulABt(c, a, b []float64, m, n, k int) { mulABtRef(c, a, b, m, n, k) }
+//
+//	C[i][j] = Σ_p A[i][p]·B[j][p]
+//
+// It panics if a slice is shorter than its shape.
+func (p *Pool) MulABt(c, a, b []float64, m, n, k int) {
+	checkDims("MulABt", c, a, b, m, n, k)
+	p.gemm(c, a, b, m, n, k, k, 1, 1, k)
+}
 
 // MulAtB sets C = Aᵀ·B; C is m×n, A is k×m, B is k×n (row-major).
-func (p *Pool) MulAtB(c, a, b []float64, m, n, k int) { mulAtBRef(c, a, b, m, n, k) }
+//
+//	C[i][j] = Σ_p A[p][i]·B[p][j]
+//
+// It panics if a slice is shorter than its shape.
+func (p *Pool) MulAtB(c, a, b []float64, m, n, k int) {
+	checkDims("MulAtB", c, a, b, m, n, k)
+	p.gemm(c, a, b, m, n, k, 1, m, n, 1)
+}
 
 // MulAB sets C = A·B; C is m×n, A is m×k, B is k×n (row-major).
-func (p *Pool) MulAB(c, a, b []float64, m, n, k int) { mulABRef(c, a, b, m, n, k) }
+//
+//	C[i][j] = Σ_p A[i][p]·B[p][j]
+//
+// It panics if a slice is shorter than its shape.
+func (p *Pool) MulAB(c, a, b []float64, m, n, k int) {
+	checkDims("MulAB", c, a, b, m, n, k)
+	p.gemm(c, a, b, m, n, k, k, 1, n, 1)
+}
+
+// gemm computes C[i][j] = Σ_p a[i·ars+p·acs]·b[p·brs+j·bcs].
+func (p *Pool) gemm(c, a, b []float64, m, n, k, ars, acs, brs, bcs int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		panic("network: Pool used after Close")
+	}
+	p.job = gemmJob{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs}
+	if p.workers == 1 || m*n*k < p.minFlops {
+		p.job.pm, p.job.pn = 1, 1
+		p.job.tilesM = (m + mr - 1) / mr
+		p.job.tilesN = (n + nr - 1) / nr
+		p.job.run(p.local, p.asm, 0)
+	} else {
+		p.job.plan(p.workers)
+		helpers := min(p.workers, p.job.tasks())
+		p.next.Store(0)
+		p.done.Add(helpers)
+		for range helpers {
+			p.wake <- struct{}{}
+		}
+		p.done.Wait()
+	}
+	p.job = gemmJob{} // drop the caller's slices
+}

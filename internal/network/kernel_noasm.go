@@ -1,0 +1,15 @@
+package network
+
+// haveAsm reports whether the assembly micro-kernel can run here. Builds
+// without it (other architectures, or -tags purego) always use kernGo.
+func haveAsm() bool { return false }
+
+func kernAsm(kb int, a, b, c *float64, ldc int, load bool) {
+	panic("network: assembly micro-kernel not built")
+}
+
+// peakFMAFlops is the number of floating-point operations per iteration of
+// peakFMA.
+const peakFMAFlops = 0
+
+func peakFMA(iters int) { panic("network: assembly FMA probe not built") }

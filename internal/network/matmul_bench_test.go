@@ -1,0 +1,110 @@
+package network
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// benchShape is one product of a 784-256-128-10 MLP step with batch 128.
+type benchShape struct {
+	name    string
+	prod    int // index into products
+	m, n, k int
+}
+
+var benchShapes = []benchShape{
+	// Forward Z = A·Wᵀ: A is batch×in, W is out×in.
+	{"fwd/128x784*(256x784)T", 0, 128, 256, 784},
+	{"fwd/128x256*(128x256)T", 0, 128, 128, 256},
+	{"fwd/128x128*(10x128)T", 0, 128, 10, 128},
+	// Weight gradient dW = dZᵀ·A_prev: dZ is batch×out, A_prev is batch×in.
+	{"dW/(128x256)T*128x784", 1, 256, 784, 128},
+	{"dW/(128x128)T*128x256", 1, 128, 256, 128},
+	{"dW/(128x10)T*128x128", 1, 10, 128, 128},
+	// Gradient passed down dA_prev = dZ·W.
+	{"dA/128x256*256x784", 2, 128, 784, 256},
+	{"dA/128x128*128x256", 2, 128, 256, 128},
+	{"dA/128x10*10x128", 2, 128, 128, 10},
+}
+
+func reportGFLOPs(b *testing.B, m, n, k int) {
+	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkMul measures each MLP product on each kernel with 1 and 2 workers:
+//
+//	go test -run '^$' -bench 'Mul$' -benchtime 2s ./internal/network/
+func BenchmarkMul(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 9^0x9e3779b97f4a7c15))
+	for _, asm := range kernels() {
+		for _, w := range []int{1, 2} {
+			pool := NewPool(w)
+			pool.asm = asm
+			for _, s := range benchShapes {
+				a, bb, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float64, s.m*s.n)
+				fast := products[s.prod].fast
+				b.Run(fmt.Sprintf("%s/w=%d/%s", kernelName(asm), w, s.name), func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						fast(pool, c, a, bb, s.m, s.n, s.k)
+					}
+					reportGFLOPs(b, s.m, s.n, s.k)
+				})
+			}
+			pool.Close()
+		}
+	}
+}
+
+// BenchmarkGonumDgemm is the same set of products through gonum's Dgemm,
+// which splits across GOMAXPROCS goroutines itself, as the baseline.
+func BenchmarkGonumDgemm(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 9^0x9e3779b97f4a7c15))
+	var impl gonum.Implementation
+	for _, s := range benchShapes {
+		a, bb, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float64, s.m*s.n)
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				switch s.prod {
+				case 0:
+					impl.Dgemm(blas.NoTrans, blas.Trans, s.m, s.n, s.k, 1, a, s.k, bb, s.k, 0, c, s.n)
+				case 1:
+					impl.Dgemm(blas.Trans, blas.NoTrans, s.m, s.n, s.k, 1, a, s.m, bb, s.n, 0, c, s.n)
+				case 2:
+					impl.Dgemm(blas.NoTrans, blas.NoTrans, s.m, s.n, s.k, 1, a, s.k, bb, s.n, 0, c, s.n)
+				}
+			}
+			reportGFLOPs(b, s.m, s.n, s.k)
+		})
+	}
+}
+
+// BenchmarkPeakFMA states the machine's peak: a register-only loop of
+// independent fused multiply-adds (peakFMA, 4-wide on AVX2), on one goroutine
+// and on GOMAXPROCS goroutines at once.
+func BenchmarkPeakFMA(b *testing.B) {
+	if !haveAsm() {
+		b.Skip("no assembly FMA probe on this build")
+	}
+	const iters = 1 << 16
+	for _, g := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for range g {
+					wg.Add(1)
+					go func() { defer wg.Done(); peakFMA(iters) }()
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(float64(g)*float64(iters)*peakFMAFlops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

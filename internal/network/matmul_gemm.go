@@ -1,0 +1,266 @@
+package network
+
+// The blocked product behind the three Pool methods. All three are one
+// operation on strided views,
+//
+//	C[i][j] = Σ_p opA(i,p)·opB(p,j)      opA(i,p) = a[i·ars + p·acs]
+//	                                     opB(p,j) = b[p·brs + j·bcs]
+//
+// so MulABt, MulAtB and MulAB differ only in the strides; no transpose is ever
+// written to the caller's memory. The loop nest is the BLIS/gonum one:
+//
+//	for jc in steps of nc          columns of C
+//	  for pc in steps of kc        k, ascending
+//	    pack opB[pc:pc+kc, jc:jc+nc] into nr-wide micro-panels
+//	    for ic in steps of mc      rows of C
+//	      pack opA[ic:ic+mc, pc:pc+kc] into mr-tall micro-panels
+//	      for each nr-wide micro-panel of B
+//	        for each mr-tall micro-panel of A
+//	          micro-kernel: C tile (mr×nr) += A panel · B panel
+//
+// Summation order. The micro-kernel starts its accumulators from C (or from
+// zero for the first k block) and adds the products one p at a time, in
+// ascending p. Every element of C is therefore the same chain
+//
+//	c = (((0 + a0·b0) + a1·b1) + …)      (fused multiply-adds on the asm path)
+//
+// whatever the k blocking, the output partition or the worker that computes
+// it. Edge tiles are packed with zero padding and go through the same
+// micro-kernel into a scratch tile, so no element ever switches between the
+// asm and the Go kernel. Results are bit-identical for any number of workers.
+
+import "fmt"
+
+// Block sizes. mr×nr is the register tile of the micro-kernel; kc×nr·8 bytes
+// of packed B (16 KiB) stay in L1 while the A micro-panels stream past; the
+// mc×kc packed A block (288 KiB) lives in L2; the kc×nc packed B block (1 MiB)
+// in L2/L3. mc is a multiple of mr and nc of nr.
+const (
+	mr = 6
+	nr = 8
+	kc = 256
+	mc = 144
+	nc = 512
+)
+
+// gemmJob describes one product on strided views, plus how its output is cut
+// into tasks. A task is a rectangle of C made of whole mr×nr tiles.
+type gemmJob struct {
+	c                  []float64
+	a, b               []float64
+	m, n, k            int
+	ars, acs, brs, bcs int
+
+	tilesM, tilesN int // ⌈m/mr⌉, ⌈n/nr⌉
+	pm, pn         int // task grid: pm row bands × pn column bands
+}
+
+// scratch is one worker's packing memory, allocated once.
+type scratch struct {
+	ap   []float64 // mc×kc packed A
+	bp   []float64 // kc×nc packed B
+	tile [mr * nr]float64
+}
+
+func newScratch() *scratch {
+	return &scratch{
+		ap: make([]float64, mc*kc),
+		bp: make([]float64, kc*nc),
+	}
+}
+
+// checkDims panics on slices too short for the stated shape: a programming
+// bug in the caller, not bad input.
+func checkDims(op string, c, a, b []float64, m, n, k int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("network: %s: negative dimension m=%d n=%d k=%d", op, m, n, k))
+	}
+	if len(c) < m*n || len(a) < m*k || len(b) < k*n {
+		panic(fmt.Sprintf("network: %s: m=%d n=%d k=%d needs len(c)>=%d len(a)>=%d len(b)>=%d, got %d %d %d",
+			op, m, n, k, m*n, m*k, k*n, len(c), len(a), len(b)))
+	}
+}
+
+// tasks reports the number of tasks of the job.
+func (j *gemmJob) tasks() int { return j.pm * j.pn }
+
+// plan cuts C into at least want tasks (when there are enough tiles), each no
+// larger than mc×nc rounded to whole bands, splitting the longer side first.
+func (j *gemmJob) plan(want int) {
+	j.tilesM = (j.m + mr - 1) / mr
+	j.tilesN = (j.n + nr - 1) / nr
+	j.pm = (j.m + mc - 1) / mc
+	j.pn = (j.n + nc - 1) / nc
+	for j.pm*j.pn < want {
+		rowsPer := j.tilesM * mr / j.pm
+		colsPer := j.tilesN * nr / j.pn
+		switch {
+		case colsPer >= rowsPer && j.pn < j.tilesN:
+			j.pn++
+		case j.pm < j.tilesM:
+			j.pm++
+		case j.pn < j.tilesN:
+			j.pn++
+		default:
+			return
+		}
+	}
+}
+
+// run computes task t of the job with the given scratch memory.
+func (j *gemmJob) run(s *scratch, asm bool, t int) {
+	ti, tj := t/j.pn, t%j.pn
+	i0 := ti * j.tilesM / j.pm * mr
+	i1 := min((ti+1)*j.tilesM/j.pm*mr, j.m)
+	j0 := tj * j.tilesN / j.pn * nr
+	j1 := min((tj+1)*j.tilesN/j.pn*nr, j.n)
+	j.block(s, asm, i0, i1, j0, j1)
+}
+
+// block computes C[i0:i1, j0:j1].
+func (j *gemmJob) block(s *scratch, asm bool, i0, i1, j0, j1 int) {
+	if j.k == 0 {
+		for i := i0; i < i1; i++ {
+			clear(j.c[i*j.n+j0 : i*j.n+j1])
+		}
+		return
+	}
+	for jc := j0; jc < j1; jc += nc {
+		nb := min(nc, j1-jc)
+		for pc := 0; pc < j.k; pc += kc {
+			kb := min(kc, j.k-pc)
+			j.packB(s.bp, pc, kb, jc, nb)
+			for ic := i0; ic < i1; ic += mc {
+				mb := min(mc, i1-ic)
+				j.packA(s.ap, ic, mb, pc, kb)
+				j.macro(s, asm, ic, mb, jc, nb, kb, pc > 0)
+			}
+		}
+	}
+}
+
+// macro runs the micro-kernel over an mb×nb block of C at (ic, jc), from
+// packed panels of depth kb. load says whether the accumulators start from C.
+func (j *gemmJob) macro(s *scratch, asm bool, ic, mb, jc, nb, kb int, load bool) {
+	ldc := j.n
+	for jr := 0; jr < nb; jr += nr {
+		bpan := s.bp[jr*kb : jr*kb+kb*nr]
+		nn := min(nr, nb-jr)
+		for ir := 0; ir < mb; ir += mr {
+			apan := s.ap[ir*kb : ir*kb+kb*mr]
+			mm := min(mr, mb-ir)
+			off := (ic+ir)*ldc + jc + jr
+			if mm == mr && nn == nr {
+				microKernel(asm, kb, apan, bpan, j.c[off:], ldc, load)
+				continue
+			}
+			// Edge tile: same kernel, into the scratch tile.
+			t := s.tile[:]
+			if load {
+				for r := 0; r < mm; r++ {
+					copy(t[r*nr:r*nr+nn], j.c[off+r*ldc:off+r*ldc+nn])
+				}
+			}
+			microKernel(asm, kb, apan, bpan, t, nr, load)
+			for r := 0; r < mm; r++ {
+				copy(j.c[off+r*ldc:off+r*ldc+nn], t[r*nr:r*nr+nn])
+			}
+		}
+	}
+}
+
+// microKernel sets the mr×nr tile at c (row stride ldc) to
+// (load ? c : 0) + Σ_p a[p·mr+r]·b[p·nr+q], adding in ascending p.
+func microKernel(asm bool, kb int, a, b, c []float64, ldc int, load bool) {
+	if asm {
+		_ = a[kb*mr-1]
+		_ = b[kb*nr-1]
+		_ = c[(mr-1)*ldc+nr-1]
+		kernAsm(kb, &a[0], &b[0], &c[0], ldc, load)
+		return
+	}
+	kernGo(kb, a, b, c, ldc, load)
+}
+
+// packA copies opA[ic:ic+mb, pc:pc+kb] into mr-tall micro-panels: panel q
+// holds rows ic+q·mr … as dst[q·mr·kb + p·mr + r]; rows past mb are zero.
+func (j *gemmJob) packA(dst []float64, ic, mb, pc, kb int) {
+	for ir := 0; ir < mb; ir += mr {
+		pan := dst[ir*kb : ir*kb+kb*mr]
+		mm := min(mr, mb-ir)
+		base := (ic+ir)*j.ars + pc*j.acs
+		switch {
+		case mm == mr && j.acs == 1: // rows contiguous in p: A·… products
+			ars := j.ars
+			r0 := j.a[base : base+kb]
+			r1 := j.a[base+ars : base+ars+kb]
+			r2 := j.a[base+2*ars : base+2*ars+kb]
+			r3 := j.a[base+3*ars : base+3*ars+kb]
+			r4 := j.a[base+4*ars : base+4*ars+kb]
+			r5 := j.a[base+5*ars : base+5*ars+kb]
+			for p := range r0 {
+				d := pan[p*mr : p*mr+mr : p*mr+mr]
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+		case j.ars == 1: // columns contiguous in i: Aᵀ·… product
+			for p := 0; p < kb; p++ {
+				o := base + p*j.acs
+				copy(pan[p*mr:p*mr+mm], j.a[o:o+mm])
+				clear(pan[p*mr+mm : p*mr+mr])
+			}
+		default:
+			for p := 0; p < kb; p++ {
+				for r := 0; r < mr; r++ {
+					v := 0.0
+					if r < mm {
+						v = j.a[base+r*j.ars+p*j.acs]
+					}
+					pan[p*mr+r] = v
+				}
+			}
+		}
+	}
+}
+
+// packB copies opB[pc:pc+kb, jc:jc+nb] into nr-wide micro-panels: panel q
+// holds columns jc+q·nr … as dst[q·nr·kb + p·nr + c]; columns past nb are zero.
+func (j *gemmJob) packB(dst []float64, pc, kb, jc, nb int) {
+	for jr := 0; jr < nb; jr += nr {
+		pan := dst[jr*kb : jr*kb+kb*nr]
+		nn := min(nr, nb-jr)
+		base := pc*j.brs + (jc+jr)*j.bcs
+		switch {
+		case j.bcs == 1: // rows of opB contiguous: …·B products
+			for p := 0; p < kb; p++ {
+				o := base + p*j.brs
+				copy(pan[p*nr:p*nr+nn], j.b[o:o+nn])
+				clear(pan[p*nr+nn : p*nr+nr])
+			}
+		case nn == nr && j.brs == 1: // columns of opB contiguous: …·Bᵀ product
+			bcs := j.bcs
+			c0 := j.b[base : base+kb]
+			c1 := j.b[base+bcs : base+bcs+kb]
+			c2 := j.b[base+2*bcs : base+2*bcs+kb]
+			c3 := j.b[base+3*bcs : base+3*bcs+kb]
+			c4 := j.b[base+4*bcs : base+4*bcs+kb]
+			c5 := j.b[base+5*bcs : base+5*bcs+kb]
+			c6 := j.b[base+6*bcs : base+6*bcs+kb]
+			c7 := j.b[base+7*bcs : base+7*bcs+kb]
+			for p := range c0 {
+				d := pan[p*nr : p*nr+nr : p*nr+nr]
+				d[0], d[1], d[2], d[3] = c0[p], c1[p], c2[p], c3[p]
+				d[4], d[5], d[6], d[7] = c4[p], c5[p], c6[p], c7[p]
+			}
+		default:
+			for p := 0; p < kb; p++ {
+				for q := 0; q < nr; q++ {
+					v := 0.0
+					if q < nn {
+						v = j.b[base+p*j.brs+q*j.bcs]
+					}
+					pan[p*nr+q] = v
+				}
+			}
+		}
+	}
+}

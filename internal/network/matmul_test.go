@@ -1,0 +1,258 @@
+package network
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// product names one of the three Pool products with its reference kernel and
+// the lengths of its operands.
+type product struct {
+	name string
+	fast func(p *Pool, c, a, b []float64, m, n, k int)
+	ref  func(c, a, b []float64, m, n, k int)
+}
+
+var products = []product{
+	{"MulABt", (*Pool).MulABt, mulABtRef},
+	{"MulAtB", (*Pool).MulAtB, mulAtBRef},
+	{"MulAB", (*Pool).MulAB, mulABRef},
+}
+
+// kernels lists the micro-kernels this machine can run, so both the assembly
+// and the portable path are tested wherever the assembly exists.
+func kernels() []bool {
+	if haveAsm() {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+func kernelName(asm bool) string {
+	if asm {
+		return "asm"
+	}
+	return "go"
+}
+
+func randSlice(r *rand.Rand, n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = 2*r.Float64() - 1
+	}
+	return s
+}
+
+func maxAbs(s []float64) float64 {
+	var m float64
+	for _, v := range s {
+		m = max(m, math.Abs(v))
+	}
+	return m
+}
+
+// shapes returns (m, n, k) triples around every tile and block boundary:
+// mr=6, nr=8, kc=256, mc=144, nc=512, and the sizes of the issue. Each edge
+// size is paired with a few others rather than the full cube, which would
+// take minutes under -race.
+func shapes(r *rand.Rand) [][3]int {
+	edges := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 31, 32, 33,
+		63, 64, 65, 127, 128, 129, 143, 144, 145, 255, 256, 257}
+	small := []int{1, 5, 6, 7, 8, 9, 17}
+	var out [][3]int
+	for _, e := range edges {
+		s1 := small[r.IntN(len(small))]
+		s2 := small[r.IntN(len(small))]
+		s3 := edges[r.IntN(len(edges))]
+		out = append(out,
+			[3]int{e, s1, s3}, [3]int{s1, e, s2}, [3]int{s2, s3, e},
+			[3]int{e, e, s1})
+	}
+	// Blocks larger than nc and kc, with edges in every direction.
+	out = append(out, [3]int{145, 513, 257}, [3]int{13, 1031, 9}, [3]int{289, 17, 520},
+		[3]int{128, 784, 256}, [3]int{10, 128, 128})
+	for range 20 {
+		out = append(out, [3]int{1 + r.IntN(300), 1 + r.IntN(300), 1 + r.IntN(300)})
+	}
+	return out
+}
+
+// TestMulMatchesReference compares each product, on each kernel, with the
+// naive reference. The fast kernels add in a different order (and with FMA),
+// so the tolerance is the rounding bound k·max|a|·max|b|·ε with a margin.
+func TestMulMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1^0x9e3779b97f4a7c15))
+	for _, asm := range kernels() {
+		pool := newPool(3, asm, 0)
+		defer pool.Close()
+		for _, pr := range products {
+			for _, s := range shapes(r) {
+				m, n, k := s[0], s[1], s[2]
+				t.Run(fmt.Sprintf("%s/%s/%dx%dx%d", kernelName(asm), pr.name, m, n, k), func(t *testing.T) {
+					a, b := randSlice(r, m*k), randSlice(r, k*n)
+					want := make([]float64, m*n)
+					pr.ref(want, a, b, m, n, k)
+					got := make([]float64, m*n)
+					for i := range got {
+						got[i] = math.NaN() // C is overwritten, never read first
+					}
+					pr.fast(pool, got, a, b, m, n, k)
+					tol := 4 * float64(max(k, 1)) * maxAbs(a) * maxAbs(b) * 0x1p-52
+					worst, at := 0.0, 0
+					for i := range want {
+						if d := math.Abs(got[i] - want[i]); !(d <= worst) {
+							worst, at = d, i
+						}
+					}
+					if !(worst <= tol) {
+						t.Errorf("C[%d][%d]: got %v, want %v (|diff| %.3g > tol %.3g)",
+							at/n, at%n, got[at], want[at], worst, tol)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestMulWorkerCountInvariant checks that 1, 2, 3 and 7 workers, with the
+// serial threshold off so every size is split, give the same bits.
+func TestMulWorkerCountInvariant(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 2^0x9e3779b97f4a7c15))
+	counts := []int{1, 2, 3, 7}
+	for _, asm := range kernels() {
+		pools := make([]*Pool, len(counts))
+		for i, w := range counts {
+			pools[i] = newPool(w, asm, 0)
+			defer pools[i].Close()
+		}
+		for _, pr := range products {
+			for _, s := range shapes(r) {
+				m, n, k := s[0], s[1], s[2]
+				t.Run(fmt.Sprintf("%s/%s/%dx%dx%d", kernelName(asm), pr.name, m, n, k), func(t *testing.T) {
+					a, b := randSlice(r, m*k), randSlice(r, k*n)
+					want := make([]float64, m*n)
+					pr.fast(pools[0], want, a, b, m, n, k)
+					for i, pool := range pools[1:] {
+						got := make([]float64, m*n)
+						pr.fast(pool, got, a, b, m, n, k)
+						for e := range got {
+							if math.Float64bits(got[e]) != math.Float64bits(want[e]) {
+								t.Fatalf("%d workers: C[%d][%d]: got %v, want %v (1 worker)",
+									counts[i+1], e/n, e%n, got[e], want[e])
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestMulSerialMatchesParallel checks that the serial path below the
+// threshold and the split path give the same bits.
+func TestMulSerialMatchesParallel(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3^0x9e3779b97f4a7c15))
+	for _, asm := range kernels() {
+		serial := newPool(4, asm, math.MaxInt)
+		split := newPool(4, asm, 0)
+		defer serial.Close()
+		defer split.Close()
+		for _, pr := range products {
+			m, n, k := 150, 530, 270
+			a, b := randSlice(r, m*k), randSlice(r, k*n)
+			want := make([]float64, m*n)
+			got := make([]float64, m*n)
+			pr.fast(serial, want, a, b, m, n, k)
+			pr.fast(split, got, a, b, m, n, k)
+			for e := range got {
+				if math.Float64bits(got[e]) != math.Float64bits(want[e]) {
+					t.Fatalf("%s/%s: C[%d][%d]: got %v split, want %v serial",
+						kernelName(asm), pr.name, e/n, e%n, got[e], want[e])
+				}
+			}
+		}
+	}
+}
+
+// TestMulExact uses small integers, whose products and sums are exact in any
+// order, so every kernel must reproduce the reference bit for bit.
+func TestMulExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4^0x9e3779b97f4a7c15))
+	for _, asm := range kernels() {
+		pool := newPool(2, asm, 0)
+		defer pool.Close()
+		for _, pr := range products {
+			m, n, k := 37, 45, 300
+			a, b := make([]float64, m*k), make([]float64, k*n)
+			for i := range a {
+				a[i] = float64(r.IntN(17) - 8)
+			}
+			for i := range b {
+				b[i] = float64(r.IntN(17) - 8)
+			}
+			want := make([]float64, m*n)
+			got := make([]float64, m*n)
+			pr.ref(want, a, b, m, n, k)
+			pr.fast(pool, got, a, b, m, n, k)
+			for e := range got {
+				if got[e] != want[e] {
+					t.Fatalf("%s/%s: C[%d][%d]: got %v, want %v", kernelName(asm), pr.name, e/n, e%n, got[e], want[e])
+				}
+			}
+		}
+	}
+}
+
+// TestMulEmpty covers k = 0 (C must become zero) and m or n = 0 (no-op).
+func TestMulEmpty(t *testing.T) {
+	pool := newPool(2, false, 0)
+	defer pool.Close()
+	for _, pr := range products {
+		c := []float64{1, 2, 3, 4, 5, 6}
+		pr.fast(pool, c, nil, nil, 2, 3, 0)
+		for i, v := range c {
+			if v != 0 {
+				t.Errorf("%s k=0: C[%d] got %v, want 0", pr.name, i, v)
+			}
+		}
+		pr.fast(pool, nil, nil, []float64{1, 2}, 0, 2, 1)
+		pr.fast(pool, nil, []float64{1, 2}, nil, 2, 0, 1)
+	}
+}
+
+// TestMulShortSlicePanics checks that a too-short operand is reported as a
+// programming bug, before any worker touches it.
+func TestMulShortSlicePanics(t *testing.T) {
+	pool := NewPool(2)
+	defer pool.Close()
+	for _, pr := range products {
+		t.Run(pr.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("got no panic, want one for len(b) < k·n")
+				}
+			}()
+			pr.fast(pool, make([]float64, 6), make([]float64, 6), make([]float64, 5), 2, 3, 3)
+		})
+	}
+}
+
+// TestMulNoAllocs checks that a product, split across workers, allocates
+// nothing in steady state.
+func TestMulNoAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation count")
+	}
+	r := rand.New(rand.NewPCG(5, 5^0x9e3779b97f4a7c15))
+	pool := newPool(2, haveAsm(), 0)
+	defer pool.Close()
+	m, n, k := 64, 80, 70
+	a, b, c := randSlice(r, m*k), randSlice(r, k*n), make([]float64, m*n)
+	for _, pr := range products {
+		if got := testing.AllocsPerRun(20, func() { pr.fast(pool, c, a, b, m, n, k) }); got != 0 {
+			t.Errorf("%s: got %v allocs per call, want 0", pr.name, got)
+		}
+	}
+}
