@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+"""Recompute fixture cases with an independent NumPy backprop (no autograd) and
+report the worst difference from each case's expected.json.
+
+This shares no code with make_fixtures.py: it reads spec.yaml, init.json and
+data.csv as nntrain would (feature order, class order, normalisation), then
+trains with hand-written forward and backward passes and the contract's update
+rules written out.
+
+    /usr/bin/python3 testdata/gen/check_numpy.py                 # every case in testdata/fixtures
+    /usr/bin/python3 testdata/gen/check_numpy.py CASE_DIR ...    # just these
+
+Exit status 1 when any difference exceeds 1e-12 (relative to max(1, |expected|)),
+or when features, targets, classes or normalisation kind disagree.
+"""
+
+import csv
+import json
+import os
+import sys
+
+import numpy as np
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.normpath(os.path.join(HERE, "..", "fixtures"))
+LIMIT = 1e-12
+
+
+def read_data(folder, spec):
+    d = spec["data"]
+    with open(os.path.join(folder, d["train"]), newline="") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    targets = d["target"] if isinstance(d["target"], list) else [d["target"]]
+    features = d.get("features") or [h for h in header if h not in targets]
+    at = {h: i for i, h in enumerate(header)}
+    X = np.array([[float(r[at[h]]) for h in features] for r in body])
+
+    out_units = spec["model"]["layers"][-1]["units"]
+    classes = None
+    if spec["loss"] in ("bce", "cross_entropy"):
+        labels = [r[at[targets[0]]] for r in body]
+        uniq = set(labels)
+        try:
+            classes = sorted(uniq, key=lambda s: int(s))
+        except ValueError:
+            classes = sorted(uniq, key=lambda s: s.encode())
+        k = np.array([classes.index(s) for s in labels])
+        if out_units == 1:
+            Y = (k == 1).astype(float)[:, None]
+        else:
+            Y = np.zeros((len(k), len(classes)))
+            Y[np.arange(len(k)), k] = 1.0
+    else:
+        Y = np.array([[float(r[at[h]]) for h in targets] for r in body])
+
+    kind = d.get("normalize", "none")
+    if kind == "standard":
+        off = np.sum(X, axis=0) / X.shape[0]
+        sc = np.sqrt(np.sum((X - off) ** 2, axis=0) / X.shape[0])
+    elif kind == "minmax":
+        off = np.min(X, axis=0)
+        sc = np.max(X, axis=0) - off
+    else:
+        off, sc = np.zeros(X.shape[1]), np.ones(X.shape[1])
+    sc[sc == 0] = 1.0
+    return features, targets, classes, kind, off, sc, (X - off) / sc, Y
+
+
+def g(z, act, alpha):
+    if act == "linear":
+        return z
+    if act == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-z))
+    if act == "tanh":
+        return np.tanh(z)
+    if act == "relu":
+        return np.where(z > 0, z, 0.0)
+    if act == "leaky_relu":
+        return np.where(z > 0, z, alpha * z)
+    raise ValueError(act)
+
+
+def g_prime(z, a, act, alpha):
+    """g'(z), given a = g(z)."""
+    if act == "linear":
+        return np.ones_like(z)
+    if act == "sigmoid":
+        return a * (1.0 - a)
+    if act == "tanh":
+        return 1.0 - a * a
+    if act == "relu":
+        return (z > 0).astype(float)          # relu'(0) = 0
+    if act == "leaky_relu":
+        return np.where(z > 0, 1.0, alpha)    # leaky_relu'(0) = alpha
+    raise ValueError(act)
+
+
+def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y):
+    m = X.shape[0]
+    As, Zs = [X], []
+    for l in range(len(Ws)):
+        Z = As[-1] @ Ws[l].T + bs[l]
+        Zs.append(Z)
+        if l < len(Ws) - 1:
+            As.append(g(Z, acts[l], alphas[l]))
+    Z = Zs[-1]
+    if loss == "mse":
+        A = g(Z, acts[-1], alphas[-1])
+        J = np.sum((Y - A) ** 2) / (2 * m)
+        dZ = (A - Y) / m * g_prime(Z, A, acts[-1], alphas[-1])
+    elif loss == "bce":
+        J = np.sum(np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z))) - Y * Z) / m
+        dZ = (1.0 / (1.0 + np.exp(-Z)) - Y) / m
+    elif loss == "cross_entropy":
+        s = Z - Z.max(axis=1, keepdims=True)
+        logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+        J = -np.sum(Y * logp) / m
+        dZ = (np.exp(logp) - Y) / m
+    else:
+        raise ValueError(loss)
+    if l2 > 0:
+        J += l2 / (2 * m) * sum(np.sum(W * W) for W in Ws)
+    gW, gb = [None] * len(Ws), [None] * len(Ws)
+    for l in range(len(Ws) - 1, -1, -1):
+        gW[l] = dZ.T @ As[l] + (l2 / m) * Ws[l]
+        gb[l] = dZ.sum(axis=0)
+        if l > 0:
+            dA = dZ @ Ws[l]
+            dZ = dA * g_prime(Zs[l - 1], As[l], acts[l - 1], alphas[l - 1])
+    return J, gW, gb
+
+
+def train(spec, init, X, Y):
+    Ws = [np.array(L["weight"], dtype=float) for L in init["layers"]]
+    bs = [np.array(L["bias"], dtype=float) for L in init["layers"]]
+    layers = spec["model"]["layers"]
+    acts = [L["activation"] for L in layers]
+    alphas = [L.get("alpha", 0.01) for L in layers]
+    t = spec["train"]
+    opt, lr, l2 = t["optimizer"], t["learning_rate"], t.get("l2", 0.0)
+    mu = t.get("momentum", 0.9)
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    params = Ws + bs
+    vel = [np.zeros_like(p) for p in params]
+    m1 = [np.zeros_like(p) for p in params]
+    m2 = [np.zeros_like(p) for p in params]
+    step = 0
+    n = X.shape[0]
+    bsz = t["batch_size"] or n
+    losses = []
+    for _ in range(t["epochs"]):
+        tot, cnt = 0.0, 0
+        for s in range(0, n, bsz):
+            xb, yb = X[s:s + bsz], Y[s:s + bsz]
+            J, gW, gb = cost_and_grads(params[:len(Ws)], params[len(Ws):], acts, alphas, spec["loss"], l2, xb, yb)
+            tot += xb.shape[0] * J
+            cnt += xb.shape[0]
+            grads = gW + gb
+            step += 1
+            for i, (p, gr) in enumerate(zip(params, grads)):
+                if opt == "sgd":
+                    p -= lr * gr
+                elif opt == "momentum":
+                    vel[i] = mu * vel[i] + gr
+                    p -= lr * vel[i]
+                elif opt == "adam":
+                    m1[i] = b1 * m1[i] + (1 - b1) * gr
+                    m2[i] = b2 * m2[i] + (1 - b2) * gr * gr
+                    mh = m1[i] / (1 - b1 ** step)
+                    vh = m2[i] / (1 - b2 ** step)
+                    p -= lr * mh / (np.sqrt(vh) + eps)
+                else:
+                    raise ValueError(opt)
+        losses.append(tot / cnt)
+    return params[:len(Ws)], params[len(Ws):], losses
+
+
+def rel(got, want):
+    got, want = np.asarray(got, float), np.asarray(want, float)
+    return float(np.max(np.abs(got - want) / np.maximum(1.0, np.abs(want)))) if want.size else 0.0
+
+
+def check(folder):
+    with open(os.path.join(folder, "spec.yaml")) as f:
+        spec = yaml.safe_load(f)
+    with open(os.path.join(folder, "init.json")) as f:
+        init = json.load(f)
+    with open(os.path.join(folder, "expected.json")) as f:
+        exp = json.load(f)
+    features, targets, classes, kind, off, sc, X, Y = read_data(folder, spec)
+    fin = exp["final"]
+    problems = []
+    if fin["features"] != features or init["features"] != features:
+        problems.append("features %s, expected %s" % (features, fin["features"]))
+    if fin["targets"] != targets:
+        problems.append("targets %s, expected %s" % (targets, fin["targets"]))
+    if fin.get("classes") != classes:
+        problems.append("classes %s, expected %s" % (classes, fin.get("classes")))
+    if fin["normalize"]["kind"] != kind:
+        problems.append("normalize %s, expected %s" % (kind, fin["normalize"]["kind"]))
+    Ws, bs, losses = train(spec, init, X, Y)
+    worst = max([rel(W, L["weight"]) for W, L in zip(Ws, fin["layers"])] +
+                [rel(b, L["bias"]) for b, L in zip(bs, fin["layers"])] +
+                [rel(losses, exp["train_loss"]) if len(losses) == len(exp["train_loss"]) else float("inf")])
+    norm = max(rel(off, fin["normalize"].get("offset", [0.0] * len(off))),
+               rel(sc, fin["normalize"].get("scale", [1.0] * len(sc))))
+    return worst, norm, problems
+
+
+def main():
+    folders = sys.argv[1:] or sorted(
+        os.path.join(FIXTURES, d) for d in os.listdir(FIXTURES)
+        if os.path.isfile(os.path.join(FIXTURES, d, "expected.json")))
+    bad = False
+    overall = 0.0
+    for folder in folders:
+        worst, norm, problems = check(folder)
+        overall = max(overall, worst, norm)
+        flag = "ok" if worst <= LIMIT and norm <= LIMIT and not problems else "FAIL"
+        bad |= flag != "ok"
+        print("%-4s %-38s params+losses %.2g  normalize %.2g %s"
+              % (flag, os.path.basename(folder), worst, norm, "; ".join(problems)))
+    print("worst difference over %d cases: %.3g" % (len(folders), overall))
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()

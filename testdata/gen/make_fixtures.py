@@ -1,0 +1,698 @@
+#!/usr/bin/python3
+"""Generate the PyTorch float64 reference training runs in testdata/fixtures/.
+
+Each case is a folder holding spec.yaml, init.json, data.csv and expected.json,
+in the same layout as the public oracle cases (/work/shared/fixtures), which are
+kept in testdata/fixtures/ as copies. The training loop below is written plainly
+from CONTRACT.md ("Maths"); PyTorch's autograd computes every gradient.
+
+Run with Debian's interpreter (python3-torch 1.13, python3-numpy):
+
+    /usr/bin/python3 testdata/gen/make_fixtures.py            # writes testdata/fixtures/<case>/
+    /usr/bin/python3 testdata/gen/make_fixtures.py --out DIR  # writes DIR/<case>/ instead
+
+Before writing, the script retrains the three copied public cases from their
+data.csv and init.json and requires its own numbers to match their expected.json
+(to 1e-14), so the conventions here are those of the public oracle. After
+writing, it perturbs every starting weight by a relative 1e-13 and every input
+by 1e-13, and requires the results to move by less than 1e-11: the cases must be
+well-conditioned, so any float64 implementation passes at tolerance 1e-9 whatever
+its summation order.
+
+The output is deterministic: every random draw comes from a fixed seed, and the
+numbers are written with repr, so float64 values round-trip.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+torch.use_deterministic_algorithms(True)
+torch.set_num_threads(1)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_OUT = os.path.normpath(os.path.join(HERE, "..", "fixtures"))
+PUBLIC_CASES = ["mse_tanh_sgd_full", "bce_relu_sgd_batch7", "ce_strings_tanh_adam_batch16"]
+TOLERANCE = 1e-9
+DEFAULT_ALPHA = 0.01
+
+# ---------------------------------------------------------------------------
+# Writing numbers, JSON and CSV exactly.
+
+
+def num(v):
+    """A number as text that reads back to the same float64 (ints stay ints)."""
+    if isinstance(v, bool):
+        raise TypeError("bool is not a number")
+    if isinstance(v, int):
+        return str(v)
+    v = float(v)
+    if v == 0.0:
+        v = 0.0  # never write -0.0
+    return repr(v)
+
+
+def _scalar(v):
+    if isinstance(v, str):
+        return json.dumps(v)
+    return num(v)
+
+
+def _is_scalar(v):
+    return isinstance(v, (str, int, float))
+
+
+def _inline_list(xs):
+    return "[" + ", ".join(_scalar(x) for x in xs) + "]"
+
+
+def _dump(v, ind):
+    """JSON in the oracle layout: one-space indent, number lists inline, matrices one row a line."""
+    pad = " " * (ind + 1)
+    if isinstance(v, dict):
+        parts = []
+        for k, x in v.items():
+            parts.append(pad + json.dumps(k) + ": " + _dump(x, ind + 1))
+        return "{\n" + ",\n".join(parts) + "\n" + " " * ind + "}"
+    if isinstance(v, list):
+        if all(_is_scalar(x) for x in v):
+            return _inline_list(v)
+        parts = [pad + _dump(x, ind + 1) for x in v]
+        return "[\n" + ",\n".join(parts) + "\n" + " " * ind + "]"
+    return _scalar(v)
+
+
+def dump_json(v):
+    return _dump(v, 0) + "\n"
+
+
+def write(path, text):
+    with open(path, "w", newline="\n") as f:
+        f.write(text)
+
+
+def csv_text(header, rows):
+    """Rows of floats (rounded to 4 decimals), ints and strings, as CSV text."""
+    out = [",".join(header)]
+    for r in rows:
+        cells = []
+        for v in r:
+            if isinstance(v, str):
+                cells.append(v)
+            elif isinstance(v, (int, np.integer)):
+                cells.append(str(int(v)))
+            else:
+                cells.append(num(round(float(v), 4)))
+        out.append(",".join(cells))
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# From CSV text to tensors, following the contract's data rules.
+
+
+def class_order(labels):
+    """Sorted class names: integer names numerically, otherwise bytewise."""
+    names = sorted(set(labels))
+    if all(re.fullmatch(r"[+-]?[0-9]+", s) for s in names):
+        return sorted(names, key=int)
+    return sorted(names, key=lambda s: s.encode("utf-8"))
+
+
+def load_case_data(text, targets, features, loss, out_units, normalize):
+    """Returns (features, targets, classes or None, normalize dict, X, Y) from CSV text."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
+    col = {name: i for i, name in enumerate(header)}
+    if features is None:
+        features = [h for h in header if h not in targets]
+    X = np.array([[float(r[col[f]]) for f in features] for r in body], dtype=np.float64)
+
+    classes = None
+    if loss in ("bce", "cross_entropy"):
+        if len(targets) != 1:
+            raise ValueError("a class target must be one column")
+        labels = [r[col[targets[0]]] for r in body]
+        classes = class_order(labels)
+        idx = np.array([classes.index(s) for s in labels])
+        if loss == "bce" and out_units == 1:
+            if len(classes) != 2:
+                raise ValueError("bce with one unit needs two classes")
+            Y = (idx == 1).astype(np.float64).reshape(-1, 1)  # y = 1 is the second class
+        else:
+            if out_units != len(classes):
+                raise ValueError("output units %d != classes %d" % (out_units, len(classes)))
+            Y = np.eye(len(classes))[idx]
+    else:
+        Y = np.array([[float(r[col[t]]) for t in targets] for r in body], dtype=np.float64)
+
+    d = len(features)
+    if normalize == "none":
+        offset, scale = np.zeros(d), np.ones(d)
+    elif normalize == "standard":
+        offset = X.mean(axis=0)
+        scale = X.std(axis=0, ddof=0)
+    elif normalize == "minmax":
+        offset = X.min(axis=0)
+        scale = X.max(axis=0) - X.min(axis=0)
+    else:
+        raise ValueError("normalize " + normalize)
+    scale = np.where(scale == 0.0, 1.0, scale)  # a constant column maps to 0, not NaN
+    Xn = (X - offset) / scale
+    norm = {"kind": normalize, "offset": [float(v) for v in offset], "scale": [float(v) for v in scale]}
+    return features, targets, classes, norm, Xn, Y
+
+
+# ---------------------------------------------------------------------------
+# The network and the training loop (CONTRACT.md "Maths").
+
+
+def activate(z, act, alpha):
+    if act == "linear":
+        return z
+    if act == "sigmoid":
+        return torch.sigmoid(z)
+    if act == "tanh":
+        return torch.tanh(z)
+    if act == "relu":
+        return F.relu(z)  # relu'(0) = 0
+    if act == "leaky_relu":
+        return F.leaky_relu(z, negative_slope=alpha)  # leaky_relu'(0) = alpha
+    if act == "softmax":
+        return torch.softmax(z, dim=1)
+    raise ValueError(act)
+
+
+def forward_z(Ws, Bs, layers, A):
+    """Output pre-activation Z[L]; each layer Z = A_prev · Wᵀ + B (nn.Linear layout)."""
+    for l, (W, B) in enumerate(zip(Ws, Bs)):
+        Z = A @ W.T + B
+        if l == len(Ws) - 1:
+            return Z
+        A = activate(Z, layers[l]["activation"], layers[l].get("alpha", DEFAULT_ALPHA))
+
+
+def batch_cost(Z, Y, loss, out_act, Ws, l2):
+    """J of one batch, m its rows; l2 adds λ/(2m) Σ‖W‖² (weights only)."""
+    m = Z.shape[0]
+    if loss == "mse":
+        J = ((Y - activate(Z, out_act, DEFAULT_ALPHA)) ** 2).sum() / (2 * m)
+    elif loss == "bce":
+        # 1/m Σ [log(1+e^z) − y·z], written stably as max(z,0) + log1p(e^−|z|) − y·z.
+        J = (torch.clamp(Z, min=0) + torch.log1p(torch.exp(-Z.abs())) - Y * Z).sum() / m
+    elif loss == "cross_entropy":
+        J = -(Y * F.log_softmax(Z, dim=1)).sum() / m
+    else:
+        raise ValueError(loss)
+    if l2 > 0:
+        J = J + l2 / (2 * m) * sum((W ** 2).sum() for W in Ws)
+    return J
+
+
+def train(init_layers, layers, loss, opt, X, Y):
+    """Trains from init_layers; returns (final [(W, B)] as lists, train_loss per epoch)."""
+    Ws = [torch.tensor(L["weight"], dtype=torch.float64, requires_grad=True) for L in init_layers]
+    Bs = [torch.tensor(L["bias"], dtype=torch.float64, requires_grad=True) for L in init_layers]
+    params = [p for pair in zip(Ws, Bs) for p in pair]
+    lr = opt["learning_rate"]
+    if opt["optimizer"] == "sgd":
+        optim = torch.optim.SGD(params, lr=lr)  # w −= lr·g
+    elif opt["optimizer"] == "momentum":
+        # v = μ·v + g; w −= lr·v (no dampening, v starts at 0)
+        optim = torch.optim.SGD(params, lr=lr, momentum=opt.get("momentum", 0.9))
+    elif opt["optimizer"] == "adam":
+        optim = torch.optim.Adam(params, lr=lr)  # β1 0.9, β2 0.999, ε 1e-8, bias-corrected; a step per batch
+    else:
+        raise ValueError(opt["optimizer"])
+
+    Xt = torch.tensor(X, dtype=torch.float64)
+    Yt = torch.tensor(Y, dtype=torch.float64)
+    n = Xt.shape[0]
+    bs = opt["batch_size"] or n  # 0 = the whole training set
+    out_act = layers[-1]["activation"]
+    losses = []
+    for _ in range(opt["epochs"]):
+        total, rows = 0.0, 0
+        for start in range(0, n, bs):  # shuffle: false, file order, last partial batch kept
+            xb, yb = Xt[start:start + bs], Yt[start:start + bs]
+            m = xb.shape[0]
+            J = batch_cost(forward_z(Ws, Bs, layers, xb), yb, loss, out_act, Ws, opt["l2"])
+            optim.zero_grad()
+            J.backward()
+            optim.step()
+            total += m * J.item()  # taken before the update
+            rows += m
+        losses.append(total / rows)
+    final = [(W.detach().tolist(), B.detach().tolist()) for W, B in zip(Ws, Bs)]
+    return final, losses
+
+
+def default_init(seed, sizes):
+    """PyTorch's default nn.Linear initialisation in float64 under torch.manual_seed(seed)."""
+    torch.manual_seed(seed)
+    mods = [torch.nn.Linear(a, b) for a, b in zip(sizes, sizes[1:])]
+    return [(m.weight.detach().tolist(), m.bias.detach().tolist()) for m in mods]
+
+
+def model_json(features, targets, classes, norm, loss, layers, params):
+    m = {"format": "nntrain-model/1", "features": list(features), "targets": list(targets)}
+    if classes is not None:
+        m["classes"] = list(classes)
+    m["normalize"] = norm
+    m["loss"] = loss
+    out = []
+    n_in = len(features)
+    for L, (W, B) in zip(layers, params):
+        d = {"in": n_in, "out": L["units"], "activation": L["activation"]}
+        if L["activation"] == "leaky_relu":
+            d["alpha"] = L.get("alpha", DEFAULT_ALPHA)
+        d["weight"] = W
+        d["bias"] = B
+        out.append(d)
+        n_in = L["units"]
+    m["layers"] = out
+    return m
+
+
+# ---------------------------------------------------------------------------
+# Spec YAML.
+
+
+def yaml_list(xs):
+    return "[" + ", ".join(xs) + "]"
+
+
+def spec_yaml(c):
+    t = c["target"]
+    lines = [
+        "# nntrain fixture case %s (generated by testdata/gen/make_fixtures.py; PyTorch float64 reference)" % c["name"],
+        "name: " + c["name"],
+        "seed: %d" % c["seed"],
+        "data:",
+        "  train: data.csv",
+        "  target: " + (yaml_list(t) if isinstance(t, list) else t),
+    ]
+    if c.get("features"):
+        lines.append("  features: " + yaml_list(c["features"]))
+    lines += [
+        "  validation_split: 0",
+        "  shuffle: false",
+        "  normalize: " + c.get("normalize", "none"),
+        "model:",
+        "  init: " + c.get("init", "xavier"),
+    ]
+    if "init_scale" in c:
+        lines.append("  init_scale: " + num(c["init_scale"]))
+    lines.append("  layers:")
+    for L in c["layers"]:
+        s = "    - {units: %d, activation: %s" % (L["units"], L["activation"])
+        if "alpha" in L:
+            s += ", alpha: " + num(L["alpha"])
+        lines.append(s + "}")
+    o = c["train"]
+    lines += ["loss: " + c["loss"], "train:", "  optimizer: " + o["optimizer"],
+              "  learning_rate: " + num(o["learning_rate"])]
+    if "momentum" in o:
+        lines.append("  momentum: " + num(o["momentum"]))
+    lines += [
+        "  epochs: %d" % o["epochs"],
+        "  batch_size: %d" % o["batch_size"],
+        "  l2: " + num(float(o["l2"])),
+        "output:",
+        "  dir: runs/" + c["name"],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Synthetic data. Each maker takes a RandomState and returns (header, rows).
+# Features are uniform on [-2, 2] unless said otherwise, rounded to 4 decimals.
+
+
+def u(rs, n, d, lo=-2.0, hi=2.0):
+    return np.round(rs.uniform(lo, hi, size=(n, d)), 4)
+
+
+def noise(rs, n, s=0.05):
+    return s * rs.standard_normal(n)
+
+
+def reg_smooth(n, d):
+    """One smooth regression target y after d features."""
+    def make(rs):
+        X = u(rs, n, d)
+        w = np.linspace(0.8, -0.6, d)
+        y = np.tanh(X @ w) + 0.3 * np.sin(X[:, 0]) + noise(rs, n)
+        return ["x%d" % (j + 1) for j in range(d)] + ["y"], [list(X[i]) + [y[i]] for i in range(n)]
+    return make
+
+
+def reg_nonlinear(n):
+    """y = |x1| − 0.5·x2 + 0.3·x1·x3: needs the negative side of the hidden units."""
+    def make(rs):
+        X = u(rs, n, 3)
+        y = np.abs(X[:, 0]) - 0.5 * X[:, 1] + 0.3 * X[:, 0] * X[:, 2] + noise(rs, n)
+        y = 0.5 * y
+        return ["x1", "x2", "x3", "y"], [list(X[i]) + [y[i]] for i in range(n)]
+    return make
+
+
+def reg_linear(n):
+    def make(rs):
+        X = u(rs, n, 4)
+        y = 0.7 * X[:, 0] - 0.4 * X[:, 1] + 0.2 * X[:, 2] + 0.1 * X[:, 3] + 0.3 + noise(rs, n)
+        return ["x1", "x2", "x3", "x4", "y"], [list(X[i]) + [y[i]] for i in range(n)]
+    return make
+
+
+def reg_two_targets(n):
+    def make(rs):
+        X = u(rs, n, 3)
+        y1 = np.tanh(0.8 * X[:, 0] - 0.5 * X[:, 1]) + noise(rs, n)
+        y2 = 0.4 * X[:, 2] - 0.3 * X[:, 0] * X[:, 1] + 0.2 + noise(rs, n)
+        return ["x1", "x2", "x3", "y1", "y2"], [list(X[i]) + [y1[i], y2[i]] for i in range(n)]
+    return make
+
+
+def reg_subset(n):
+    """Columns x1..x4 then y; y depends on x3 and x1 only (x2, x4 unused and noisy)."""
+    def make(rs):
+        X = u(rs, n, 4)
+        y = np.tanh(1.2 * X[:, 2]) - 0.4 * X[:, 0] + noise(rs, n)
+        return ["x1", "x2", "x3", "x4", "y"], [list(X[i]) + [y[i]] for i in range(n)]
+    return make
+
+
+def reg_target_middle(n):
+    """Columns x1, x2, y, x3: the target sits between features."""
+    def make(rs):
+        X = u(rs, n, 3)
+        y = 0.6 * np.maximum(X[:, 0], 0) - 0.4 * X[:, 1] + 0.25 * X[:, 2] + noise(rs, n)
+        return ["x1", "x2", "y", "x3"], [[X[i, 0], X[i, 1], y[i], X[i, 2]] for i in range(n)]
+    return make
+
+
+def reg_minmax(n):
+    """Features on very different ranges plus a constant column (its range is 0, so scale 1)."""
+    def make(rs):
+        a = np.round(rs.uniform(100, 300, n), 4)
+        b = np.round(rs.uniform(-0.05, 0.05, n), 4)
+        c = np.full(n, 3.25)
+        d = rs.randint(0, 10, n)  # integer-valued column, written as integers
+        y = 0.01 * (a - 200) + 20 * b + 0.1 * (d - 4.5) + noise(rs, n)
+        header = ["mass", "tilt", "gauge", "count", "y"]
+        return header, [[a[i], b[i], c[i], int(d[i]), y[i]] for i in range(n)]
+    return make
+
+
+def cls_scores(X, Wc, bc, rs, s=0.3):
+    sc = X @ Wc.T + bc + s * rs.standard_normal((X.shape[0], Wc.shape[0]))
+    return np.argmax(sc, axis=1)
+
+
+def cls_strings(n, d, names, first):
+    """A string class target after d features; the first row's class is names[first]."""
+    def make(rs):
+        X = u(rs, n, d)
+        Wc = np.round(rs.uniform(-1.5, 1.5, size=(len(names), d)), 2)
+        k = cls_scores(X, Wc, np.zeros(len(names)), rs)
+        k[0] = first
+        labels = [names[i] for i in k]
+        return ["x%d" % (j + 1) for j in range(d)] + ["class"], [list(X[i]) + [labels[i]] for i in range(n)]
+    return make
+
+
+def cls_int_labels(n):
+    """Integer labels 2, 7, 10 in the order 10, 2, 7 of first appearance (numeric sort ≠ string sort)."""
+    def make(rs):
+        X = u(rs, n, 2)
+        ang = np.arctan2(X[:, 1], X[:, 0])
+        k = ((ang + np.pi) / (2 * np.pi / 3)).astype(int) % 3
+        vals = np.array([2, 7, 10])
+        lab = vals[k]
+        lab[0], lab[1], lab[2] = 10, 2, 7
+        return ["x1", "x2", "label"], [[X[i, 0], X[i, 1], int(lab[i])] for i in range(n)]
+    return make
+
+
+def cls_no_yes_first(n):
+    """Target column first: answer,x1,x2,x3 with no/yes, the first row being yes."""
+    def make(rs):
+        X = u(rs, n, 3)
+        s = 1.1 * X[:, 0] - 0.8 * X[:, 1] * X[:, 2] + 0.3 + 0.4 * rs.standard_normal(n)
+        lab = np.where(s > 0, "yes", "no")
+        lab[0] = "yes"
+        return ["answer", "x1", "x2", "x3"], [[lab[i], X[i, 0], X[i, 1], X[i, 2]] for i in range(n)]
+    return make
+
+
+def cls_standard(n):
+    """Three classes from features on very different scales (income, age, ratio)."""
+    def make(rs):
+        inc = np.round(rs.uniform(20000, 90000, n), 4)
+        age = rs.randint(18, 80, n)
+        ratio = np.round(rs.uniform(-0.02, 0.02, n), 4)
+        z = np.stack([(inc - 55000) / 20000, (age - 49) / 18, ratio / 0.01], axis=1)
+        Wc = np.array([[1.0, -0.5, 0.3], [-0.8, 1.0, 0.2], [0.0, -0.3, -1.0]])
+        k = cls_scores(z, Wc, np.zeros(3), rs)
+        names = ["gold", "silver", "bronze"]
+        return ["income", "age", "ratio", "tier"], [[inc[i], int(age[i]), ratio[i], names[k[i]]] for i in range(n)]
+    return make
+
+
+def cls_deep(n):
+    def make(rs):
+        X = u(rs, n, 3)
+        s = np.sin(1.5 * X[:, 0]) + X[:, 1] * X[:, 2] * 0.5 + 0.3 * rs.standard_normal(n)
+        lab = np.where(s > 0, "up", "down")
+        lab[0] = "up"
+        return ["x1", "x2", "x3", "trend"], [list(X[i]) + [lab[i]] for i in range(n)]
+    return make
+
+
+# ---------------------------------------------------------------------------
+# The cases. layers: the spec's layers (alpha only when the spec gives it).
+
+
+def L(units, act, **kw):
+    d = {"units": units, "activation": act}
+    d.update(kw)
+    return d
+
+
+def T(optimizer, lr, epochs, batch_size, l2=0.0, **kw):
+    d = {"optimizer": optimizer, "learning_rate": lr, "epochs": epochs, "batch_size": batch_size, "l2": l2}
+    d.update(kw)
+    return d
+
+
+CASES = [
+    dict(name="mse_tanh_momentum09_batch12", seed=201, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("momentum", 0.02, 30, 12, momentum=0.9),
+         note="momentum μ 0.9; batches 12+12+12+4"),
+    dict(name="mse_sigmoid_momentum05_batch10", seed=202, rows=45, data=reg_smooth(45, 2), target="y",
+         layers=[L(6, "sigmoid"), L(1, "linear")], loss="mse",
+         train=T("momentum", 0.1, 30, 10, momentum=0.5),
+         note="momentum μ 0.5; sigmoid hidden layer; batches 4×10+5"),
+    dict(name="mse_leaky_default_sgd_full", seed=203, rows=40, data=reg_nonlinear(40), target="y",
+         layers=[L(5, "leaky_relu"), L(1, "linear")], loss="mse",
+         train=T("sgd", 0.05, 40, 0), init="he",
+         note="leaky_relu without alpha in the spec: model.json carries alpha 0.01"),
+    dict(name="ce_leaky02_adam_batch10", seed=204, rows=50, data=cls_strings(50, 2, ["cat", "dog", "owl"], 2),
+         target="class", layers=[L(6, "leaky_relu", alpha=0.2), L(3, "softmax")], loss="cross_entropy",
+         train=T("adam", 0.01, 30, 10), init="he",
+         note="leaky_relu alpha 0.2 given in the spec; batches 5×10"),
+    dict(name="mse_linear_hidden_sgd_batch8", seed=205, rows=36, data=reg_linear(36), target="y",
+         layers=[L(3, "linear"), L(1, "linear")], loss="mse",
+         train=T("sgd", 0.05, 25, 8),
+         note="linear hidden layer; batches 4×8+4"),
+    dict(name="mse_l2_sgd_batch13", seed=206, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(4, "tanh"), L(1, "linear")], loss="mse",
+         train=T("sgd", 0.1, 30, 13, l2=0.05),
+         note="l2 0.05; batches 13+13+13+1 (the last adds λ/2 Σ‖W‖²)"),
+    dict(name="ce_l2_adam_batch9", seed=207, rows=46, data=cls_strings(46, 3, ["a", "b", "c"], 1),
+         target="class", layers=[L(5, "relu"), L(3, "softmax")], loss="cross_entropy",
+         train=T("adam", 0.01, 30, 9, l2=0.1), init="he",
+         note="l2 0.1 through Adam's moments; batches 5×9+1"),
+    dict(name="ce_deep4_adam_batch16", seed=208, rows=60, data=cls_deep(60), target="trend",
+         layers=[L(8, "tanh"), L(7, "relu"), L(6, "sigmoid"), L(5, "leaky_relu", alpha=0.1), L(2, "softmax")],
+         loss="cross_entropy", train=T("adam", 0.005, 30, 16),
+         note="3→8 tanh→7 relu→6 sigmoid→5 leaky_relu(0.1)→2 softmax; batches 16+16+16+12"),
+    dict(name="mse_two_targets_sgd_batch10", seed=209, rows=50, data=reg_two_targets(50), target=["y1", "y2"],
+         layers=[L(6, "tanh"), L(2, "linear")], loss="mse",
+         train=T("sgd", 0.1, 30, 10),
+         note="target [y1, y2]: two regression outputs"),
+    dict(name="ce_int_labels_sgd_batch12", seed=210, rows=48, data=cls_int_labels(48), target="label",
+         layers=[L(5, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("sgd", 0.3, 30, 12),
+         note="integer labels 2, 7, 10 (first seen 10, 2, 7); classes \"2\",\"7\",\"10\""),
+    dict(name="mse_features_x3_x1_sgd_full", seed=211, rows=40, data=reg_subset(40), target="y",
+         features=["x3", "x1"], layers=[L(4, "tanh"), L(1, "linear")], loss="mse",
+         train=T("sgd", 0.1, 30, 0),
+         note="data.features [x3, x1] out of file order; x2, x4 unused"),
+    dict(name="mse_target_middle_adam_batch8", seed=212, rows=40, data=reg_target_middle(40), target="y",
+         layers=[L(4, "relu"), L(1, "linear")], loss="mse",
+         train=T("adam", 0.01, 30, 8), init="he",
+         note="columns x1,x2,y,x3: target in the middle"),
+    dict(name="bce_no_yes_first_momentum_batch10", seed=213, rows=44, data=cls_no_yes_first(44), target="answer",
+         layers=[L(4, "tanh"), L(1, "sigmoid")], loss="bce",
+         train=T("momentum", 0.05, 30, 10, momentum=0.9),
+         note="string classes no/yes (yes = 1, first row yes); target is the first column; batches 4×10+4"),
+    dict(name="ce_standard_adam_batch16", seed=214, rows=54, data=cls_standard(54), target="tier",
+         layers=[L(5, "tanh"), L(3, "softmax")], loss="cross_entropy", normalize="standard",
+         train=T("adam", 0.01, 30, 16),
+         note="normalize standard (mean, population std) on income/age/ratio; classes bronze<gold<silver"),
+    dict(name="mse_minmax_sgd_batch10", seed=215, rows=40, data=reg_minmax(40), target="y",
+         layers=[L(5, "sigmoid"), L(1, "linear")], loss="mse", normalize="minmax",
+         train=T("sgd", 0.5, 30, 10),
+         note="normalize minmax; column gauge is constant (range 0 → scale 1)"),
+    dict(name="mse_adam_full", seed=216, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("adam", 0.01, 40, 0),
+         note="adam, whole set per batch (one step an epoch)"),
+    dict(name="mse_adam_batch1", seed=217, rows=30, data=reg_smooth(30, 2), target="y",
+         layers=[L(4, "tanh"), L(1, "linear")], loss="mse",
+         train=T("adam", 0.005, 8, 1),
+         note="adam, one row per batch (240 steps)"),
+    dict(name="ce_momentum_default_full", seed=218, rows=45, data=cls_strings(45, 2, ["left", "mid", "right"], 2),
+         target="class", layers=[L(5, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("momentum", 0.2, 40, 0), init="normal", init_scale=0.01,
+         note="momentum with μ left to its default 0.9; whole set per batch"),
+    dict(name="bce_momentum05_batch1", seed=219, rows=30, data=cls_strings(30, 2, ["0", "1"], 1),
+         target="class", layers=[L(4, "tanh"), L(1, "sigmoid")], loss="bce",
+         train=T("momentum", 0.02, 8, 1, momentum=0.5),
+         note="momentum μ 0.5, one row per batch; labels 0/1"),
+]
+
+
+def public_as_case(folder):
+    """The parts of a public case the training loop needs, read from its files."""
+    import yaml  # only for reading the public specs back
+    with open(os.path.join(folder, "spec.yaml")) as f:
+        spec = yaml.safe_load(f)
+    with open(os.path.join(folder, "init.json")) as f:
+        init = json.load(f)
+    with open(os.path.join(folder, "data.csv")) as f:
+        data = f.read()
+    with open(os.path.join(folder, "expected.json")) as f:
+        expected = json.load(f)
+    return spec, init, data, expected
+
+
+def verify_public(out):
+    """Retrains each public case from its files; our numbers must match its expected.json."""
+    worst = 0.0
+    for name in PUBLIC_CASES:
+        folder = os.path.join(out, name)
+        if not os.path.isdir(folder):
+            print("skip public case %s (not in %s)" % (name, out))
+            continue
+        spec, init, data, expected = public_as_case(folder)
+        t = spec["data"]["target"]
+        targets = t if isinstance(t, list) else [t]
+        layers = spec["model"]["layers"]
+        _, _, classes, norm, X, Y = load_case_data(
+            data, targets, spec["data"].get("features"), spec["loss"], layers[-1]["units"],
+            spec["data"]["normalize"])
+        final, losses = train(init["layers"], layers, spec["loss"], spec["train"], X, Y)
+        d = max_diff(final, losses, expected)
+        worst = max(worst, d)
+        print("public %-32s max |ours - expected| / max(1,|expected|) = %.3g" % (name, d))
+        if d > 1e-14:
+            sys.exit("public case %s: our training loop disagrees with the oracle (%g)" % (name, d))
+    return worst
+
+
+def max_diff(final, losses, expected):
+    worst = 0.0
+    for (W, B), E in zip(final, expected["final"]["layers"]):
+        for got, want in zip(np.ravel(W).tolist() + list(B), np.ravel(E["weight"]).tolist() + list(E["bias"])):
+            worst = max(worst, abs(got - want) / max(1.0, abs(want)))
+    if len(losses) != len(expected["train_loss"]):
+        return float("inf")
+    for got, want in zip(losses, expected["train_loss"]):
+        worst = max(worst, abs(got - want) / max(1.0, abs(want)))
+    return worst
+
+
+def perturbed(init_layers, seed):
+    """Every starting weight and bias times (1 ± 1e-13), signs from a fixed RandomState."""
+    rs = np.random.RandomState(seed + 9000)
+    out = []
+    for L_ in init_layers:
+        W = np.array(L_["weight"])
+        B = np.array(L_["bias"])
+        W = W * (1 + 1e-13 * rs.choice([-1.0, 1.0], size=W.shape))
+        B = B * (1 + 1e-13 * rs.choice([-1.0, 1.0], size=B.shape))
+        out.append({"weight": W.tolist(), "bias": B.tolist()})
+    return out
+
+
+def make_case(c, out):
+    rs = np.random.RandomState(c["seed"])
+    header, rows = c["data"](rs)
+    assert len(rows) == c["rows"], (c["name"], len(rows))
+    data = csv_text(header, rows)
+    t = c["target"]
+    targets = t if isinstance(t, list) else [t]
+    layers = c["layers"]
+    features, targets, classes, norm, X, Y = load_case_data(
+        data, targets, c.get("features"), c["loss"], layers[-1]["units"], c.get("normalize", "none"))
+
+    sizes = [len(features)] + [L_["units"] for L_ in layers]
+    params = default_init(c["seed"], sizes)
+    init = model_json(features, targets, classes, norm, c["loss"], layers, params)
+    final, losses = train(init["layers"], layers, c["loss"], c["train"], X, Y)
+    for v in losses + [x for W, B in final for x in np.ravel(W).tolist() + B]:
+        if not np.isfinite(v):
+            sys.exit("case %s: non-finite result" % c["name"])
+    expected = {"final": model_json(features, targets, classes, norm, c["loss"], layers, final),
+                "train_loss": losses, "tolerance": TOLERANCE}
+
+    # Well-conditioned: nudging every start value by a relative 1e-13 and every (normalised)
+    # input by 1e-13 moves no result by 1e-11, so summation order and normalisation rounding
+    # cannot matter at tolerance 1e-9.
+    Xp = X + 1e-13 * np.random.RandomState(c["seed"] + 9001).choice([-1.0, 1.0], size=X.shape)
+    pf, pl = train(perturbed(init["layers"], c["seed"]), layers, c["loss"], c["train"], Xp, Y)
+    sens = max_diff(pf, pl, expected)
+    if sens > 1e-11:
+        sys.exit("case %s: ill-conditioned, a 1e-13 start nudge moved results by %g" % (c["name"], sens))
+
+    folder = os.path.join(out, c["name"])
+    os.makedirs(folder, exist_ok=True)
+    write(os.path.join(folder, "spec.yaml"), spec_yaml(c))
+    write(os.path.join(folder, "data.csv"), data)
+    write(os.path.join(folder, "init.json"), dump_json(init))
+    write(os.path.join(folder, "expected.json"), dump_json(expected))
+    return sens, losses
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=DEFAULT_OUT, help="folder for the case folders (default testdata/fixtures)")
+    ap.add_argument("--public", default=DEFAULT_OUT,
+                    help="folder holding the copied public cases to verify the loop against")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    verify_public(args.public)
+    names = set()
+    for c in CASES:
+        assert c["name"] not in names, c["name"]
+        names.add(c["name"])
+        sens, losses = make_case(c, args.out)
+        print("case %-36s loss %.4f -> %.4f  1e-13 nudges moved results by %.2g"
+              % (c["name"], losses[0], losses[-1], sens))
+
+
+if __name__ == "__main__":
+    main()
