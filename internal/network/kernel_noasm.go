@@ -1,3 +1,5 @@
+//go:build !amd64 || purego
+
 package network
 
 // haveAsm reports whether the assembly micro-kernel can run here. Builds

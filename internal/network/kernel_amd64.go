@@ -1,0 +1,25 @@
+//go:build amd64 && !purego
+
+package network
+
+import "golang.org/x/sys/cpu"
+
+// haveAsm reports whether the AVX2/FMA micro-kernel can run on this CPU.
+func haveAsm() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
+
+// kernAsm is kernGo with 256-bit fused multiply-adds: it sets the mr×nr tile
+// at c (row stride ldc elements) to (load ? c : 0) + Σ_p a[p·mr+r]·b[p·nr+q],
+// in ascending p, each step one FMA. Implemented in kernel_amd64.s.
+//
+//go:noescape
+func kernAsm(kb int, a, b, c *float64, ldc int, load bool)
+
+// peakFMAFlops is the number of floating-point operations per iteration of
+// peakFMA: twelve 4-wide fused multiply-adds.
+const peakFMAFlops = 12 * 4 * 2
+
+// peakFMA runs iters iterations of twelve independent register-only FMAs,
+// enough chains to cover the FMA latency on both pipes; it measures peak.
+//
+//go:noescape
+func peakFMA(iters int)
