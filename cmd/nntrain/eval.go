@@ -1,0 +1,68 @@
+package main
+
+import (
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/metrics"
+	"github.com/nntrain/nntrain/internal/network"
+)
+
+type evalOptions struct {
+	model, data string
+	json        bool
+}
+
+func newEvalCmd(s *streams) *cobra.Command {
+	o := &evalOptions{}
+	c := &cobra.Command{
+		Use:   "eval --model MODEL.json --data DATA.csv [--json]",
+		Short: "Score a trained model on labelled CSV rows",
+		Long: `Score a trained model on labelled rows: the loss (the model's loss, without l2),
+and accuracy, macro precision/recall/F1, per-class figures and the confusion
+matrix for classes, or mse, rmse, mae and r2 for regression.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runEval(s, o) },
+	}
+	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
+	c.Flags().StringVarP(&o.data, "data", "d", "", "labelled CSV rows")
+	c.Flags().BoolVar(&o.json, "json", false, "print one JSON object instead of a table")
+	return c
+}
+
+func runEval(s *streams, o *evalOptions) error {
+	if err := requireFlag("eval", "model", o.model); err != nil {
+		return err
+	}
+	if err := requireFlag("eval", "data", o.data); err != nil {
+		return err
+	}
+	m, err := network.ReadModelFile(o.model)
+	if err != nil {
+		return badInput(err)
+	}
+	loss, err := backprop.ParseLoss(m.Loss)
+	if err != nil {
+		return badInput(err)
+	}
+	d, err := dataset.Load(o.data, dataset.Config{
+		Target: m.Targets, Features: m.Features,
+		Classify: m.Classes != nil, Binary: m.Loss == "bce", Classes: m.Classes,
+	})
+	if err != nil {
+		return badInput(err)
+	}
+	normalizeWith(m, d.X)
+	pool := network.NewPool(1)
+	defer pool.Close()
+	r := report(m.Net, pool, loss, d)
+	if o.json {
+		return metrics.WriteReportJSON(s.out, r)
+	}
+	return metrics.Text(s.out, r, nil)
+}
+
+func splitPath(p string) (string, string) { return filepath.Dir(p), filepath.Base(p) }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/spec"
+)
+
+type gradcheckOptions struct {
+	config    string
+	sets      []string
+	rows      int
+	perLayer  int
+	tolerance float64
+}
+
+func newGradcheckCmd(s *streams) *cobra.Command {
+	o := &gradcheckOptions{}
+	c := &cobra.Command{
+		Use:   "gradcheck --config SPEC.yaml",
+		Short: "Check backprop's gradients against finite differences",
+		Long: `Build the spec's network with its initialisation, take a seeded sample of its
+training rows, and compare every parameter's backprop gradient (or a seeded
+sample of --per-layer of them in a large layer) with the central difference
+(J(w+h) − J(w−h)) / 2h, h = 1e-6, l2 included. Prints the worst relative error
+|g − n| / max(|g| + |n|, 1e-4) per layer; exits 1 when one exceeds --tolerance.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runGradcheck(s, o) },
+	}
+	f := c.Flags()
+	f.StringVarP(&o.config, "config", "c", "", "the spec (YAML)")
+	f.StringArrayVar(&o.sets, "set", nil, "override a spec key (repeatable)")
+	f.IntVar(&o.rows, "rows", 16, "rows of the training data in the batch")
+	f.IntVar(&o.perLayer, "per-layer", 200, "parameters checked per layer at most")
+	f.Float64Var(&o.tolerance, "tolerance", 1e-5, "largest relative error accepted")
+	return c
+}
+
+func runGradcheck(s *streams, o *gradcheckOptions) error {
+	if err := requireFlag("gradcheck", "config", o.config); err != nil {
+		return err
+	}
+	if o.rows < 1 || o.perLayer < 1 || !(o.tolerance > 0) {
+		return badInput(fmt.Errorf("gradcheck: --rows and --per-layer must be ≥ 1 and --tolerance > 0"))
+	}
+	sp, err := spec.Load(o.config, o.sets, s.env)
+	if err != nil {
+		return badInput(err)
+	}
+	j, err := loadJob(sp)
+	if err != nil {
+		return badInput(err)
+	}
+	if err := j.net.Init(sp.Model.Init, sp.Model.InitScale, newRand(sp.Seed, streamInit)); err != nil {
+		return badInput(err)
+	}
+	rng := newRand(sp.Seed, streamCheck)
+	m := min(o.rows, j.train.Rows)
+	idx := rng.Perm(j.train.Rows)[:m]
+	b := j.train.Subset(idx)
+	pool := network.NewPool(1)
+	defer pool.Close()
+	checks := backprop.GradCheck(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, m, o.perLayer, rng)
+	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "layer\tchecked\tworst rel. error\tat\tbackprop\tnumeric\tresult\n")
+	bad := 0
+	for _, c := range checks {
+		res := "ok"
+		if c.WorstRel > o.tolerance {
+			res, bad = "FAIL", bad+1
+		}
+		fmt.Fprintf(tw, "%d\t%d/%d\t%.3g\t%s\t%.6g\t%.6g\t%s\n", c.Layer, c.Checked, c.Total, c.WorstRel, c.Worst, c.Backprop, c.Numeric, res)
+	}
+	tw.Flush()
+	fmt.Fprintf(s.out, "%d rows, h = %g, tolerance %g\n", m, backprop.GradStep, o.tolerance)
+	if bad > 0 {
+		return &exitError{code: exitCheckFailed, err: fmt.Errorf("gradcheck: %d of %d layers disagree with finite differences", bad, len(checks))}
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/spec"
+)
+
+type paramsOptions struct {
+	config string
+	sets   []string
+	json   bool
+}
+
+func newParamsCmd(s *streams) *cobra.Command {
+	o := &paramsOptions{}
+	c := &cobra.Command{
+		Use:   "params --config SPEC.yaml [--json]",
+		Short: "Per-layer shapes and parameter counts of a spec's network",
+		Long: `Print each layer's weight shape (out×in) and its weights, biases and
+parameters (out·in + out), and the total. The input size is the number of
+features: data.features when the spec lists them, else the columns of the
+training CSV other than the target.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runParams(s, o) },
+	}
+	c.Flags().StringVarP(&o.config, "config", "c", "", "the spec (YAML)")
+	c.Flags().StringArrayVar(&o.sets, "set", nil, "override a spec key, e.g. --set model.layers.0.units=16 (repeatable)")
+	c.Flags().BoolVar(&o.json, "json", false, "print JSON")
+	return c
+}
+
+type paramsLayer struct {
+	In      int `json:"in"`
+	Out     int `json:"out"`
+	Weights int `json:"weights"`
+	Biases  int `json:"biases"`
+	Params  int `json:"params"`
+}
+
+func runParams(s *streams, o *paramsOptions) error {
+	if err := requireFlag("params", "config", o.config); err != nil {
+		return err
+	}
+	sp, err := spec.Load(o.config, o.sets, s.env)
+	if err != nil {
+		return badInput(err)
+	}
+	in := len(sp.Data.Features)
+	if in == 0 {
+		d, err := dataset.Load(sp.Data.Train, datasetConfig(sp))
+		if err != nil {
+			return badInput(err)
+		}
+		in = len(d.Features)
+	}
+	var layers []paramsLayer
+	total := 0
+	for _, l := range sp.Model.Layers {
+		pl := paramsLayer{In: in, Out: l.Units, Weights: in * l.Units, Biases: l.Units, Params: in*l.Units + l.Units}
+		layers = append(layers, pl)
+		total += pl.Params
+		in = l.Units
+	}
+	if o.json {
+		b, err := json.Marshal(struct {
+			Layers []paramsLayer `json:"layers"`
+			Total  int           `json:"total"`
+		}{layers, total})
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(s.out, string(b))
+		return err
+	}
+	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "layer\tactivation\tweight (out×in)\tweights\tbiases\tparams\t")
+	for i, l := range layers {
+		fmt.Fprintf(tw, "%d\t%s\t%d×%d\t%d\t%d\t%d\t\n", i+1, sp.Model.Layers[i].Activation, l.Out, l.In, l.Weights, l.Biases, l.Params)
+	}
+	fmt.Fprintf(tw, "total\t\t\t\t\t%d\t\n", total)
+	return tw.Flush()
+}

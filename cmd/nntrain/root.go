@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses of the contract.
+const (
+	exitOK          = 0
+	exitCheckFailed = 1
+	exitBadInput    = 2
+	exitInterrupted = 130
+)
+
+// exitError carries the exit status of a failure.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// streams are where a command writes; tests give buffers.
+type streams struct {
+	out, err io.Writer
+	env      []string // os.Environ() style; NNTRAIN_* layer over the spec
+	isTTY    bool     // stderr is a terminal
+}
+
+// version is set with -ldflags "-X main.version=v1.2.3"; otherwise the
+// module version from the build info is used.
+var version = ""
+
+func moduleVersion() string {
+	if version != "" {
+		return version
+	}
+	v := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 && v == "(devel)" {
+				v += " " + s.Value[:12]
+			}
+		}
+	}
+	return v
+}
+
+// run executes one command line and returns the exit status. It never lets a
+// panic or a Go stack trace reach the user.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	s := &streams{out: stdout, err: stderr, env: os.Environ(), isTTY: isTerminal(stderr)}
+	return runWith(ctx, args, s)
+}
+
+func runWith(ctx context.Context, args []string, s *streams) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(s.err, "nntrain: internal error: %v (please report this)\n", r)
+			code = exitBadInput
+		}
+	}()
+	root := newRootCmd(s)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(s.err, "nntrain: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Cobra's own errors: unknown command or flag, wrong argument count.
+	fmt.Fprintf(s.err, "nntrain: %v\n", err)
+	if strings.Contains(err.Error(), "unknown command") || strings.Contains(err.Error(), "flag") {
+		fmt.Fprintf(s.err, "Run 'nntrain --help' for usage.\n")
+	}
+	return exitBadInput
+}
+
+func newRootCmd(s *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "nntrain",
+		Short: "Train multilayer perceptrons from a YAML spec and CSV data",
+		Long: `nntrain trains feed-forward neural networks (multilayer perceptrons) described by a
+YAML spec on CSV data, with numbers identical to PyTorch's in float64.
+
+  nntrain train --config configs/iris.yaml
+  nntrain predict --model runs/iris/model.json --data data/iris.csv
+  nntrain eval --model runs/iris/model.json --data data/iris.csv
+  nntrain params --config configs/iris.yaml
+  nntrain gradcheck --config configs/iris.yaml`,
+		Version:       moduleVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %w (see 'nntrain %s --help')", c.Name(), err, c.Name())}
+	})
+	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s))
+	return root
+}
+
+// badInput marks err as a user's bad input (exit status 2).
+func badInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: exitBadInput, err: err}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// noArgs rejects positional arguments with exit status 2.
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return badInput(fmt.Errorf("%s: unexpected argument %q (options are flags, see 'nntrain %s --help')", c.Name(), args[0], c.Name()))
+	}
+	return nil
+}
+
+// requireFlag reports a missing required flag with exit status 2.
+func requireFlag(cmd, flag, value string) error {
+	if value == "" {
+		return badInput(fmt.Errorf("%s: --%s is required (see 'nntrain %s --help')", cmd, flag, cmd))
+	}
+	return nil
+}
+
+var _ = context.Background

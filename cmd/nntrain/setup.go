@@ -1,0 +1,168 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+
+	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/spec"
+)
+
+// Independent random streams drawn from the spec's seed, so that changing
+// one use (say, the validation split) does not move the others.
+const (
+	streamSplit   = 1
+	streamInit    = 2
+	streamShuffle = 3
+	streamCheck   = 4
+)
+
+func newRand(seed int64, stream uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(uint64(seed), stream*0x9e3779b97f4a7c15))
+}
+
+// job is a spec turned into data and a network ready to train.
+type job struct {
+	spec       *spec.Spec
+	train, val *dataset.Set // val is nil without a validation split
+	test       *dataset.Set // nil without data.test
+	norm       dataset.Norm
+	net        *network.Net
+	loss       backprop.Loss
+}
+
+func datasetConfig(s *spec.Spec) dataset.Config {
+	return dataset.Config{
+		Target:   s.Data.Target,
+		Features: s.Data.Features,
+		Classify: s.Loss == "cross_entropy" || s.Loss == "bce",
+		Binary:   s.Loss == "bce",
+	}
+}
+
+// loadJob reads the spec's data, splits and normalises it, and builds the
+// network (weights zero; the caller initialises or loads them).
+func loadJob(s *spec.Spec) (*job, error) {
+	loss, err := backprop.ParseLoss(s.Loss)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	all, err := dataset.Load(s.Data.Train, datasetConfig(s))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOutputs(s, all); err != nil {
+		return nil, err
+	}
+	j := &job{spec: s, train: all, loss: loss}
+	if s.Data.ValidationSplit > 0 {
+		tr, va := dataset.Split(all.Rows, all.Labels, s.Data.ValidationSplit, newRand(s.Seed, streamSplit))
+		if len(tr) == 0 || len(va) == 0 {
+			return nil, fmt.Errorf("%s: data.validation_split %g of %d rows leaves %d training and %d validation rows; both need at least one",
+				s.File, s.Data.ValidationSplit, all.Rows, len(tr), len(va))
+		}
+		j.train, j.val = all.Subset(tr), all.Subset(va)
+	}
+	if s.Data.Test != "" {
+		cfg := datasetConfig(s)
+		cfg.Features = all.Features
+		cfg.Classes = all.Classes
+		if j.test, err = dataset.Load(s.Data.Test, cfg); err != nil {
+			return nil, err
+		}
+	}
+	nf := len(all.Features)
+	j.norm = dataset.FitNorm(s.Data.Normalize, j.train.X, j.train.Rows, nf)
+	for _, d := range []*dataset.Set{j.train, j.val, j.test} {
+		if d != nil {
+			j.norm.Apply(d.X)
+		}
+	}
+	j.net = network.New(nf, layerSpecs(s))
+	return j, nil
+}
+
+func layerSpecs(s *spec.Spec) []network.LayerSpec {
+	var ls []network.LayerSpec
+	for _, l := range s.Model.Layers {
+		act, err := network.ParseActivation(l.Activation)
+		if err != nil {
+			panic("nntrain: spec passed validation with " + err.Error())
+		}
+		ls = append(ls, network.LayerSpec{Units: l.Units, Activation: act, Alpha: l.Alpha})
+	}
+	return ls
+}
+
+// checkOutputs matches the output layer to the data's targets or classes.
+func checkOutputs(s *spec.Spec, d *dataset.Set) error {
+	last := len(s.Model.Layers) - 1
+	units := s.Model.Layers[last].Units
+	want := d.Outputs()
+	if units == want {
+		return nil
+	}
+	switch {
+	case d.Classes != nil && d.Binary:
+		return fmt.Errorf("%s: model.layers[%d].units: is %d but a bce target with 2 classes (%s, %s) needs 1 output unit",
+			s.File, last, units, d.Classes[0], d.Classes[1])
+	case d.Classes != nil:
+		return fmt.Errorf("%s: model.layers[%d].units: is %d but %s has %d classes in %q, one output unit each",
+			s.File, last, units, d.Path, len(d.Classes), d.Targets[0])
+	default:
+		return fmt.Errorf("%s: model.layers[%d].units: is %d but there are %d target columns", s.File, last, units, want)
+	}
+}
+
+// data converts a Set for the training loop.
+func data(d *dataset.Set) *backprop.Data {
+	if d == nil {
+		return nil
+	}
+	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels}
+}
+
+func workers(n int) int {
+	if n <= 0 {
+		return runtime.NumCPU()
+	}
+	return n
+}
+
+// model wraps the trained network with what predict and eval need.
+func (j *job) model() *network.Model {
+	return &network.Model{
+		Features:  j.train.Features,
+		Targets:   j.train.Targets,
+		Classes:   j.train.Classes,
+		Normalize: network.Normalize{Kind: j.norm.Kind, Offset: j.norm.Offset, Scale: j.norm.Scale},
+		Loss:      j.spec.Loss,
+		Net:       j.net,
+	}
+}
+
+// initFrom copies the weights of a model.json into the job's network; every
+// layer must match the spec in size and activation.
+func (j *job) initFrom(path string) error {
+	m, err := network.ReadModelFile(path)
+	if err != nil {
+		return err
+	}
+	if len(m.Net.Layers) != len(j.net.Layers) {
+		return fmt.Errorf("%s: has %d layers but %s describes %d", path, len(m.Net.Layers), j.spec.File, len(j.net.Layers))
+	}
+	for i, l := range m.Net.Layers {
+		w := j.net.Layers[i]
+		if l.In != w.In || l.Out != w.Out {
+			return fmt.Errorf("%s: layers[%d] is %d×%d (out×in) but the spec and data need %d×%d", path, i, l.Out, l.In, w.Out, w.In)
+		}
+		if l.Act != w.Act {
+			return fmt.Errorf("%s: layers[%d].activation is %s but %s says %s", path, i, l.Act, j.spec.File, w.Act)
+		}
+	}
+	copy(j.net.Params, m.Net.Params)
+	return nil
+}

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/metrics"
+	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/spec"
+)
+
+type trainOptions struct {
+	config    string
+	out       string
+	init      string
+	sets      []string
+	quiet     bool
+	json      bool
+	failUnder []string
+}
+
+func newTrainCmd(s *streams) *cobra.Command {
+	o := &trainOptions{}
+	c := &cobra.Command{
+		Use:   "train --config SPEC.yaml [--out DIR] [--init MODEL.json] [--set key=value]... [--quiet]",
+		Short: "Train a network; write model.json, cost.csv, cost.png and metrics.json",
+		Long: `Train the network a spec describes on its data, then write to the run folder
+(output.dir of the spec, or --out):
+
+  model.json    the trained weights, features, classes and normalisation
+  cost.csv      train_loss (and val_loss, accuracy or r2) per epoch
+  cost.png      a plot of cost.csv
+  metrics.json  loss and metrics on the train, validation and test rows
+
+Files are written to temporary names and renamed, so a run that fails or is
+interrupted leaves the files of an earlier run as they were.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runTrain(c.Context(), s, o) },
+	}
+	f := c.Flags()
+	f.StringVarP(&o.config, "config", "c", "", "the spec (YAML)")
+	f.StringVarP(&o.out, "out", "o", "", "run folder (overrides output.dir)")
+	f.StringVar(&o.init, "init", "", "start from the weights of this model.json instead of a random initialisation")
+	f.StringArrayVar(&o.sets, "set", nil, "override a spec key by its dotted path, e.g. --set train.learning_rate=0.05 (repeatable)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	f.BoolVar(&o.json, "json", false, "print a one-line JSON summary on stdout")
+	f.StringArrayVar(&o.failUnder, "fail-under", nil, "exit 1 when a metrics.json figure is below a bound, e.g. validation.accuracy=0.9 (repeatable)")
+	return c
+}
+
+type gate struct {
+	path  string
+	bound float64
+}
+
+func parseGates(args []string) ([]gate, error) {
+	var gs []gate
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--fail-under %q: want KEY=VALUE, e.g. validation.accuracy=0.9", a)
+		}
+		var b float64
+		if _, err := fmt.Sscanf(v, "%g", &b); err != nil || math.IsNaN(b) {
+			return nil, fmt.Errorf("--fail-under %q: %q is not a number", a, v)
+		}
+		gs = append(gs, gate{k, b})
+	}
+	return gs, nil
+}
+
+func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
+	if err := requireFlag("train", "config", o.config); err != nil {
+		return err
+	}
+	gates, err := parseGates(o.failUnder)
+	if err != nil {
+		return badInput(err)
+	}
+	sp, err := spec.Load(o.config, o.sets, s.env)
+	if err != nil {
+		return badInput(err)
+	}
+	outDir := sp.Output.Dir
+	if o.out != "" {
+		outDir = o.out
+	}
+	j, err := loadJob(sp)
+	if err != nil {
+		return badInput(err)
+	}
+	if o.init != "" {
+		if err := j.initFrom(o.init); err != nil {
+			return badInput(err)
+		}
+	} else if err := j.net.Init(sp.Model.Init, sp.Model.InitScale, newRand(sp.Seed, streamInit)); err != nil {
+		return badInput(fmt.Errorf("%s: model.init: %w", sp.File, err))
+	}
+	// Fail before training when the run folder cannot be written.
+	if err := ensureDir(outDir); err != nil {
+		return badInput(err)
+	}
+
+	pool := network.NewPool(workers(sp.Train.Workers))
+	defer pool.Close()
+	cfg := backprop.Config{
+		Loss: j.loss, Optimizer: sp.Train.Optimizer, LR: sp.Train.LearningRate, Momentum: sp.Train.Momentum,
+		Epochs: sp.Train.Epochs, BatchSize: sp.Train.BatchSize, L2: sp.Train.L2, Shuffle: sp.Data.Shuffle,
+	}
+	if es := sp.Train.EarlyStopping; es != nil {
+		cfg.Patience, cfg.MinDelta = es.Patience, es.MinDelta
+	}
+	class := j.train.Classes != nil
+	metric := "r2"
+	if class {
+		metric = "accuracy"
+	}
+	cols := []string{"epoch", "train_loss"}
+	if j.val != nil {
+		cols = append(cols, "val_loss")
+	}
+	cols = append(cols, "train_"+metric)
+	if j.val != nil {
+		cols = append(cols, "val_"+metric)
+	}
+	cost := metrics.NewCostLog(cols...)
+	prog := newProgress(s, o.quiet, sp, j, metric)
+	start := time.Now()
+	res, err := backprop.Train(ctx, j.net, pool, cfg, data(j.train), data(j.val), newRand(sp.Seed, streamShuffle), backprop.Hooks{
+		Batch: prog.batch,
+		Epoch: func(e backprop.Epoch) {
+			row := []float64{float64(e.N), e.TrainLoss}
+			if j.val != nil {
+				row = append(row, e.ValLoss)
+			}
+			row = append(row, e.TrainMetric)
+			if j.val != nil {
+				row = append(row, e.ValMetric)
+			}
+			cost.Append(row...)
+			prog.epoch(e)
+		},
+	})
+	prog.finish()
+	elapsed := time.Since(start)
+	var nf *backprop.NonFiniteError
+	switch {
+	case errors.Is(err, backprop.ErrInterrupted):
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted after %d epochs; finished the current batch and wrote nothing: the files in %s are as they were", len(res.Epochs), outDir)}
+	case errors.As(err, &nf):
+		return badInput(fmt.Errorf("%s: %w (train.learning_rate is %g); nothing was written", sp.File, nf, sp.Train.LearningRate))
+	case err != nil:
+		return badInput(err)
+	}
+
+	splits := []metrics.Split{{Name: "train", Report: report(j.net, pool, j.loss, j.train)}}
+	if j.val != nil {
+		splits = append(splits, metrics.Split{Name: "validation", Report: report(j.net, pool, j.loss, j.val)})
+	}
+	if j.test != nil {
+		splits = append(splits, metrics.Split{Name: "test", Report: report(j.net, pool, j.loss, j.test)})
+	}
+
+	var modelBuf, costBuf, metricsBuf, pngBuf bytes.Buffer
+	if err := j.model().Write(&modelBuf); err != nil {
+		return badInput(fmt.Errorf("%s: %w; nothing was written", sp.File, err))
+	}
+	if err := cost.WriteCSV(&costBuf); err != nil {
+		return err
+	}
+	if err := metrics.WriteJSON(&metricsBuf, splits); err != nil {
+		return err
+	}
+	if err := plotCost(&pngBuf, sp.Name, cost, metric); err != nil {
+		return fmt.Errorf("cost.png: %w", err)
+	}
+	files := []outFile{
+		{"model.json", modelBuf.Bytes()},
+		{"cost.csv", costBuf.Bytes()},
+		{"metrics.json", metricsBuf.Bytes()},
+		{"cost.png", pngBuf.Bytes()},
+	}
+	if err := writeAll(outDir, files); err != nil {
+		return badInput(err)
+	}
+
+	all := map[string]metrics.Report{}
+	for _, sp := range splits {
+		all[sp.Name] = sp.Report
+	}
+	summary := summaryLine(sp.Name, res, elapsed, splits, metric, outDir)
+	if !o.quiet {
+		fmt.Fprintln(s.err, summary)
+	}
+	if o.json {
+		js := map[string]any{
+			"name": sp.Name, "epochs": len(res.Epochs), "seconds": elapsed.Seconds(),
+			"stopped_early": res.StoppedEarly, "out": outDir, "metrics": all,
+		}
+		if res.StoppedEarly {
+			js["best_epoch"] = res.BestEpoch
+		}
+		b, err := json.Marshal(js)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(s.out, string(b))
+	}
+	var failed []string
+	for _, g := range gates {
+		v, err := metrics.Value(all, g.path)
+		if err != nil {
+			return badInput(fmt.Errorf("--fail-under %s: %w", g.path, err))
+		}
+		if v < g.bound {
+			failed = append(failed, fmt.Sprintf("%s is %.6g, below %g", g.path, v, g.bound))
+		}
+	}
+	if len(failed) > 0 {
+		return &exitError{code: exitCheckFailed, err: fmt.Errorf("--fail-under: %s (the run's files were written to %s)", strings.Join(failed, "; "), outDir)}
+	}
+	return nil
+}
+
+// report scores a data set with the trained network.
+func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset.Set) metrics.Report {
+	j, a := backprop.Evaluate(net, pool, loss, data(d))
+	k := net.Outputs()
+	if d.Classes != nil {
+		pred := make([]int, d.Rows)
+		for r := range pred {
+			pred[r] = backprop.PredictClass(a[r*k : r*k+k])
+		}
+		return metrics.Classification(d.Rows, j, d.Labels, pred, d.Classes)
+	}
+	return metrics.Regression(d.Rows, j, d.Y, a, k)
+}
+
+func summaryLine(name string, res *backprop.Result, elapsed time.Duration, splits []metrics.Split, metric, outDir string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), elapsed.Round(time.Millisecond))
+	if res.StoppedEarly {
+		fmt.Fprintf(&b, " (stopped early; kept epoch %d)", res.BestEpoch)
+	}
+	for _, sp := range splits {
+		r := sp.Report
+		fmt.Fprintf(&b, "; %s loss %.4g", sp.Name, r.Loss)
+		if r.Accuracy != nil {
+			fmt.Fprintf(&b, " accuracy %.4f", *r.Accuracy)
+		}
+		if r.R2 != nil {
+			fmt.Fprintf(&b, " r2 %.4f", *r.R2)
+		}
+	}
+	fmt.Fprintf(&b, "\nwrote %s", filepath.Join(outDir, "{model.json,cost.csv,cost.png,metrics.json}"))
+	return b.String()
+}
