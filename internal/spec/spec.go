@@ -1,0 +1,474 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Spec is a loaded, valid training spec with every default filled in.
+type Spec struct {
+	Name   string
+	Seed   int64 // 0 when not given, meaning the seed 0
+	Data   Data
+	Model  Model
+	Loss   string // mse | bce | cross_entropy
+	Train  Train
+	Output Output
+
+	File string // path of the spec file as given to Load
+	Dir  string // directory of the spec file; relative paths resolve against it
+
+	pos map[string]pos // where each given key came from
+}
+
+// Data says which rows and columns to train on.
+type Data struct {
+	Train, Test     string            // resolved against Dir; Test "" when not given
+	Target          []string          // the YAML takes a string or a list
+	ClassNames      map[string]string // integer class label in decimal ("3") -> name; nil when not given
+	Features        []string          // nil: every column that is not a target
+	ValidationSplit float64           // in [0, 1)
+	Shuffle         bool              // default true
+	Normalize       string            // none | standard | minmax
+}
+
+// Model is the network's shape and initialisation.
+type Model struct {
+	Init      string  // normal | xavier | he | zeros; default normal
+	InitScale float64 // default 0.01
+	Layers    []Layer // at least one
+}
+
+// Layer is one dense layer.
+type Layer struct {
+	Units      int
+	Activation string  // linear | sigmoid | tanh | relu | leaky_relu | softmax
+	Alpha      float64 // leaky_relu slope, default 0.01; 0 for other activations
+}
+
+// Train holds the optimiser and loop settings.
+type Train struct {
+	Optimizer     string  // sgd | momentum | adam; default sgd
+	LearningRate  float64 // > 0
+	Momentum      float64 // in [0, 1); default 0.9
+	Epochs        int     // >= 1
+	BatchSize     int     // 0 = the whole training set
+	L2            float64 // >= 0
+	EarlyStopping *EarlyStopping
+	Workers       int // 0 = number of CPUs
+}
+
+// EarlyStopping stops training when val_loss has not improved by more than
+// MinDelta for Patience epochs.
+type EarlyStopping struct {
+	Patience int     // >= 1
+	MinDelta float64 // >= 0
+}
+
+// Output says where a run's files go.
+type Output struct {
+	Dir string // default runs/<name>, resolved against the spec's Dir
+}
+
+// Accepted values of the enumerated keys.
+var (
+	Activations = []string{"linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"}
+	Losses      = []string{"mse", "bce", "cross_entropy"}
+	Optimizers  = []string{"sgd", "momentum", "adam"}
+	Inits       = []string{"normal", "xavier", "he", "zeros"}
+	Normalizers = []string{"none", "standard", "minmax"}
+)
+
+// MaxWorkers bounds train.workers; more is almost surely a typo.
+const MaxWorkers = 256
+
+// Load reads the spec file at path, applies the overrides, validates it and
+// fills in the defaults. sets are --set key=value strings in command-line
+// order; env is an os.Environ()-style list of which only NNTRAIN_ variables
+// are used. Precedence: --set over environment over file. The error, when
+// there is one, is an *Error naming the file and line or the override.
+func Load(path string, sets []string, env []string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data, sets, env)
+}
+
+// Parse is Load for spec bytes already read; path is used for messages, for
+// the default name and to resolve relative paths.
+func Parse(path string, data []byte, sets []string, env []string) (*Spec, error) {
+	t, err := parseFile(path, data)
+	if err != nil {
+		return nil, err
+	}
+	envs, err := parseEnv(env)
+	if err != nil {
+		return nil, err
+	}
+	flags, err := parseSets(sets)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range append(envs, flags...) {
+		if err := t.apply(o); err != nil {
+			return nil, err
+		}
+	}
+	d := &decoder{t: t, vals: map[string]value{}}
+	if err := d.node(root, "", t.root, pos{file: path}); err != nil {
+		return nil, err
+	}
+	return d.build(path)
+}
+
+// Where returns where a key's value came from: "FILE:LINE", the override
+// ("--set k=v"), or, for a key left to its default, the position of the
+// nearest enclosing key that was given (or just the file).
+func (s *Spec) Where(key string) string { return s.at(key).String() }
+
+// Errorf returns an *Error about key positioned like Where, for mistakes
+// found after loading (a target column missing from the data, say):
+//
+//	iris.yaml:5: data.target: no column "specis" in data/iris.csv
+func (s *Spec) Errorf(key, format string, args ...any) error {
+	return s.at(key).errorf(key, format, args...)
+}
+
+func (s *Spec) at(key string) pos { return lookupPos(s.pos, s.File, key) }
+
+func lookupPos(m map[string]pos, file, key string) pos {
+	for k := key; ; {
+		if p, ok := m[k]; ok && (p.line > 0 || p.source != "") {
+			return p
+		}
+		i := strings.LastIndexByte(k, '.')
+		if i < 0 {
+			return pos{file: file}
+		}
+		k = k[:i]
+	}
+}
+
+// Accessors over the decoded values; ok is false when the key was not given.
+
+func (d *decoder) str(key string) (string, bool) { v, ok := d.vals[key].v.(string); return v, ok }
+func (d *decoder) strs(key string) ([]string, bool) {
+	v, ok := d.vals[key].v.([]string)
+	return v, ok
+}
+func (d *decoder) intVal(key string) (int64, bool) { v, ok := d.vals[key].v.(int64); return v, ok }
+func (d *decoder) floatVal(key string) (float64, bool) {
+	v, ok := d.vals[key].v.(float64)
+	return v, ok
+}
+func (d *decoder) boolVal(key string) (bool, bool)      { v, ok := d.vals[key].v.(bool); return v, ok }
+func (d *decoder) has(key string) bool                  { _, ok := d.vals[key]; return ok }
+func (d *decoder) at(key string) pos                    { return lookupPos(d.posMap(), d.t.file, key) }
+func (d *decoder) errorf(key, f string, a ...any) error { return d.at(key).errorf(key, f, a...) }
+
+func (d *decoder) posMap() map[string]pos {
+	m := make(map[string]pos, len(d.vals))
+	for k, v := range d.vals {
+		m[k] = v.pos
+	}
+	return m
+}
+
+func (d *decoder) required(key string) error {
+	if d.has(key) {
+		return nil
+	}
+	return d.errorf(key, "required key is missing")
+}
+
+func (d *decoder) oneOf(key string, v string, allowed []string) error {
+	if slices.Contains(allowed, v) {
+		return nil
+	}
+	msg := fmt.Sprintf("must be one of %s, got %q", strings.Join(allowed, ", "), v)
+	if s := suggest(v, allowed); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return d.errorf(key, "%s", msg)
+}
+
+// intIn reads an integer key with a default and checks lo <= v <= hi.
+func (d *decoder) intIn(key string, def, lo, hi int64, rule string) (int, error) {
+	v, ok := d.intVal(key)
+	if !ok {
+		return int(def), nil
+	}
+	if v < lo || v > hi {
+		return 0, d.errorf(key, "must be %s, got %d", rule, v)
+	}
+	return int(v), nil
+}
+
+// floatIn reads a number key with a default and checks it with ok.
+func (d *decoder) floatIn(key string, def float64, good func(float64) bool, rule string) (float64, error) {
+	v, given := d.floatVal(key)
+	if !given {
+		return def, nil
+	}
+	if !good(v) {
+		return 0, d.errorf(key, "must be %s, got %s", rule, strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	return v, nil
+}
+
+func nonEmpty(d *decoder, key, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return d.errorf(key, "must not be empty")
+	}
+	return nil
+}
+
+func resolvePath(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(dir, p)
+}
+
+// build validates the decoded values in the order of the contract and
+// assembles the Spec.
+func (d *decoder) build(file string) (*Spec, error) {
+	s := &Spec{File: file, Dir: filepath.Dir(file), pos: d.posMap()}
+	var err error
+
+	// name, seed
+	s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	if v, ok := d.str("name"); ok {
+		s.Name = v
+	}
+	if strings.TrimSpace(s.Name) == "" || s.Name == "." || s.Name == ".." {
+		return nil, d.errorf("name", "must not be empty")
+	}
+	if strings.ContainsAny(s.Name, `/\`) {
+		return nil, d.errorf("name", "must not contain a path separator (it names the run's directory), got %q", s.Name)
+	}
+	s.Seed, _ = d.intVal("seed")
+
+	// data
+	if err := d.required("data.train"); err != nil {
+		return nil, err
+	}
+	train, _ := d.str("data.train")
+	if err := nonEmpty(d, "data.train", train); err != nil {
+		return nil, err
+	}
+	s.Data.Train = resolvePath(s.Dir, train)
+	if test, ok := d.str("data.test"); ok {
+		if err := nonEmpty(d, "data.test", test); err != nil {
+			return nil, err
+		}
+		s.Data.Test = resolvePath(s.Dir, test)
+	}
+	if err := d.required("data.target"); err != nil {
+		return nil, err
+	}
+	s.Data.Target, _ = d.strs("data.target")
+	if err := d.columns("data.target", s.Data.Target); err != nil {
+		return nil, err
+	}
+	if m, ok := d.vals["data.class_names"].v.(map[string]string); ok {
+		s.Data.ClassNames = m
+	}
+	if f, ok := d.strs("data.features"); ok {
+		if err := d.columns("data.features", f); err != nil {
+			return nil, err
+		}
+		for _, c := range f {
+			if slices.Contains(s.Data.Target, c) {
+				return nil, d.errorf("data.features", "%q is the target; a column cannot be both", c)
+			}
+		}
+		s.Data.Features = f
+	}
+	if s.Data.ValidationSplit, err = d.floatIn("data.validation_split", 0,
+		func(x float64) bool { return x >= 0 && x < 1 }, "in [0, 1)"); err != nil {
+		return nil, err
+	}
+	s.Data.Shuffle = true
+	if v, ok := d.boolVal("data.shuffle"); ok {
+		s.Data.Shuffle = v
+	}
+	s.Data.Normalize = "none"
+	if v, ok := d.str("data.normalize"); ok {
+		if err := d.oneOf("data.normalize", v, Normalizers); err != nil {
+			return nil, err
+		}
+		s.Data.Normalize = v
+	}
+
+	// model
+	s.Model.Init = "normal"
+	if v, ok := d.str("model.init"); ok {
+		if err := d.oneOf("model.init", v, Inits); err != nil {
+			return nil, err
+		}
+		s.Model.Init = v
+	}
+	if s.Model.InitScale, err = d.floatIn("model.init_scale", 0.01,
+		func(x float64) bool { return x > 0 }, "> 0"); err != nil {
+		return nil, err
+	}
+	if err := d.required("model.layers"); err != nil {
+		return nil, err
+	}
+	n, _ := d.vals["model.layers"].v.(int)
+	if n == 0 {
+		return nil, d.errorf("model.layers", "needs at least one layer")
+	}
+	for i := range n {
+		l, err := d.layer(i, i == n-1)
+		if err != nil {
+			return nil, err
+		}
+		s.Model.Layers = append(s.Model.Layers, l)
+	}
+
+	// loss, which must fit the output layer
+	if err := d.required("loss"); err != nil {
+		return nil, err
+	}
+	s.Loss, _ = d.str("loss")
+	if err := d.oneOf("loss", s.Loss, Losses); err != nil {
+		return nil, err
+	}
+	outKey := fmt.Sprintf("model.layers.%d.activation", n-1)
+	out := s.Model.Layers[n-1].Activation
+	switch {
+	case s.Loss == "cross_entropy" && out != "softmax":
+		return nil, d.errorf("loss", "cross_entropy needs a softmax output layer, but %s is %q (%s)", outKey, out, d.at(outKey))
+	case out == "softmax" && s.Loss != "cross_entropy":
+		return nil, d.errorf("loss", "a softmax output layer needs loss cross_entropy, got %q", s.Loss)
+	case s.Loss == "bce" && out != "sigmoid":
+		return nil, d.errorf("loss", "bce needs a sigmoid output layer, but %s is %q (%s)", outKey, out, d.at(outKey))
+	}
+
+	// train
+	s.Train.Optimizer = "sgd"
+	if v, ok := d.str("train.optimizer"); ok {
+		if err := d.oneOf("train.optimizer", v, Optimizers); err != nil {
+			return nil, err
+		}
+		s.Train.Optimizer = v
+	}
+	if err := d.required("train.learning_rate"); err != nil {
+		return nil, err
+	}
+	if s.Train.LearningRate, err = d.floatIn("train.learning_rate", 0,
+		func(x float64) bool { return x > 0 }, "> 0"); err != nil {
+		return nil, err
+	}
+	if s.Train.Momentum, err = d.floatIn("train.momentum", 0.9,
+		func(x float64) bool { return x >= 0 && x < 1 }, "in [0, 1)"); err != nil {
+		return nil, err
+	}
+	if err := d.required("train.epochs"); err != nil {
+		return nil, err
+	}
+	if s.Train.Epochs, err = d.intIn("train.epochs", 0, 1, math.MaxInt32, ">= 1"); err != nil {
+		return nil, err
+	}
+	if s.Train.BatchSize, err = d.intIn("train.batch_size", 0, 0, math.MaxInt32, ">= 0 (0 = the whole training set)"); err != nil {
+		return nil, err
+	}
+	if s.Train.L2, err = d.floatIn("train.l2", 0,
+		func(x float64) bool { return x >= 0 }, ">= 0"); err != nil {
+		return nil, err
+	}
+	if d.has("train.early_stopping") {
+		es := &EarlyStopping{}
+		if err := d.required("train.early_stopping.patience"); err != nil {
+			return nil, err
+		}
+		if es.Patience, err = d.intIn("train.early_stopping.patience", 0, 1, math.MaxInt32, ">= 1"); err != nil {
+			return nil, err
+		}
+		if es.MinDelta, err = d.floatIn("train.early_stopping.min_delta", 0,
+			func(x float64) bool { return x >= 0 }, ">= 0"); err != nil {
+			return nil, err
+		}
+		if s.Data.ValidationSplit == 0 {
+			return nil, d.errorf("train.early_stopping", "watches val_loss, so it needs data.validation_split > 0")
+		}
+		s.Train.EarlyStopping = es
+	}
+	if s.Train.Workers, err = d.intIn("train.workers", 0, 0, MaxWorkers,
+		fmt.Sprintf("between 0 and %d (0 = number of CPUs)", MaxWorkers)); err != nil {
+		return nil, err
+	}
+
+	// output
+	s.Output.Dir = filepath.Join(s.Dir, "runs", s.Name)
+	if v, ok := d.str("output.dir"); ok {
+		if err := nonEmpty(d, "output.dir", v); err != nil {
+			return nil, err
+		}
+		s.Output.Dir = resolvePath(s.Dir, v)
+	}
+	return s, nil
+}
+
+// columns checks a list of column names: not empty, no empty names, no
+// duplicates.
+func (d *decoder) columns(key string, cols []string) error {
+	if len(cols) == 0 {
+		return d.errorf(key, "must name at least one column")
+	}
+	for i, c := range cols {
+		if strings.TrimSpace(c) == "" {
+			return d.errorf(key, "column names must not be empty")
+		}
+		if slices.Contains(cols[:i], c) {
+			return d.errorf(key, "column %q is listed twice", c)
+		}
+	}
+	return nil
+}
+
+func (d *decoder) layer(i int, last bool) (Layer, error) {
+	k := fmt.Sprintf("model.layers.%d", i)
+	var l Layer
+	if err := d.required(k + ".units"); err != nil {
+		return l, err
+	}
+	units, err := d.intIn(k+".units", 0, 1, math.MaxInt32, ">= 1")
+	if err != nil {
+		return l, err
+	}
+	l.Units = units
+	if err := d.required(k + ".activation"); err != nil {
+		return l, err
+	}
+	l.Activation, _ = d.str(k + ".activation")
+	if err := d.oneOf(k+".activation", l.Activation, Activations); err != nil {
+		return l, err
+	}
+	if l.Activation == "softmax" {
+		if !last {
+			return l, d.errorf(k+".activation", "softmax is for the output layer only")
+		}
+		if l.Units < 2 {
+			return l, d.errorf(k+".units", "a softmax layer needs at least 2 units (over 1 unit it is always 1), got %d", l.Units)
+		}
+	}
+	if l.Activation != "leaky_relu" {
+		if d.has(k + ".alpha") {
+			return l, d.errorf(k+".alpha", "only a leaky_relu layer takes alpha, this one is %s", l.Activation)
+		}
+		return l, nil
+	}
+	if l.Alpha, err = d.floatIn(k+".alpha", 0.01, func(x float64) bool { return x >= 0 }, ">= 0"); err != nil {
+		return l, err
+	}
+	return l, nil
+}
