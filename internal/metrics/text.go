@@ -16,8 +16,10 @@ const (
 	// minColumnLabel is the fewest runes a shortened column label keeps
 	// ("T-shirt…", "Ankle b…"), however wide the matrix gets.
 	minColumnLabel = 8
-	// maxRowLabel caps class names in the first column of both tables.
-	maxRowLabel = 24
+	// maxRowLabel caps class names in the first column of the confusion
+	// matrix, maxTableLabel in the per-class table, which has fewer columns.
+	maxRowLabel   = 24
+	maxTableLabel = 40
 )
 
 // Text renders r for a terminal: rows, loss and the split's metrics, then for
@@ -67,7 +69,7 @@ func writePerClass(w io.Writer, r Report, displayNames map[string]string) {
 	labels := make([]string, len(classes))
 	labelW := len("macro avg")
 	for i, c := range classes {
-		labels[i] = truncate(display(c, displayNames), maxRowLabel)
+		labels[i] = truncate(display(c, displayNames), maxTableLabel)
 		labelW = max(labelW, runeLen(labels[i]))
 	}
 	total := 0
@@ -87,9 +89,11 @@ func writePerClass(w io.Writer, r Report, displayNames map[string]string) {
 }
 
 // writeConfusion writes the confusion matrix with class names as row and
-// column labels. Row labels keep up to maxRowLabel runes; column labels are
+// column labels. Row labels keep up to maxRowLabel runes. Column labels are
 // shortened to the longest length that keeps the matrix within textWidth,
-// but never below minColumnLabel runes or the width of the counts.
+// but never below minColumnLabel runes; when that is still too wide, or the
+// shortened labels would no longer tell the classes apart, the columns are
+// numbered instead and each row label starts with its number.
 func writeConfusion(w io.Writer, r Report, displayNames map[string]string) {
 	k := len(r.Confusion)
 	names := make([]string, k)
@@ -107,47 +111,76 @@ func writeConfusion(w io.Writer, r Report, displayNames map[string]string) {
 			names[i] = strconv.Itoa(i)
 		}
 	}
-	rowW, countW, longest := 0, 1, 0
+	countW, longest := 1, 0
+	rows := make([]string, k)
 	for i, n := range names {
-		rowW = max(rowW, runeLen(truncate(n, maxRowLabel)))
+		rows[i] = truncate(n, maxRowLabel)
 		longest = max(longest, runeLen(n))
 		for _, v := range r.Confusion[i] {
 			countW = max(countW, len(strconv.Itoa(v)))
 		}
 	}
-	widths := func(limit int) (cols []int, total int) {
-		cols = make([]int, k)
-		total = rowW
+	// layout shortens the column labels to limit runes and reports the
+	// matrix width and whether the labels are still distinct.
+	layout := func(limit int) (cols []string, total int, distinct bool) {
+		cols = make([]string, k)
+		total = maxRunes(rows)
+		seen := make(map[string]bool, k)
+		distinct = true
 		for j, n := range names {
-			cols[j] = max(countW, min(runeLen(n), limit))
-			total += 2 + cols[j]
+			cols[j] = truncate(n, limit)
+			total += 2 + max(countW, runeLen(cols[j]))
+			distinct = distinct && !seen[cols[j]]
+			seen[cols[j]] = true
 		}
-		return cols, total
+		return cols, total, distinct
 	}
 	floor := max(minColumnLabel, countW)
 	limit := max(longest, floor)
-	cols, total := widths(limit)
+	cols, total, distinct := layout(limit)
 	for total > textWidth && limit > floor {
 		limit--
-		cols, total = widths(limit)
+		cols, total, distinct = layout(limit)
+	}
+	title := "confusion (rows: true class, columns: predicted)"
+	if total > textWidth || !distinct {
+		title = "confusion (rows: true class, columns: predicted, numbered as the rows)"
+		numW := len(strconv.Itoa(k - 1))
+		for i := range rows {
+			cols[i] = strconv.Itoa(i)
+			rows[i] = fmt.Sprintf("%*d  %s", numW, i, rows[i])
+		}
+	}
+	rowW := maxRunes(rows)
+	widths := make([]int, k)
+	for j, c := range cols {
+		widths[j] = max(countW, runeLen(c))
 	}
 
-	fmt.Fprintf(w, "\nconfusion (rows: true class, columns: predicted)\n%s", strings.Repeat(" ", rowW))
-	for j, n := range names {
-		fmt.Fprintf(w, "  %s", padLeft(truncate(n, cols[j]), cols[j]))
+	fmt.Fprintf(w, "\n%s\n%s", title, strings.Repeat(" ", rowW))
+	for j, c := range cols {
+		fmt.Fprintf(w, "  %s", padLeft(c, widths[j]))
 	}
 	fmt.Fprintln(w)
-	for i, n := range names {
-		fmt.Fprint(w, pad(truncate(n, maxRowLabel), rowW))
+	for i, label := range rows {
+		fmt.Fprint(w, pad(label, rowW))
 		for j, v := range r.Confusion[i] {
 			width := countW
 			if j < k {
-				width = cols[j]
+				width = widths[j]
 			}
 			fmt.Fprintf(w, "  %*d", width, v)
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+func maxRunes(ss []string) int {
+	n := 0
+	for _, s := range ss {
+		n = max(n, runeLen(s))
+	}
+	return n
 }
 
 func display(class string, names map[string]string) string {
