@@ -1,0 +1,117 @@
+package dataset
+
+import (
+	"math"
+	"reflect"
+	"testing"
+)
+
+// FuzzLoad feeds arbitrary bytes to the reader. It must never panic; when it
+// succeeds the shapes must agree and every value be finite; and the fast
+// record path must give exactly what the general path gives.
+func FuzzLoad(f *testing.F) {
+	// The committed corpus in testdata/fuzz/FuzzLoad holds the main seeds;
+	// these few keep the target runnable without it.
+	f.Add([]byte("a,b,y\n1,2,3\n4,5,6\n"), "y", false, false)
+	f.Add([]byte("a,y\n1,no\n2,yes\n"), "", true, true)
+	f.Fuzz(func(t *testing.T, data []byte, target string, classify, binary bool) {
+		if target == "" {
+			// Use the last header column, so most inputs get past the config.
+			if r, err := newReader("fuzz.csv", data); err == nil && r.header() == nil {
+				target = r.names[len(r.names)-1]
+			}
+		}
+		cfg := Config{Target: []string{target}, Classify: classify, Binary: binary}
+		s, err := load("fuzz.csv", data, cfg)
+		slow, slowErr := loadWith("fuzz.csv", data, cfg, true)
+		switch {
+		case (err == nil) != (slowErr == nil):
+			t.Fatalf("fast path error %v, general path error %v", err, slowErr)
+		case err != nil && err.Error() != slowErr.Error():
+			t.Fatalf("fast path error\n\t%v\ngeneral path error\n\t%v", err, slowErr)
+		case err == nil && !sameSet(s, slow):
+			t.Fatalf("fast path and general path differ:\n%+v\n%+v", s, slow)
+		}
+		if err != nil {
+			return
+		}
+		checkSet(t, s)
+	})
+}
+
+// sameSet compares two sets, telling -0 from 0 and treating NaN as equal to
+// itself (although a loaded set never holds one).
+func sameSet(a, b *Set) bool {
+	bits := func(x []float64) []uint64 {
+		out := make([]uint64, len(x))
+		for i, v := range x {
+			out[i] = math.Float64bits(v)
+		}
+		return out
+	}
+	return reflect.DeepEqual(bits(a.X), bits(b.X)) && reflect.DeepEqual(bits(a.Y), bits(b.Y)) &&
+		reflect.DeepEqual(a.Labels, b.Labels) && reflect.DeepEqual(a.Classes, b.Classes) &&
+		reflect.DeepEqual(a.Features, b.Features) && reflect.DeepEqual(a.Targets, b.Targets) &&
+		a.Rows == b.Rows && a.Binary == b.Binary && a.Path == b.Path
+}
+
+// checkSet checks the invariants of a successfully loaded Set.
+func checkSet(t *testing.T, s *Set) {
+	t.Helper()
+	if s.Rows < 1 || len(s.Features) < 1 || len(s.Targets) < 1 {
+		t.Fatalf("got %d rows, %d features, %d targets", s.Rows, len(s.Features), len(s.Targets))
+	}
+	if len(s.X) != s.Rows*len(s.Features) {
+		t.Fatalf("got len(X) = %d, want %d rows × %d features", len(s.X), s.Rows, len(s.Features))
+	}
+	k := s.Outputs()
+	if len(s.Y) != s.Rows*k {
+		t.Fatalf("got len(Y) = %d, want %d rows × %d outputs", len(s.Y), s.Rows, k)
+	}
+	for i, v := range s.X {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatalf("X[%d] = %v, want finite", i, v)
+		}
+	}
+	for i, v := range s.Y {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatalf("Y[%d] = %v, want finite", i, v)
+		}
+	}
+	if s.Classes == nil {
+		if s.Labels != nil {
+			t.Fatalf("got labels %v without classes", s.Labels)
+		}
+		return
+	}
+	if len(s.Labels) != s.Rows {
+		t.Fatalf("got %d labels for %d rows", len(s.Labels), s.Rows)
+	}
+	seen := map[string]bool{}
+	for _, c := range s.Classes {
+		if seen[c] {
+			t.Fatalf("class %q appears twice in %q", c, s.Classes)
+		}
+		seen[c] = true
+	}
+	if s.Binary && len(s.Classes) != 2 {
+		t.Fatalf("binary set with classes %q", s.Classes)
+	}
+	for i, l := range s.Labels {
+		if l < 0 || l >= len(s.Classes) {
+			t.Fatalf("row %d: label %d outside %d classes", i, l, len(s.Classes))
+		}
+		row := s.Y[i*k : (i+1)*k]
+		if s.Binary {
+			if row[0] != float64(l) {
+				t.Fatalf("row %d: got y %v for label %d", i, row[0], l)
+			}
+			continue
+		}
+		for j, v := range row {
+			if want := map[bool]float64{true: 1, false: 0}[j == l]; v != want {
+				t.Fatalf("row %d: got Y %v, want one-hot of %d", i, row, l)
+			}
+		}
+	}
+}

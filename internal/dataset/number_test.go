@@ -1,0 +1,55 @@
+package dataset
+
+import (
+	"math"
+	"strconv"
+	"testing"
+)
+
+func TestParseFloatMatchesStrconv(t *testing.T) {
+	inputs := []string{
+		"0", "-0", "+0", "1", "-1", "007", "255", "5.1", "-2.7098", "0.1", ".5", "5.", "-.5",
+		"9007199254740992", "9007199254740993", "-9007199254740993", "18446744073709551615",
+		"18446744073709551616", "1234567890123456789", "12345678901234567890",
+		"0.0000000000000000000001", "0.00000000000000000000001", "1.0000000000000000000001",
+		"3.14159265358979323846", "1e3", "1E-3", "2.5e+10", "1e308", "1e309", "1e-400",
+		"0x1p-2", "1_000", "inf", "-Inf", "NaN", "", "-", "+", ".", "1.2.3", "--1", "1e", "abc",
+		"4.9406564584124654e-324", "2.2250738585072011e-308", "0.30000000000000004",
+	}
+	for _, s := range inputs {
+		t.Run(s, func(t *testing.T) { checkParseFloat(t, s) })
+	}
+}
+
+func checkParseFloat(t *testing.T, s string) {
+	t.Helper()
+	want, wantErr := strconv.ParseFloat(s, 64)
+	got, gotErr := parseFloat([]byte(s))
+	if (gotErr != nil) != (wantErr != nil) {
+		t.Fatalf("parseFloat(%q): got error %v, want %v", s, gotErr, wantErr)
+	}
+	if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+		t.Fatalf("parseFloat(%q) = %v (%#x), want %v (%#x)", s, got, math.Float64bits(got), want, math.Float64bits(want))
+	}
+}
+
+func FuzzParseFloat(f *testing.F) {
+	for _, s := range []string{"0", "-1.5", "9007199254740993", ".5", "1e5", "0.1234567890123456789012"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkParseFloat)
+}
+
+func TestParseFloatAllocs(t *testing.T) {
+	fields := [][]byte{[]byte("255"), []byte("-2.7098"), []byte("1.5e-3"), []byte("3.14159265358979323846")}
+	allocs := testing.AllocsPerRun(100, func() {
+		for _, b := range fields {
+			if _, err := parseFloat(b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("got %v allocations per run, want 0", allocs)
+	}
+}
