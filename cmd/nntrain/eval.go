@@ -62,7 +62,7 @@ func runEval(s *streams, o *evalOptions) error {
 	if o.json {
 		return metrics.WriteReportJSON(s.out, r)
 	}
-	return metrics.Text(s.out, r, nil)
+	return metrics.Text(s.out, r, m.ClassNames)
 }
 
 func splitPath(p string) (string, string) { return filepath.Dir(p), filepath.Base(p) }

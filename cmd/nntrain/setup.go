@@ -135,12 +135,13 @@ func workers(n int) int {
 // model wraps the trained network with what predict and eval need.
 func (j *job) model() *network.Model {
 	return &network.Model{
-		Features:  j.train.Features,
-		Targets:   j.train.Targets,
-		Classes:   j.train.Classes,
-		Normalize: network.Normalize{Kind: j.norm.Kind, Offset: j.norm.Offset, Scale: j.norm.Scale},
-		Loss:      j.spec.Loss,
-		Net:       j.net,
+		Features:   j.train.Features,
+		Targets:    j.train.Targets,
+		Classes:    j.train.Classes,
+		ClassNames: j.classNames(),
+		Normalize:  network.Normalize{Kind: j.norm.Kind, Offset: j.norm.Offset, Scale: j.norm.Scale},
+		Loss:       j.spec.Loss,
+		Net:        j.net,
 	}
 }
 
@@ -165,4 +166,18 @@ func (j *job) initFrom(path string) error {
 	}
 	copy(j.net.Params, m.Net.Params)
 	return nil
+}
+
+// classNames keeps the spec's data.class_names of the classes that exist.
+func (j *job) classNames() map[string]string {
+	if len(j.spec.Data.ClassNames) == 0 || j.train.Classes == nil {
+		return nil
+	}
+	names := map[string]string{}
+	for _, c := range j.train.Classes {
+		if n, ok := j.spec.Data.ClassNames[c]; ok {
+			names[c] = n
+		}
+	}
+	return names
 }

@@ -23,12 +23,15 @@ type Normalize struct {
 // Model is a network with what is needed to apply it to CSV rows: the
 // feature and target names, the classes, the input normalisation and the loss.
 type Model struct {
-	Features  []string
-	Targets   []string
-	Classes   []string // nil for regression
-	Normalize Normalize
-	Loss      string
-	Net       *Net
+	Features []string
+	Targets  []string
+	Classes  []string // nil for regression
+	// ClassNames maps a class to the name shown for it (a spec's
+	// data.class_names, for integer labels); it does not change any figure.
+	ClassNames map[string]string
+	Normalize  Normalize
+	Loss       string
+	Net        *Net
 }
 
 type layerJSON struct {
@@ -41,13 +44,14 @@ type layerJSON struct {
 }
 
 type modelJSON struct {
-	Format    string      `json:"format"`
-	Features  []string    `json:"features"`
-	Targets   []string    `json:"targets"`
-	Classes   []string    `json:"classes,omitempty"`
-	Normalize *Normalize  `json:"normalize"`
-	Loss      string      `json:"loss"`
-	Layers    []layerJSON `json:"layers"`
+	Format     string            `json:"format"`
+	Features   []string          `json:"features"`
+	Targets    []string          `json:"targets"`
+	Classes    []string          `json:"classes,omitempty"`
+	ClassNames map[string]string `json:"class_names,omitempty"`
+	Normalize  *Normalize        `json:"normalize"`
+	Loss       string            `json:"loss"`
+	Layers     []layerJSON       `json:"layers"`
 }
 
 // Write encodes m as model.json. encoding/json writes each float64 in its
@@ -59,7 +63,7 @@ func (m *Model) Write(w io.Writer) error {
 			return errors.New("model has non-finite parameters")
 		}
 	}
-	f := modelJSON{Format: Format, Features: m.Features, Targets: m.Targets, Classes: m.Classes,
+	f := modelJSON{Format: Format, Features: m.Features, Targets: m.Targets, Classes: m.Classes, ClassNames: m.ClassNames,
 		Normalize: &m.Normalize, Loss: m.Loss}
 	for _, l := range m.Net.Layers {
 		lj := layerJSON{In: l.In, Out: l.Out, Activation: l.Act.String(), Bias: l.B}
@@ -223,7 +227,7 @@ func ReadModel(b []byte) (*Model, error) {
 			return nil, fmt.Errorf("normalize.scale[%d] is 0", i)
 		}
 	}
-	return &Model{Features: f.Features, Targets: f.Targets, Classes: f.Classes, Normalize: nz, Loss: f.Loss, Net: net}, nil
+	return &Model{Features: f.Features, Targets: f.Targets, Classes: f.Classes, ClassNames: f.ClassNames, Normalize: nz, Loss: f.Loss, Net: net}, nil
 }
 
 // jsonError adds the line and column of a JSON syntax or type error.
