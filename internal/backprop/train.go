@@ -68,10 +68,70 @@ func (e *NonFiniteError) Error() string {
 	return fmt.Sprintf("loss became %v at epoch %d, batch %d: training diverged; try a smaller learning rate", e.Loss, e.Epoch, e.Batch)
 }
 
+// Trainer takes gradient steps on a network. All its buffers are sized when
+// it is made, so Step allocates nothing.
+type Trainer struct {
+	net     *network.Net
+	pool    *network.Pool
+	cfg     Config
+	opt     *Optimizer
+	ws      *network.Workspace
+	weights [][2]int
+}
+
+// NewTrainer prepares steps on batches of up to maxRows rows.
+func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (*Trainer, error) {
+	opt, err := NewOptimizer(cfg.Optimizer, cfg.LR, cfg.Momentum, len(net.Params))
+	if err != nil {
+		return nil, err
+	}
+	return &Trainer{net: net, pool: pool, cfg: cfg, opt: opt, ws: net.NewWorkspace(maxRows), weights: net.WeightRanges()}, nil
+}
+
+// Step runs one batch of m rows: the forward pass, the cost J (l2 term
+// included, before the update), backprop and the optimizer's update. It
+// returns J and the output activations (m×outputs, valid until the next
+// Step). When J is not finite it stops before changing any weight.
+func (t *Trainer) Step(x, y []float64, m int) (float64, []float64) {
+	net, cfg := t.net, t.cfg
+	out := net.Outputs()
+	last := net.Layers[len(net.Layers)-1]
+	a := net.Forward(t.pool, t.ws, x, m)
+	z := t.ws.Z[len(t.ws.Z)-1][:m*out]
+	j := cfg.Loss.Cost(y, z, a, m, out)
+	if cfg.L2 > 0 {
+		var sq float64
+		for _, r := range t.weights {
+			for _, w := range net.Params[r[0]:r[1]] {
+				sq += w * w
+			}
+		}
+		j += cfg.L2 / (2 * float64(m)) * sq
+	}
+	if math.IsNaN(j) || math.IsInf(j, 0) {
+		return j, a
+	}
+	cfg.Loss.OutputDelta(t.ws.D[len(t.ws.D)-1][:m*out], y, z, a, last.Act, last.Alpha)
+	net.Backward(t.pool, t.ws, x, m)
+	if cfg.L2 > 0 {
+		// d/dW of λ/(2m)‖W‖² is (λ/m)·W.
+		c := cfg.L2 / float64(m)
+		for _, r := range t.weights {
+			g, w := net.Grads[r[0]:r[1]], net.Params[r[0]:r[1]]
+			for i := range g {
+				g[i] += c * w[i]
+			}
+		}
+	}
+	t.opt.Step(net.Params, net.Grads)
+	return j, a
+}
+
 // Train runs cfg.Epochs epochs of mini-batch gradient descent on net. The
 // train_loss of an epoch is Σ_b m_b·J_b / Σ_b m_b over its batches, each J_b
 // taken before that batch's update and including the l2 term. val may be nil.
-// All buffers are allocated before the first batch.
+// All buffers are allocated before the first batch. A batch whose loss is
+// not finite stops the run before its update is applied.
 func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config, train, val *Data, rng *rand.Rand, hooks Hooks) (*Result, error) {
 	in, out := net.Inputs(), net.Outputs()
 	n := train.Rows
@@ -82,19 +142,16 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 	if bs <= 0 || bs > n {
 		bs = n
 	}
-	opt, err := NewOptimizer(cfg.Optimizer, cfg.LR, cfg.Momentum, len(net.Params))
+	tr, err := NewTrainer(net, pool, cfg, bs)
 	if err != nil {
 		return nil, err
 	}
-	last := net.Layers[len(net.Layers)-1]
-	ws := net.NewWorkspace(bs)
 	xb, yb := make([]float64, bs*in), make([]float64, bs*out)
 	lb := make([]int, bs)
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
 	}
-	weights := net.WeightRanges()
 	var ev *evaluator
 	if val != nil && val.Rows > 0 {
 		ev = newEvaluator(net, val)
@@ -132,37 +189,12 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 					labels = train.Labels[lo : lo+m]
 				}
 			}
-			a := net.Forward(pool, ws, x, m)
-			z := ws.Z[len(ws.Z)-1][:m*out]
-			j := cfg.Loss.Cost(y, z, a, m, out)
-			if cfg.L2 > 0 {
-				var sq float64
-				for _, r := range weights {
-					for _, w := range net.Params[r[0]:r[1]] {
-						sq += w * w
-					}
-				}
-				j += cfg.L2 / (2 * float64(m)) * sq
-			}
+			j, a := tr.Step(x, y, m)
 			if math.IsNaN(j) || math.IsInf(j, 0) {
 				return res, &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j}
 			}
 			sum += float64(m) * j
 			tm.add(y, a, labels, m)
-
-			cfg.Loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, z, a, last.Act, last.Alpha)
-			net.Backward(pool, ws, x, m)
-			if cfg.L2 > 0 {
-				// d/dW of λ/(2m)‖W‖² is (λ/m)·W.
-				c := cfg.L2 / float64(m)
-				for _, r := range weights {
-					g, w := net.Grads[r[0]:r[1]], net.Params[r[0]:r[1]]
-					for i := range g {
-						g[i] += c * w[i]
-					}
-				}
-			}
-			opt.Step(net.Params, net.Grads)
 			if hooks.Batch != nil {
 				hooks.Batch(epoch, b+1, batches, j)
 			}

@@ -1,0 +1,83 @@
+package backprop
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/nntrain/nntrain/internal/network"
+)
+
+// One training step (forward, cost, backward, update) at the MLP shapes of
+// the benchmarks in bench/: reports samples/s and must not allocate.
+func BenchmarkStep(b *testing.B) {
+	for _, bc := range []struct {
+		name  string
+		sizes []int
+		batch int
+		opt   string
+	}{
+		{"digits-64-32-10-b32-sgd", []int{64, 32, 10}, 32, "sgd"},
+		{"fashion-784-256-128-10-b128-sgd", []int{784, 256, 128, 10}, 128, "sgd"},
+		{"fashion-784-256-128-10-b128-adam", []int{784, 256, 128, 10}, 128, "adam"},
+	} {
+		for _, workers := range []int{1, runtime.NumCPU()} {
+			b.Run(bc.name+"-w"+itoa(workers), func(b *testing.B) {
+				rng := rand.New(rand.NewPCG(1, 2))
+				var layers []network.LayerSpec
+				for i, u := range bc.sizes[1:] {
+					act := network.ReLU
+					if i == len(bc.sizes)-2 {
+						act = network.Softmax
+					}
+					layers = append(layers, network.LayerSpec{Units: u, Activation: act})
+				}
+				net := network.New(bc.sizes[0], layers)
+				if err := net.Init("he", 0, rng); err != nil {
+					b.Fatal(err)
+				}
+				pool := network.NewPool(workers)
+				defer pool.Close()
+				m, in, out := bc.batch, bc.sizes[0], bc.sizes[len(bc.sizes)-1]
+				x := make([]float64, m*in)
+				for i := range x {
+					x[i] = rng.Float64()
+				}
+				y := make([]float64, m*out)
+				for r := 0; r < m; r++ {
+					y[r*out+rng.IntN(out)] = 1
+				}
+				tr, err := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optimizer: bc.opt, LR: 0.01, Momentum: 0.9}, m)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tr.Step(x, y, m)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					tr.Step(x, y, m)
+				}
+				b.ReportMetric(float64(b.N*m)/b.Elapsed().Seconds(), "samples/s")
+			})
+		}
+	}
+}
+
+func TestStepDoesNotAllocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	net := network.New(20, []network.LayerSpec{{Units: 16, Activation: network.Tanh}, {Units: 3, Activation: network.Softmax}})
+	net.Init("xavier", 0, rng)
+	pool := network.NewPool(2)
+	defer pool.Close()
+	m := 8
+	x, y := make([]float64, m*20), make([]float64, m*3)
+	for r := 0; r < m; r++ {
+		y[r*3+r%3] = 1
+	}
+	for _, opt := range []string{"sgd", "momentum", "adam"} {
+		tr, _ := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optimizer: opt, LR: 0.01, Momentum: 0.9, L2: 0.1}, m)
+		if n := testing.AllocsPerRun(20, func() { tr.Step(x, y, m) }); n != 0 {
+			t.Errorf("%s: Step allocates %v times per batch, want 0", opt, n)
+		}
+	}
+}
