@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -93,9 +94,16 @@ const MaxWorkers = 256
 // are used. Precedence: --set over environment over file. The error, when
 // there is one, is an *Error naming the file and line or the override.
 func Load(path string, sets []string, env []string) (*Spec, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, &Error{File: path, Msg: "is a directory, not a spec file (YAML)"}
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is already in the message
+		}
+		return nil, &Error{File: path, Msg: "cannot read: " + err.Error()}
 	}
 	return Parse(path, data, sets, env)
 }
