@@ -117,7 +117,10 @@ func (j *gemmJob) run(s *scratch, asm bool, t int) {
 	j.block(s, asm, i0, i1, j0, j1)
 }
 
-// block computes C[i0:i1, j0:j1].
+// block computes C[i0:i1, j0:j1]. i0 and j0 are tile-aligned. Each loop
+// splits its range into the fewest blocks of at most mc, nc or kc and makes
+// them as even as whole tiles allow, so a k of 784 runs as 4×196 rather than
+// 3×256 + 16 (which would pay the tile load and store for 16 steps).
 func (j *gemmJob) block(s *scratch, asm bool, i0, i1, j0, j1 int) {
 	if j.k == 0 {
 		for i := i0; i < i1; i++ {
@@ -125,15 +128,23 @@ func (j *gemmJob) block(s *scratch, asm bool, i0, i1, j0, j1 int) {
 		}
 		return
 	}
-	for jc := j0; jc < j1; jc += nc {
-		nb := min(nc, j1-jc)
-		for pc := 0; pc < j.k; pc += kc {
-			kb := min(kc, j.k-pc)
+	nj := (j1 - j0 + nc - 1) / nc
+	tj := (j1 - j0 + nr - 1) / nr
+	np := (j.k + kc - 1) / kc
+	ni := (i1 - i0 + mc - 1) / mc
+	ti := (i1 - i0 + mr - 1) / mr
+	for bj := range nj {
+		jc := j0 + bj*tj/nj*nr
+		nb := min(j0+(bj+1)*tj/nj*nr, j1) - jc
+		for bp := range np {
+			pc := bp * j.k / np
+			kb := (bp+1)*j.k/np - pc
 			j.packB(s.bp, pc, kb, jc, nb)
-			for ic := i0; ic < i1; ic += mc {
-				mb := min(mc, i1-ic)
+			for bi := range ni {
+				ic := i0 + bi*ti/ni*mr
+				mb := min(i0+(bi+1)*ti/ni*mr, i1) - ic
 				j.packA(s.ap, ic, mb, pc, kb)
-				j.macro(s, asm, ic, mb, jc, nb, kb, pc > 0)
+				j.macro(s, asm, ic, mb, jc, nb, kb, bp > 0)
 			}
 		}
 	}
@@ -184,14 +195,16 @@ func microKernel(asm bool, kb int, a, b, c []float64, ldc int, load bool) {
 
 // packA copies opA[ic:ic+mb, pc:pc+kb] into mr-tall micro-panels: panel q
 // holds rows ic+q·mr … as dst[q·mr·kb + p·mr + r]; rows past mb are zero.
+// The source is read in its memory order: row by row for A·… products,
+// p by p (across all panels at once) for the Aᵀ·… product.
 func (j *gemmJob) packA(dst []float64, ic, mb, pc, kb int) {
-	for ir := 0; ir < mb; ir += mr {
-		pan := dst[ir*kb : ir*kb+kb*mr]
-		mm := min(mr, mb-ir)
-		base := (ic+ir)*j.ars + pc*j.acs
-		switch {
-		case mm == mr && j.acs == 1: // rows contiguous in p: A·… products
-			ars := j.ars
+	full := mb / mr * mr
+	switch {
+	case j.acs == 1: // rows of opA contiguous in p
+		ars := j.ars
+		for ir := 0; ir < full; ir += mr {
+			pan := dst[ir*kb : ir*kb+kb*mr]
+			base := (ic+ir)*ars + pc
 			r0 := j.a[base : base+kb]
 			r1 := j.a[base+ars : base+ars+kb]
 			r2 := j.a[base+2*ars : base+2*ars+kb]
@@ -202,42 +215,58 @@ func (j *gemmJob) packA(dst []float64, ic, mb, pc, kb int) {
 				d := pan[p*mr : p*mr+mr : p*mr+mr]
 				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 			}
-		case j.ars == 1: // columns contiguous in i: Aᵀ·… product
-			for p := 0; p < kb; p++ {
-				o := base + p*j.acs
-				copy(pan[p*mr:p*mr+mm], j.a[o:o+mm])
-				clear(pan[p*mr+mm : p*mr+mr])
+		}
+	case j.ars == 1: // columns of opA contiguous in i
+		for p := 0; p < kb; p++ {
+			row := j.a[(pc+p)*j.acs+ic:]
+			row = row[:full]
+			for ir := 0; ir < full; ir += mr {
+				src := row[ir : ir+mr : ir+mr]
+				d := dst[ir*kb+p*mr : ir*kb+p*mr+mr : ir*kb+p*mr+mr]
+				d[0], d[1], d[2], d[3], d[4], d[5] = src[0], src[1], src[2], src[3], src[4], src[5]
 			}
-		default:
-			for p := 0; p < kb; p++ {
-				for r := 0; r < mr; r++ {
-					v := 0.0
-					if r < mm {
-						v = j.a[base+r*j.ars+p*j.acs]
-					}
-					pan[p*mr+r] = v
+		}
+	default:
+		full = 0
+	}
+	for ir := full; ir < mb; ir += mr { // edge panel, or every panel if strided
+		pan := dst[ir*kb : ir*kb+kb*mr]
+		mm := min(mr, mb-ir)
+		base := (ic+ir)*j.ars + pc*j.acs
+		for p := 0; p < kb; p++ {
+			for r := 0; r < mr; r++ {
+				v := 0.0
+				if r < mm {
+					v = j.a[base+r*j.ars+p*j.acs]
 				}
+				pan[p*mr+r] = v
 			}
 		}
 	}
 }
 
 // packB copies opB[pc:pc+kb, jc:jc+nb] into nr-wide micro-panels: panel q
-// holds columns jc+q·nr … as dst[q·nr·kb + p·nr + c]; columns past nb are zero.
+// holds columns jc+q·nr … as dst[q·nr·kb + p·nr + c]; columns past nb are
+// zero. Like packA it reads the source in memory order.
 func (j *gemmJob) packB(dst []float64, pc, kb, jc, nb int) {
-	for jr := 0; jr < nb; jr += nr {
-		pan := dst[jr*kb : jr*kb+kb*nr]
-		nn := min(nr, nb-jr)
-		base := pc*j.brs + (jc+jr)*j.bcs
-		switch {
-		case j.bcs == 1: // rows of opB contiguous: …·B products
-			for p := 0; p < kb; p++ {
-				o := base + p*j.brs
-				copy(pan[p*nr:p*nr+nn], j.b[o:o+nn])
-				clear(pan[p*nr+nn : p*nr+nr])
+	full := nb / nr * nr
+	switch {
+	case j.bcs == 1: // rows of opB contiguous in j
+		for p := 0; p < kb; p++ {
+			row := j.b[(pc+p)*j.brs+jc:]
+			row = row[:full]
+			for jr := 0; jr < full; jr += nr {
+				src := row[jr : jr+nr : jr+nr]
+				d := dst[jr*kb+p*nr : jr*kb+p*nr+nr : jr*kb+p*nr+nr]
+				d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
+				d[4], d[5], d[6], d[7] = src[4], src[5], src[6], src[7]
 			}
-		case nn == nr && j.brs == 1: // columns of opB contiguous: …·Bᵀ product
-			bcs := j.bcs
+		}
+	case j.brs == 1: // columns of opB contiguous in p
+		bcs := j.bcs
+		for jr := 0; jr < full; jr += nr {
+			pan := dst[jr*kb : jr*kb+kb*nr]
+			base := (jc+jr)*bcs + pc
 			c0 := j.b[base : base+kb]
 			c1 := j.b[base+bcs : base+bcs+kb]
 			c2 := j.b[base+2*bcs : base+2*bcs+kb]
@@ -251,15 +280,21 @@ func (j *gemmJob) packB(dst []float64, pc, kb, jc, nb int) {
 				d[0], d[1], d[2], d[3] = c0[p], c1[p], c2[p], c3[p]
 				d[4], d[5], d[6], d[7] = c4[p], c5[p], c6[p], c7[p]
 			}
-		default:
-			for p := 0; p < kb; p++ {
-				for q := 0; q < nr; q++ {
-					v := 0.0
-					if q < nn {
-						v = j.b[base+p*j.brs+q*j.bcs]
-					}
-					pan[p*nr+q] = v
+		}
+	default:
+		full = 0
+	}
+	for jr := full; jr < nb; jr += nr { // edge panel, or every panel if strided
+		pan := dst[jr*kb : jr*kb+kb*nr]
+		nn := min(nr, nb-jr)
+		base := pc*j.brs + (jc+jr)*j.bcs
+		for p := 0; p < kb; p++ {
+			for q := 0; q < nr; q++ {
+				v := 0.0
+				if q < nn {
+					v = j.b[base+p*j.brs+q*j.bcs]
 				}
+				pan[p*nr+q] = v
 			}
 		}
 	}
