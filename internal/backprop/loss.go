@@ -35,7 +35,7 @@ func ParseLoss(s string) (Loss, error) {
 //
 //	mse:           J = 1/(2m) Σ_i Σ_k (y − a)²
 //	bce:           J = 1/m Σ_i Σ_k [log(1+e^z) − y·z]        (= −[y log a + (1−y) log(1−a)], stable)
-//	cross_entropy: J = −1/m Σ_i Σ_k y·log_softmax(z)
+//	cross_entropy: J = −1/m Σ_i Σ_k y·log_softmax(z)          (a must be softmax(z))
 func (l Loss) Cost(y, z, a []float64, m, k int) float64 {
 	var s float64
 	switch l {
@@ -50,9 +50,23 @@ func (l Loss) Cost(y, z, a []float64, m, k int) float64 {
 			s += softplus(v) - y[i]*v
 		}
 	case CrossEntropy:
+		// a is softmax(z), so at the row's largest z, a = 1/Σe^(z−max) ≥ 1/k
+		// and log Σ e^z = max − log(a there): one log per row instead of k
+		// exps, and as stable as the direct form.
 		for r := 0; r < m; r++ {
-			zr, yr := z[r*k:r*k+k], y[r*k:r*k+k]
-			lse := logSumExp(zr)
+			zr, yr, ar := z[r*k:r*k+k], y[r*k:r*k+k], a[r*k:r*k+k]
+			top := 0
+			for j, v := range zr {
+				if v > zr[top] {
+					top = j
+				}
+			}
+			var lse float64
+			if ar[top] > 0 {
+				lse = zr[top] - math.Log(ar[top])
+			} else {
+				lse = logSumExp(zr)
+			}
 			for j, v := range zr {
 				if yr[j] != 0 {
 					s -= yr[j] * (v - lse)
