@@ -34,7 +34,7 @@ type Pool struct {
 // serialFlops is the default threshold, in multiply-adds m·n·k, below which a
 // product runs on the calling goroutine: waking a worker costs a few
 // microseconds, about what the kernel needs for this much work.
-const serialFlops = 1 << 17
+const serialFlops = 1 << 18
 
 // NewPool returns a pool of the given number of workers (0 or less means one).
 // The workers are started here and live until Close.
