@@ -8,7 +8,8 @@ import (
 
 // FuzzLoad feeds arbitrary bytes to the reader. It must never panic; when it
 // succeeds the shapes must agree and every value be finite; and the fast
-// record path must give exactly what the general path gives.
+// record path and the parallel parts must give exactly what the general,
+// sequential reading gives.
 func FuzzLoad(f *testing.F) {
 	// The committed corpus in testdata/fuzz/FuzzLoad holds the main seeds;
 	// these few keep the target runnable without it.
@@ -23,14 +24,16 @@ func FuzzLoad(f *testing.F) {
 		}
 		cfg := Config{Target: []string{target}, Classify: classify, Binary: binary}
 		s, err := load("fuzz.csv", data, cfg)
-		slow, slowErr := loadWith("fuzz.csv", data, cfg, true)
-		switch {
-		case (err == nil) != (slowErr == nil):
-			t.Fatalf("fast path error %v, general path error %v", err, slowErr)
-		case err != nil && err.Error() != slowErr.Error():
-			t.Fatalf("fast path error\n\t%v\ngeneral path error\n\t%v", err, slowErr)
-		case err == nil && !sameSet(s, slow):
-			t.Fatalf("fast path and general path differ:\n%+v\n%+v", s, slow)
+		for _, opt := range []options{{slow: true}, {chunks: 3}, {slow: true, chunks: 2}} {
+			other, otherErr := loadWith("fuzz.csv", data, cfg, opt)
+			switch {
+			case (err == nil) != (otherErr == nil):
+				t.Fatalf("default error %v, %+v error %v", err, opt, otherErr)
+			case err != nil && err.Error() != otherErr.Error():
+				t.Fatalf("default error\n\t%v\n%+v error\n\t%v", err, opt, otherErr)
+			case err == nil && !sameSet(s, other):
+				t.Fatalf("default and %+v differ:\n%+v\n%+v", opt, s, other)
+			}
 		}
 		if err != nil {
 			return

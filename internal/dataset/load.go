@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Config says which columns to use and how to encode the target.
@@ -144,13 +146,27 @@ type plan struct {
 	enc      int
 }
 
-func load(path string, data []byte, cfg Config) (*Set, error) {
-	return loadWith(path, data, cfg, false)
+// options choose how to read; tests compare the ways against each other.
+type options struct {
+	slow   bool // read every record the general way, never the fast path
+	chunks int  // read in this many parallel parts; 0 decides by size and GOMAXPROCS
 }
 
-// loadWith is load with the choice to read every record the general way
-// (slow), which tests compare against the fast path.
-func loadWith(path string, data []byte, cfg Config, slow bool) (*Set, error) {
+// parallelChunk is the least input worth a goroutine of its own.
+const parallelChunk = 1 << 20
+
+func (o options) parts(r *reader) int {
+	if o.chunks > 0 {
+		return o.chunks
+	}
+	return min(runtime.GOMAXPROCS(0), (len(r.data)-r.pos)/parallelChunk)
+}
+
+func load(path string, data []byte, cfg Config) (*Set, error) {
+	return loadWith(path, data, cfg, options{})
+}
+
+func loadWith(path string, data []byte, cfg Config, opt options) (*Set, error) {
 	ferr := func(format string, a ...any) error {
 		return &Error{Path: path, Err: fmt.Errorf(format, a...)}
 	}
@@ -164,7 +180,7 @@ func loadWith(path string, data []byte, cfg Config, slow bool) (*Set, error) {
 	if err := r.header(); err != nil {
 		return nil, err
 	}
-	r.slow = slow
+	r.slow = opt.slow
 	index := make(map[string]int, len(r.names))
 	for i, name := range r.names {
 		index[name] = i
@@ -221,12 +237,12 @@ func loadWith(path string, data []byte, cfg Config, slow bool) (*Set, error) {
 		p.enc = encNumeric
 	}
 	start := *r // the reader just after the header, for a second pass
-	s, err := parseRows(r, p, cfg)
+	s, err := parseRows(r, p, cfg, opt.parts(r))
 	if errors.Is(err, errNeedClass) {
 		// A single target turned out to hold text: read it as classes.
 		p.enc = encClass
 		r = &start
-		s, err = parseRows(r, p, cfg)
+		s, err = parseRows(r, p, cfg, opt.parts(r))
 	}
 	if err != nil {
 		return nil, err
@@ -235,6 +251,10 @@ func loadWith(path string, data []byte, cfg Config, slow bool) (*Set, error) {
 }
 
 func loadFeatures(path string, data []byte, features []string) (*Set, error) {
+	return loadFeaturesWith(path, data, features, options{})
+}
+
+func loadFeaturesWith(path string, data []byte, features []string, opt options) (*Set, error) {
 	if len(features) == 0 {
 		return nil, &Error{Path: path, Err: errors.New("no feature columns given")}
 	}
@@ -258,112 +278,125 @@ func loadFeatures(path string, data []byte, features []string) (*Set, error) {
 		seen[name] = true
 		p.features = append(p.features, i)
 	}
-	p.targets = nil
-	return parseRows(r, p, Config{})
+	r.slow = opt.slow
+	return parseRows(r, p, Config{}, opt.parts(r))
 }
 
 // errNeedClass stops a numeric pass over a single target that holds text.
 var errNeedClass = errors.New("dataset: target holds text")
 
-// parseRows reads the data records after the header.
-func parseRows(r *reader, p plan, cfg Config) (*Set, error) {
-	// An upper bound on the rows, so that X is allocated once.
-	est := bytes.Count(r.data[r.pos:], []byte{'\n'}) + 1
-	nf, nt := len(p.features), len(p.targets)
-	x := make([]float64, 0, est*nf)
-	var y []float64
-	var ids []int // class id per row, in order of first appearance (or cfg.Classes order)
-	var names []string
-	var byName map[string]int
-	switch {
-	case nt == 0:
-	case p.enc == encClass:
-		ids = make([]int, 0, est)
-		byName = make(map[string]int)
-		for i, c := range cfg.Classes {
-			if _, dup := byName[c]; dup {
-				return nil, &Error{Path: r.path, Err: fmt.Errorf("class list has %q twice", c)}
-			}
-			byName[c] = i
+// part is a run of whole records that one goroutine reads. x, y and ids are
+// windows of the set's buffers, sized by an upper bound on the part's rows,
+// so appending to them never reallocates.
+type part struct {
+	r     *reader
+	rows  int
+	x, y  []float64
+	ids   []int    // class ids, local to the part
+	names []string // the part's classes by local id: cfg.Classes, then new ones in order of appearance
+	err   error
+}
+
+// parseRows reads the data records after the header, in parallel parts
+// when the file is large and has no quotes (so that every newline ends a
+// record).
+func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
+	for i, c := range cfg.Classes {
+		if slices.Contains(cfg.Classes[:i], c) {
+			return nil, &Error{Path: r.path, Err: fmt.Errorf("class list has %q twice", c)}
 		}
-		names = slices.Clone(cfg.Classes)
-	default:
-		y = make([]float64, 0, est*nt)
 	}
-	ncol := len(r.names)
-	featPos := make([]int, ncol) // column → position among the features, or -1
+	nf, nt := len(p.features), len(p.targets)
+	class := nt > 0 && p.enc == encClass
+	ny := nt // Y values per row while reading (classes are encoded afterwards)
+	if class {
+		ny = 0
+	}
+	featPos := make([]int, len(r.names)) // column → position among the features, or -1
 	for i := range featPos {
 		featPos[i] = -1
 	}
 	for j, c := range p.features {
 		featPos[c] = j
 	}
+
+	// Each part gets room for an upper bound on its rows, plus one row that
+	// the reading loop fills before it learns that the input has ended.
+	// A record ends at a newline or the end of the input and holds
+	// len(names)−1 commas, which bounds junk with many newlines or many
+	// columns by the size of the input.
+	readers := r.split(chunks)
+	bound := make([]int, len(readers))
+	total := 0
+	for i, pr := range readers {
+		body := pr.data[pr.pos:]
+		bound[i] = bytes.Count(body, []byte{'\n'}) + 1
+		if len(r.names) > 1 {
+			bound[i] = min(bound[i], bytes.Count(body, []byte{','})/(len(r.names)-1)+1)
+		}
+		bound[i]++
+		total += bound[i]
+	}
+	x := make([]float64, total*nf)
+	y := make([]float64, total*ny)
+	var ids []int
+	if class {
+		ids = make([]int, total)
+	}
+	parts := make([]part, len(readers))
+	off := 0
+	for i, pr := range readers {
+		end := off + bound[i]
+		parts[i] = part{r: pr, x: x[off*nf : off*nf : end*nf], y: y[off*ny : off*ny : end*ny]}
+		if class {
+			parts[i].ids = ids[off:off:end]
+		}
+		off = end
+	}
+	if len(parts) == 1 {
+		parts[0].read(p, cfg, featPos, class)
+	} else {
+		var wg sync.WaitGroup
+		for i := range parts {
+			wg.Go(func() { parts[i].read(p, cfg, featPos, class) })
+		}
+		wg.Wait()
+	}
+
+	// The first part with a problem holds the first problem in the file.
+	for i := range parts {
+		if parts[i].err != nil {
+			return nil, parts[i].err
+		}
+	}
+	// Close the gaps that blank lines left between the parts, and number
+	// the classes in order of first appearance over the whole file.
 	rows := 0
-	for {
-		x = slices.Grow(x, nf)[:len(x)+nf]
-		xrow := x[len(x)-nf:]
-		if r.slow || !r.fast(featPos, xrow) {
-			ok, err := r.next()
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				x = x[:len(x)-nf]
-				break
-			}
-			if len(r.spans) != ncol {
-				return nil, &Error{Path: r.path, Line: r.recLine,
-					Err: fmt.Errorf("expected %d fields as in the header, found %d", ncol, len(r.spans))}
-			}
-			for j, c := range p.features {
-				v, err := parseValue(r.field(c))
-				if err != nil {
-					return nil, &Error{Path: r.path, Line: r.recLine, Column: r.names[c], Err: err}
+	names := slices.Clone(cfg.Classes)
+	byName := make(map[string]int)
+	for i, name := range names {
+		byName[name] = i
+	}
+	for _, pt := range parts {
+		if class {
+			remap := make([]int, len(pt.names))
+			for local, name := range pt.names {
+				id, ok := byName[name]
+				if !ok {
+					id = len(names)
+					names = append(names, name)
+					byName[name] = id
 				}
-				xrow[j] = v
+				remap[local] = id
 			}
+			for j, id := range pt.ids {
+				pt.ids[j] = remap[id]
+			}
+			moveTo(ids, rows, pt.ids)
 		}
-		switch {
-		case nt == 0:
-		case p.enc == encClass:
-			c := p.targets[0]
-			b := r.field(c)
-			id, ok := byName[string(b)]
-			if !ok {
-				switch {
-				case len(b) == 0:
-					return nil, &Error{Path: r.path, Line: r.recLine, Column: r.names[c], Err: errors.New("missing class label")}
-				case cfg.Classes != nil:
-					return nil, &Error{Path: r.path, Line: r.recLine, Column: r.names[c],
-						Err: fmt.Errorf("class %s is not one of the known classes: %s", quoteValue(b), listNames(cfg.Classes))}
-				}
-				id = len(names)
-				names = append(names, string(b))
-				byName[names[id]] = id
-			}
-			ids = append(ids, id)
-		default:
-			for _, c := range p.targets {
-				b := r.field(c)
-				v, err := parseFloat(b)
-				if err != nil && len(b) > 0 && nt == 1 && !errors.Is(err, strconv.ErrRange) {
-					return nil, errNeedClass
-				}
-				v, err = parseValue(b)
-				if err != nil {
-					if nt > 1 {
-						err = fmt.Errorf("%w (with several target columns every target must be numeric)", err)
-					}
-					return nil, &Error{Path: r.path, Line: r.recLine, Column: r.names[c], Err: err}
-				}
-				if p.enc == encBits && v != 0 && v != 1 {
-					return nil, &Error{Path: r.path, Line: r.recLine, Column: r.names[c],
-						Err: fmt.Errorf("bce with several target columns needs 0 or 1 in each, found %s", quoteValue(b))}
-				}
-				y = append(y, v)
-			}
-		}
-		rows++
+		moveTo(x, rows*nf, pt.x)
+		moveTo(y, rows*ny, pt.y)
+		rows += pt.rows
 	}
 	if rows == 0 {
 		return nil, &Error{Path: r.path, Err: errors.New("no data rows after the header")}
@@ -377,15 +410,141 @@ func parseRows(r *reader, p plan, cfg Config) (*Set, error) {
 	}
 	switch {
 	case nt == 0:
-	case p.enc == encClass:
-		if err := s.encodeClasses(ids, names, cfg); err != nil {
+	case class:
+		if err := s.encodeClasses(ids[:rows], names, cfg); err != nil {
 			return nil, err
 		}
 	default:
-		s.Y = y
+		s.Y = y[: rows*ny : rows*ny]
 		s.Binary = p.enc == encBits
 	}
 	return s, nil
+}
+
+// moveTo copies src to dst[at:] unless it is already there.
+func moveTo[T any](dst []T, at int, src []T) {
+	if len(src) > 0 && &dst[at] != &src[0] {
+		copy(dst[at:], src)
+	}
+}
+
+// split divides the records after r.pos into at most n readers of about
+// equal size, cut after newlines. A file with quotes stays whole: a quoted
+// field may hold a newline.
+func (r *reader) split(n int) []*reader {
+	if n <= 1 || bytes.IndexByte(r.data[r.pos:], '"') >= 0 {
+		return []*reader{r}
+	}
+	var out []*reader
+	start, line := r.pos, r.line
+	for i := 0; i < n && start < len(r.data); i++ {
+		end := len(r.data)
+		if i < n-1 {
+			end = start + (len(r.data)-start)/(n-i)
+			if j := bytes.IndexByte(r.data[end:], '\n'); j >= 0 {
+				end += j + 1
+			} else {
+				end = len(r.data)
+			}
+		}
+		out = append(out, &reader{path: r.path, data: r.data[:end], pos: start, line: line, names: r.names, slow: r.slow})
+		line += bytes.Count(r.data[start:end], []byte{'\n'})
+		start = end
+	}
+	if len(out) == 0 {
+		return []*reader{r}
+	}
+	return out
+}
+
+// read reads the records of the part, stopping at the first problem.
+func (pt *part) read(p plan, cfg Config, featPos []int, class bool) {
+	r := pt.r
+	nf, nt := len(p.features), len(p.targets)
+	ncol := len(r.names)
+	var byName map[string]int
+	if class {
+		byName = make(map[string]int)
+		pt.names = slices.Clone(cfg.Classes)
+		for i, c := range pt.names {
+			byName[c] = i
+		}
+	}
+	fail := func(c int, err error) {
+		pt.err = &Error{Path: r.path, Line: r.recLine, Column: r.names[c], Err: err}
+	}
+	for {
+		pt.x = pt.x[:len(pt.x)+nf]
+		xrow := pt.x[len(pt.x)-nf:]
+		if r.slow || !r.fast(featPos, xrow) {
+			ok, err := r.next()
+			if err != nil {
+				pt.err = err
+				return
+			}
+			if !ok {
+				pt.x = pt.x[:len(pt.x)-nf]
+				return
+			}
+			if len(r.spans) != ncol {
+				pt.err = &Error{Path: r.path, Line: r.recLine,
+					Err: fmt.Errorf("expected %d fields as in the header, found %d", ncol, len(r.spans))}
+				return
+			}
+			for j, c := range p.features {
+				v, err := parseValue(r.field(c))
+				if err != nil {
+					fail(c, err)
+					return
+				}
+				xrow[j] = v
+			}
+		}
+		switch {
+		case nt == 0:
+		case class:
+			c := p.targets[0]
+			b := r.field(c)
+			id, ok := byName[string(b)]
+			if !ok {
+				switch {
+				case len(b) == 0:
+					fail(c, errors.New("missing class label"))
+					return
+				case cfg.Classes != nil:
+					fail(c, fmt.Errorf("class %s is not one of the known classes: %s", quoteValue(b), listNames(cfg.Classes)))
+					return
+				}
+				id = len(pt.names)
+				pt.names = append(pt.names, string(b))
+				byName[pt.names[id]] = id
+			}
+			pt.ids = append(pt.ids, id)
+		default:
+			for _, c := range p.targets {
+				b := r.field(c)
+				v, err := parseFloat(b)
+				if err != nil && len(b) > 0 && nt == 1 && !errors.Is(err, strconv.ErrRange) {
+					pt.err = errNeedClass
+					return
+				}
+				v, err = parseValue(b)
+				if err != nil {
+					if nt > 1 {
+						err = fmt.Errorf("%w (with several target columns every target must be numeric)", err)
+					}
+					fail(c, err)
+					return
+				}
+				if p.enc == encBits && v != 0 && v != 1 {
+					fail(c, fmt.Errorf("bce with several target columns needs 0 or 1 in each, found %s", quoteValue(b)))
+					return
+				}
+				pt.y = append(pt.y, v)
+			}
+		}
+		pt.rows++
+	}
 }
 
 // encodeClasses sorts the classes found (unless cfg fixed them) and fills

@@ -198,6 +198,12 @@ func TestLoad(t *testing.T) {
 			x: []float64{1, 3}, y: []float64{2, 4},
 		},
 		{
+			name: "one row without a newline", csv: "a,y\n1,2",
+			cfg:   Config{Target: []string{"y"}},
+			feats: []string{"a"}, targets: []string{"y"},
+			x: []float64{1}, y: []float64{2},
+		},
+		{
 			name: "blank trailing lines", csv: "a,y\n1,2\n3,4\n\n\r\n  \n",
 			cfg:   Config{Target: []string{"y"}},
 			feats: []string{"a"}, targets: []string{"y"},
@@ -377,6 +383,15 @@ func TestLoadFeatures(t *testing.T) {
 	if s.Rows != 2 || s.Outputs() != 0 || s.Y != nil || s.Labels != nil || s.Targets != nil {
 		t.Errorf("got rows %d, outputs %d, Y %v, labels %v, targets %v; want 2 rows and no targets",
 			s.Rows, s.Outputs(), s.Y, s.Labels, s.Targets)
+	}
+
+	// One column, no final newline: the row bound is exact.
+	s, err = LoadFeatures(writeFile(t, "a\n1\n2"), []string{"a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float64{1, 2}; !slices.Equal(s.X, want) || s.Rows != 2 {
+		t.Errorf("one column: got X %v, %d rows, want %v", s.X, s.Rows, want)
 	}
 
 	errs := []struct {
