@@ -3,8 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sync"
+	"syscall"
 )
 
 type outFile struct {
@@ -12,36 +15,113 @@ type outFile struct {
 	data []byte
 }
 
+// ensureDir creates the run folder, or says why it cannot be one.
 func ensureDir(dir string) error {
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-		return fmt.Errorf("%s: output folder is a file", dir)
+		return fmt.Errorf("%s: is a file, want a folder for the run's outputs (output.dir or --out)", dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create output folder: %w", err)
+		var pe *os.PathError
+		if errors.As(err, &pe) && pe.Path != dir {
+			return fmt.Errorf("%s: cannot create the output folder: %s: %w", dir, pe.Path, pe.Err)
+		}
+		return fmt.Errorf("%s: cannot create the output folder: %w", dir, unwrapPath(err))
 	}
 	return nil
 }
 
-// writeAll writes every file to a temporary name in dir first and renames
-// them only when all were written, so a failure leaves earlier files as they
-// were and no reader ever sees a half-written file.
+// checkDir fails early, before a long run, when dir cannot become the run
+// folder: it or one of its parents is a file. It creates nothing, so a run
+// that fails later leaves no trace.
+func checkDir(dir string) error {
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if fi.IsDir() {
+				return nil
+			}
+			if p == filepath.Clean(dir) {
+				return fmt.Errorf("%s: is a file, want a folder for the run's outputs (output.dir or --out)", dir)
+			}
+			return fmt.Errorf("%s: cannot create the output folder: %s is a file", dir, p)
+		}
+		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return fmt.Errorf("%s: cannot use as the output folder: %w", dir, unwrapPath(err))
+		}
+		if filepath.Dir(p) == p {
+			return nil
+		}
+	}
+}
+
+// commitMu is held while files are being renamed into place; a second
+// interrupt takes it before exiting, so the process never dies between two
+// renames of one set.
+var commitMu sync.Mutex
+
+// committed is set, under commitMu, once a set of files has been renamed
+// into place, so that an immediate exit can say so.
+var committed bool
+
+// pending lists temporary files that exist right now, so that an immediate
+// exit can remove them.
+var pending = struct {
+	sync.Mutex
+	names map[string]bool
+}{names: map[string]bool{}}
+
+func addPending(name string) {
+	pending.Lock()
+	pending.names[name] = true
+	pending.Unlock()
+}
+
+func dropPending(name string) {
+	pending.Lock()
+	delete(pending.names, name)
+	pending.Unlock()
+}
+
+// removePending deletes every temporary file still lying around.
+func removePending() {
+	pending.Lock()
+	defer pending.Unlock()
+	for n := range pending.names {
+		os.Remove(n)
+	}
+}
+
+// writeAll writes files into dir all or nothing. Each is first written and
+// synced to a temporary name; then every existing file it replaces is kept
+// under a backup name (a hard link, so the file never disappears) and the
+// new ones are renamed over the old. If any step fails, the old files are
+// renamed back and the new ones removed, so the folder holds exactly what
+// it held before; no reader ever sees a half-written file.
 func writeAll(dir string, files []outFile) error {
 	if err := ensureDir(dir); err != nil {
 		return err
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if fi, err := os.Lstat(p); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: is not a regular file (a folder?); nothing was written", p)
+		}
 	}
 	var tmps []string
 	cleanup := func() {
 		for _, t := range tmps {
 			os.Remove(t)
+			dropPending(t)
 		}
 	}
 	for _, f := range files {
 		t, err := os.CreateTemp(dir, "."+f.name+".tmp-*")
 		if err != nil {
 			cleanup()
-			return fmt.Errorf("cannot write in %s: %w", dir, unwrapPath(err))
+			return fmt.Errorf("%s: cannot write in the output folder: %w; nothing was written", dir, unwrapPath(err))
 		}
 		tmps = append(tmps, t.Name())
+		addPending(t.Name())
 		_, err = t.Write(f.data)
 		if err == nil {
 			err = t.Sync()
@@ -54,22 +134,119 @@ func writeAll(dir string, files []outFile) error {
 		}
 		if err != nil {
 			cleanup()
-			return fmt.Errorf("%s: %w", filepath.Join(dir, f.name), unwrapPath(err))
+			return fmt.Errorf("%s: %w; nothing was written", filepath.Join(dir, f.name), unwrapPath(err))
+		}
+	}
+
+	commitMu.Lock()
+	defer commitMu.Unlock()
+	// Keep every file about to be replaced.
+	backups := make([]string, len(files))
+	dropBackups := func() {
+		for _, b := range backups {
+			if b != "" {
+				os.Remove(b)
+				dropPending(b)
+			}
 		}
 	}
 	for i, f := range files {
-		if err := os.Rename(tmps[i], filepath.Join(dir, f.name)); err != nil {
-			cleanup()
-			return fmt.Errorf("%s: %w", filepath.Join(dir, f.name), unwrapPath(err))
+		p := filepath.Join(dir, f.name)
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			continue
 		}
+		b, err := backup(dir, p)
+		if err != nil {
+			dropBackups()
+			cleanup()
+			return fmt.Errorf("%s: cannot keep a copy of the old file while replacing it: %w; nothing was written", p, unwrapPath(err))
+		}
+		backups[i] = b
 	}
+	for i, f := range files {
+		p := filepath.Join(dir, f.name)
+		err := os.Rename(tmps[i], p)
+		if err == nil {
+			dropPending(tmps[i])
+			continue
+		}
+		// Undo the renames done so far.
+		for k := range i {
+			q := filepath.Join(dir, files[k].name)
+			if backups[k] != "" {
+				os.Rename(backups[k], q)
+				dropPending(backups[k])
+				backups[k] = ""
+			} else {
+				os.Remove(q)
+			}
+		}
+		dropBackups()
+		cleanup()
+		return fmt.Errorf("%s: %w; nothing was written", p, unwrapPath(err))
+	}
+	dropBackups()
+	committed = true
+	syncDir(dir)
 	return nil
+}
+
+// backup makes a second name for the file at p in dir, by a hard link where
+// the file system allows one and by a copy otherwise.
+func backup(dir, p string) (string, error) {
+	f, err := os.CreateTemp(dir, "."+filepath.Base(p)+".old-*")
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
+	addPending(name)
+	f.Close()
+	os.Remove(name)
+	if err := os.Link(p, name); err == nil {
+		return name, nil
+	}
+	if err := copyFile(p, name); err != nil {
+		os.Remove(name)
+		dropPending(name)
+		return "", err
+	}
+	return name, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// syncDir makes the renames durable; where a folder cannot be synced the
+// files are still complete, so errors are ignored.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 func unwrapPath(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }

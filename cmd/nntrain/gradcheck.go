@@ -46,7 +46,7 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 		return err
 	}
 	if o.rows < 1 || o.perLayer < 1 || !(o.tolerance > 0) {
-		return badInput(fmt.Errorf("gradcheck: --rows and --per-layer must be ≥ 1 and --tolerance > 0"))
+		return badInput(fmt.Errorf("nntrain gradcheck: --rows and --per-layer must be ≥ 1 and --tolerance > 0"))
 	}
 	sp, err := spec.Load(o.config, o.sets, s.env)
 	if err != nil {
@@ -79,7 +79,7 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 	tw.Flush()
 	fmt.Fprintf(s.out, "%d rows, h = %g, tolerance %g\n", m, backprop.GradStep, o.tolerance)
 	if bad > 0 {
-		return &exitError{code: exitCheckFailed, err: fmt.Errorf("gradcheck: %d of %d layers disagree with finite differences", bad, len(checks))}
+		return &exitError{code: exitCheckFailed, err: fmt.Errorf("nntrain gradcheck: %d of %d layers disagree with finite differences", bad, len(checks))}
 	}
 	return nil
 }

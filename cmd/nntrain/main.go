@@ -5,14 +5,33 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// The first interrupt lets training finish its batch and stop
+		// without writing; a second one, for someone who does not want
+		// to wait for that, exits at once. Either way no output is
+		// replaced: the exit waits for a rename in progress to end.
+		<-sigs
+		cancel()
+		<-sigs
+		commitMu.Lock()
+		removePending()
+		if committed {
+			fmt.Fprintln(os.Stderr, "\nnntrain: interrupted again: stopped at once, after the run's files had been written")
+		} else {
+			fmt.Fprintln(os.Stderr, "\nnntrain: interrupted again: stopped at once; no file was written or changed")
+		}
+		os.Exit(exitInterrupted)
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
 	os.Exit(code)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +74,46 @@ func repoRoot(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// nntrainIn runs the built binary with args in dir.
+func nntrainIn(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running nntrain %v: %v", args, err)
+	}
+	return result{code, o.String(), e.String()}
+}
+
+// writeFiles writes name → content into dir, making folders as needed.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// noStackTrace fails when a Go panic or stack trace reached the user.
+func noStackTrace(t *testing.T, stderr string) {
+	t.Helper()
+	for _, s := range []string{"goroutine ", "panic", ".go:", "runtime."} {
+		if strings.Contains(stderr, s) {
+			t.Errorf("stderr has %q, a Go stack trace or panic:\n%s", s, stderr)
+		}
+	}
 }

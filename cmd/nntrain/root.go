@@ -80,8 +80,10 @@ func runWith(ctx context.Context, args []string, s *streams) (code int) {
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
+		// The message starts with what is at fault: the file (and line,
+		// or row and column), the override, or "nntrain CMD" for usage.
 		if ee.err != nil {
-			fmt.Fprintf(s.err, "nntrain: %v\n", ee.err)
+			fmt.Fprintln(s.err, ee.err)
 		}
 		return ee.code
 	}
@@ -112,7 +114,7 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %w (see 'nntrain %s --help')", c.Name(), err, c.Name())}
+		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
 	})
 	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s))
 	return root
@@ -138,7 +140,7 @@ func isTerminal(w io.Writer) bool {
 // noArgs rejects positional arguments with exit status 2.
 func noArgs(c *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return badInput(fmt.Errorf("%s: unexpected argument %q (options are flags, see 'nntrain %s --help')", c.Name(), args[0], c.Name()))
+		return badInput(fmt.Errorf("%s: unexpected argument %q (options are flags, see '%s --help')", c.CommandPath(), args[0], c.CommandPath()))
 	}
 	return nil
 }
@@ -146,7 +148,7 @@ func noArgs(c *cobra.Command, args []string) error {
 // requireFlag reports a missing required flag with exit status 2.
 func requireFlag(cmd, flag, value string) error {
 	if value == "" {
-		return badInput(fmt.Errorf("%s: --%s is required (see 'nntrain %s --help')", cmd, flag, cmd))
+		return badInput(fmt.Errorf("nntrain %s: --%s is required (see 'nntrain %s --help')", cmd, flag, cmd))
 	}
 	return nil
 }

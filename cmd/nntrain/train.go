@@ -69,11 +69,11 @@ func parseGates(args []string) ([]gate, error) {
 	for _, a := range args {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok || k == "" {
-			return nil, fmt.Errorf("--fail-under %q: want KEY=VALUE, e.g. validation.accuracy=0.9", a)
+			return nil, fmt.Errorf("nntrain train: --fail-under %q: want KEY=VALUE, e.g. validation.accuracy=0.9", a)
 		}
 		var b float64
 		if _, err := fmt.Sscanf(v, "%g", &b); err != nil || math.IsNaN(b) {
-			return nil, fmt.Errorf("--fail-under %q: %q is not a number", a, v)
+			return nil, fmt.Errorf("nntrain train: --fail-under %q: %q is not a number", a, v)
 		}
 		gs = append(gs, gate{k, b})
 	}
@@ -108,8 +108,11 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		return badInput(fmt.Errorf("%s: model.init: %w", sp.File, err))
 	}
 	// Fail before training when the run folder cannot be written.
-	if err := ensureDir(outDir); err != nil {
+	if err := checkDir(outDir); err != nil {
 		return badInput(err)
+	}
+	if ctx.Err() != nil {
+		return interrupted(0, outDir)
 	}
 
 	pool := network.NewPool(workers(sp.Train.Workers))
@@ -157,11 +160,12 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	var nf *backprop.NonFiniteError
 	switch {
 	case errors.Is(err, backprop.ErrInterrupted):
-		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted after %d epochs; finished the current batch and wrote nothing: the files in %s are as they were", len(res.Epochs), outDir)}
+		return interrupted(len(res.Epochs), outDir)
 	case errors.As(err, &nf):
-		return badInput(fmt.Errorf("%s: %w (train.learning_rate is %g); nothing was written", sp.File, nf, sp.Train.LearningRate))
+		return badInput(fmt.Errorf("%s: %w (train.learning_rate is %g); nothing was written, the files in %s are as they were",
+			sp.File, nf, sp.Train.LearningRate, outDir))
 	case err != nil:
-		return badInput(err)
+		return badInput(fmt.Errorf("%s: %w", sp.File, err))
 	}
 
 	splits := []metrics.Split{{Name: "train", Report: report(j.net, pool, j.loss, j.train)}}
@@ -190,6 +194,9 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		{"cost.csv", costBuf.Bytes()},
 		{"metrics.json", metricsBuf.Bytes()},
 		{"cost.png", pngBuf.Bytes()},
+	}
+	if ctx.Err() != nil {
+		return interrupted(len(res.Epochs), outDir)
 	}
 	if err := writeAll(outDir, files); err != nil {
 		return badInput(err)
@@ -221,14 +228,14 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	for _, g := range gates {
 		v, err := metrics.Value(all, g.path)
 		if err != nil {
-			return badInput(fmt.Errorf("--fail-under %s: %w", g.path, err))
+			return badInput(fmt.Errorf("nntrain train: --fail-under %s: %w", g.path, err))
 		}
 		if v < g.bound {
 			failed = append(failed, fmt.Sprintf("%s is %.6g, below %g", g.path, v, g.bound))
 		}
 	}
 	if len(failed) > 0 {
-		return &exitError{code: exitCheckFailed, err: fmt.Errorf("--fail-under: %s (the run's files were written to %s)", strings.Join(failed, "; "), outDir)}
+		return &exitError{code: exitCheckFailed, err: fmt.Errorf("nntrain train: --fail-under: %s (the run's files were written to %s)", strings.Join(failed, "; "), outDir)}
 	}
 	return nil
 }
@@ -265,4 +272,11 @@ func summaryLine(name string, res *backprop.Result, elapsed time.Duration, split
 	}
 	fmt.Fprintf(&b, "\nwrote %s", filepath.Join(outDir, "{model.json,cost.csv,cost.png,metrics.json}"))
 	return b.String()
+}
+
+// interrupted is the error of a run stopped by SIGINT or SIGTERM.
+func interrupted(epochs int, outDir string) error {
+	return &exitError{code: exitInterrupted, err: fmt.Errorf(
+		"nntrain train: interrupted after %d epochs (the current batch was finished); nothing was written, the files in %s are as they were",
+		epochs, outDir)}
 }
