@@ -54,6 +54,9 @@ func checkDir(dir string) error {
 	}
 }
 
+// rename is os.Rename; tests make it fail part way through a set.
+var rename = os.Rename
+
 // commitMu is held while files are being renamed into place; a second
 // interrupt takes it before exiting, so the process never dies between two
 // renames of one set.
@@ -165,7 +168,7 @@ func writeAll(dir string, files []outFile) error {
 	}
 	for i, f := range files {
 		p := filepath.Join(dir, f.name)
-		err := os.Rename(tmps[i], p)
+		err := rename(tmps[i], p)
 		if err == nil {
 			dropPending(tmps[i])
 			continue
