@@ -75,7 +75,7 @@ def shell(env_extra, argv):
     if argv[0] == PY:
         pre = ["env"] + [f"-u {v}" for v in UNSET]
     pre += [f"{k}={v}" for k, v in env_extra.items()]
-    rel = [os.path.relpath(a, ROOT) if a.startswith(ROOT) else a for a in argv]
+    rel = [a.replace(ROOT + "/", "") for a in argv]
     return " ".join(pre + [shlex.quote(a) for a in rel])
 
 
@@ -137,6 +137,8 @@ def fmt_rate(x):
 def throughput(args):
     print("## Throughput: the training loop alone, data in memory (float64, plain sgd)\n")
     for title, spec in THROUGHPUT_JOBS:
+        if args.only and not any(o in spec for o in args.only.split(",")):
+            continue
         rows = []  # (tool, setting, median seconds, samples/s, command)
         n_rows = epochs = None
         for w in NNTRAIN_WORKERS:
@@ -272,6 +274,8 @@ def results(args):
     print("| --- | --- | --- | --- | ---: | ---: | ---: |")
     cmds = []
     for name, spec, has_split in RESULT_JOBS:
+        if args.only and not any(o in spec for o in args.only.split(",")):
+            continue
         sets = ["data.validation_split=0", "train.early_stopping=null"]
         if has_split is not None:
             key = name.lower()
@@ -326,6 +330,7 @@ def main():
                     help="index into TORCH_THREADS for e2e and Fashion-MNIST results")
     ap.add_argument("--sklearn-setting", type=int, default=1,
                     help="index into SKLEARN_THREADS for e2e and Fashion-MNIST results")
+    ap.add_argument("--only", default="", help="comma-separated job names (e.g. digits,iris) to run alone")
     args = ap.parse_args()
     parts = ["throughput", "e2e", "results"] if "all" in args.parts else args.parts
     for p in parts:
