@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"reflect"
+	"strings"
 )
 
 // Format is the format tag of model.json files this package writes.
@@ -115,6 +117,8 @@ func unwrapPathError(err error) error {
 // ReadModel decodes and checks model.json bytes. Unknown keys are ignored so
 // that a newer file still loads; every shape is checked against in/out.
 func ReadModel(b []byte) (*Model, error) {
+	// Editors on Windows may start a saved file with a byte order mark.
+	b = bytes.TrimPrefix(b, []byte("\ufeff"))
 	var f modelJSON
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, jsonError(b, err)
@@ -233,26 +237,64 @@ func ReadModel(b []byte) (*Model, error) {
 // jsonError adds the line and column of a JSON syntax or type error.
 func jsonError(b []byte, err error) error {
 	var off int64 = -1
+	what := "invalid JSON: "
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
 		off = se.Offset
 	case errors.As(err, &te):
-		off = te.Offset
+		// Valid JSON holding a value of the wrong kind.
+		off, what = te.Offset, ""
+		err = fmt.Errorf("expected %s, got %s", jsonKind(te.Type), jsonValue(te.Type, te.Value))
 		if te.Field != "" {
-			err = fmt.Errorf("%s: expected %s, got JSON %s", te.Field, te.Type, te.Value)
-		} else {
-			err = fmt.Errorf("expected %s, got JSON %s", te.Type, te.Value)
+			err = fmt.Errorf("%s: %w", te.Field, err)
 		}
 	}
 	if off < 0 {
-		return fmt.Errorf("invalid JSON: %w", err)
+		return fmt.Errorf("%s%w", what, err)
 	}
 	if off > int64(len(b)) {
 		off = int64(len(b))
 	}
 	line := 1 + bytes.Count(b[:off], []byte("\n"))
 	col := int(off) - bytes.LastIndexByte(b[:off], '\n')
-	return fmt.Errorf("line %d, column %d: invalid JSON: %w", line, col, err)
+	return fmt.Errorf("line %d, column %d: %s%w", line, col, what, err)
+}
+
+// jsonKind names a Go type the way a JSON file's author thinks of it.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "an object"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return t.String()
+}
+
+// jsonValue names what encoding/json found where it wanted a t.
+func jsonValue(t reflect.Type, v string) string {
+	switch v {
+	case "string", "bool", "array", "object", "null":
+		return "a JSON " + v
+	case "number":
+		return "a number"
+	}
+	if n, ok := strings.CutPrefix(v, "number "); ok {
+		if k := t.Kind(); k == reflect.Float32 || k == reflect.Float64 {
+			return n + ", too large for a float64"
+		}
+		return n
+	}
+	return v
 }
