@@ -90,14 +90,14 @@ func (m *Model) Write(w io.Writer) error {
 func ReadModelFile(path string) (*Model, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+		return nil, fmt.Errorf("%s: cannot read: %w", path, unwrapPathError(err))
 	}
 	if fi.IsDir() {
 		return nil, fmt.Errorf("%s: is a directory, want a model.json file", path)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+		return nil, fmt.Errorf("%s: cannot read: %w", path, unwrapPathError(err))
 	}
 	m, err := ReadModel(b)
 	if err != nil {
