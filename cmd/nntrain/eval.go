@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -46,7 +47,7 @@ func runEval(s *streams, o *evalOptions) error {
 	}
 	loss, err := backprop.ParseLoss(m.Loss)
 	if err != nil {
-		return badInput(err)
+		return badInput(fmt.Errorf("%s: %w", o.model, err))
 	}
 	d, err := dataset.Load(o.data, dataset.Config{
 		Target: m.Targets, Features: m.Features,

@@ -176,7 +176,7 @@ func TestFailedRunKeepsEarlierOutputs(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := nntrainIn(t, d, nil, "train", "-q", "-c", "spec.yaml", "--set", "train.epochs=9")
-		if want := filepath.Join("run", "cost.png") + ": is not a regular file"; r.code != 2 || !strings.Contains(r.err, want) {
+		if want := filepath.Join("run", "cost.png") + ": is a folder"; r.code != 2 || !strings.Contains(r.err, want) {
 			t.Errorf("got exit %d, stderr %q; want exit 2 and %q", r.code, r.err, want)
 		}
 		if fi, err := os.Stat(filepath.Join(out, "cost.png")); err != nil || !fi.IsDir() {

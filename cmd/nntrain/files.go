@@ -106,8 +106,10 @@ func writeAll(dir string, files []outFile) error {
 	}
 	for _, f := range files {
 		p := filepath.Join(dir, f.name)
-		if fi, err := os.Lstat(p); err == nil && !fi.Mode().IsRegular() {
-			return fmt.Errorf("%s: is not a regular file (a folder?); nothing was written", p)
+		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
+			return fmt.Errorf("%s: is a folder, cannot replace it with a file; nothing was written", p)
+		} else if err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: is not a regular file, cannot replace it; nothing was written", p)
 		}
 	}
 	var tmps []string

@@ -140,7 +140,14 @@ func isTerminal(w io.Writer) bool {
 // noArgs rejects positional arguments with exit status 2.
 func noArgs(c *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return badInput(fmt.Errorf("%s: unexpected argument %q (options are flags, see '%s --help')", c.CommandPath(), args[0], c.CommandPath()))
+		hint := ""
+		for _, h := range []struct{ ext, flag string }{{".yaml", "config"}, {".yml", "config"}, {".json", "model"}, {".csv", "data"}} {
+			if strings.HasSuffix(strings.ToLower(args[0]), h.ext) && c.Flags().Lookup(h.flag) != nil {
+				hint = fmt.Sprintf("; did you mean --%s %s?", h.flag, args[0])
+				break
+			}
+		}
+		return badInput(fmt.Errorf("%s: unexpected argument %q%s (options are flags, see '%s --help')", c.CommandPath(), args[0], hint, c.CommandPath()))
 	}
 	return nil
 }

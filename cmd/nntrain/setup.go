@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 
 	"github.com/nntrain/nntrain/internal/backprop"
 	"github.com/nntrain/nntrain/internal/dataset"
@@ -61,8 +62,8 @@ func loadJob(s *spec.Spec) (*job, error) {
 	if s.Data.ValidationSplit > 0 {
 		tr, va := dataset.Split(all.Rows, all.Labels, s.Data.ValidationSplit, newRand(s.Seed, streamSplit))
 		if len(tr) == 0 || len(va) == 0 {
-			return nil, fmt.Errorf("%s: data.validation_split %g of %d rows leaves %d training and %d validation rows; both need at least one",
-				s.File, s.Data.ValidationSplit, all.Rows, len(tr), len(va))
+			return nil, s.Errorf("data.validation_split", "%g of the %d rows of %s leaves %d training and %d validation rows; both need at least one",
+				s.Data.ValidationSplit, all.Rows, all.Path, len(tr), len(va))
 		}
 		j.train, j.val = all.Subset(tr), all.Subset(va)
 	}
@@ -99,21 +100,27 @@ func layerSpecs(s *spec.Spec) []network.LayerSpec {
 
 // checkOutputs matches the output layer to the data's targets or classes.
 func checkOutputs(s *spec.Spec, d *dataset.Set) error {
+	if d.Classes != nil && len(d.Classes) < 2 {
+		return fmt.Errorf("%s: column %q: has only the class %q; a classifier needs at least 2 classes (a numeric target with loss mse is regression)",
+			d.Path, d.Targets[0], d.Classes[0])
+	}
 	last := len(s.Model.Layers) - 1
 	units := s.Model.Layers[last].Units
 	want := d.Outputs()
 	if units == want {
 		return nil
 	}
+	key := fmt.Sprintf("model.layers.%d.units", last)
 	switch {
 	case d.Classes != nil && d.Binary:
-		return fmt.Errorf("%s: model.layers[%d].units: is %d but a bce target with 2 classes (%s, %s) needs 1 output unit",
-			s.File, last, units, d.Classes[0], d.Classes[1])
+		return s.Errorf(key, "the output layer has %d units but a bce target with 2 classes (%s, %s) needs 1 sigmoid unit",
+			units, d.Classes[0], d.Classes[1])
 	case d.Classes != nil:
-		return fmt.Errorf("%s: model.layers[%d].units: is %d but %s has %d classes in %q, one output unit each",
-			s.File, last, units, d.Path, len(d.Classes), d.Targets[0])
+		return s.Errorf(key, "the output layer has %d units but %s has %d classes in column %q (%s), one output unit each",
+			units, d.Path, len(d.Classes), d.Targets[0], strings.Join(d.Classes[:min(len(d.Classes), 10)], ", "))
 	default:
-		return fmt.Errorf("%s: model.layers[%d].units: is %d but there are %d target columns", s.File, last, units, want)
+		return s.Errorf(key, "the output layer has %d units but %s has %d target columns (%s), one output unit each",
+			units, d.Path, want, strings.Join(d.Targets, ", "))
 	}
 }
 

@@ -107,6 +107,9 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	} else if err := j.net.Init(sp.Model.Init, sp.Model.InitScale, newRand(sp.Seed, streamInit)); err != nil {
 		return badInput(fmt.Errorf("%s: model.init: %w", sp.File, err))
 	}
+	if err := checkGates(gates, j); err != nil {
+		return badInput(err)
+	}
 	// Fail before training when the run folder cannot be written.
 	if err := checkDir(outDir); err != nil {
 		return badInput(err)
@@ -228,7 +231,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	for _, g := range gates {
 		v, err := metrics.Value(all, g.path)
 		if err != nil {
-			return badInput(fmt.Errorf("nntrain train: --fail-under %s: %w", g.path, err))
+			return badInput(gateError(g, err))
 		}
 		if v < g.bound {
 			failed = append(failed, fmt.Sprintf("%s is %.6g, below %g", g.path, v, g.bound))
@@ -238,6 +241,33 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		return &exitError{code: exitCheckFailed, err: fmt.Errorf("nntrain train: --fail-under: %s (the run's files were written to %s)", strings.Join(failed, "; "), outDir)}
 	}
 	return nil
+}
+
+// checkGates resolves each --fail-under key path before training, on the
+// metrics of the untrained network, so that a typo costs no training run.
+func checkGates(gates []gate, j *job) error {
+	if len(gates) == 0 {
+		return nil
+	}
+	pool := network.NewPool(1)
+	defer pool.Close()
+	all := map[string]metrics.Report{}
+	for name, d := range map[string]*dataset.Set{"train": j.train, "validation": j.val, "test": j.test} {
+		if d != nil {
+			all[name] = report(j.net, pool, j.loss, d)
+		}
+	}
+	for _, g := range gates {
+		if _, err := metrics.Value(all, g.path); err != nil && !strings.Contains(err.Error(), "not a number") {
+			return gateError(g, err)
+		}
+	}
+	return nil
+}
+
+func gateError(g gate, err error) error {
+	msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("metrics key %q: ", g.path))
+	return fmt.Errorf("nntrain train: --fail-under %s: %s", g.path, msg)
 }
 
 // report scores a data set with the trained network.

@@ -1,0 +1,411 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// goodModel is a trained-looking model.json for the tiny data: features
+// x1, x2; classes a, b, c.
+const goodModel = `{"format": "nntrain-model/1", "features": ["x1", "x2"], "targets": ["label"], "classes": ["a", "b", "c"],
+ "normalize": {"kind": "none"}, "loss": "cross_entropy",
+ "layers": [
+  {"in": 2, "out": 4, "activation": "tanh", "weight": [[-1, 0.5], [0.3, -2], [1, 1], [0.2, -0.3]], "bias": [0, 0.1, 0, -0.1]},
+  {"in": 4, "out": 3, "activation": "softmax", "weight": [[-1, 1, 1, -1], [1, 1, 1, 0], [1, 0, 0, 0]], "bias": [0, 0, 0]}]}
+`
+
+// specWith is tinySpec with old replaced by new (old must occur).
+func specWith(t *testing.T, pairs ...string) string {
+	s := tinySpec
+	for i := 0; i < len(pairs); i += 2 {
+		if !strings.Contains(s, pairs[i]) {
+			panic("specWith: " + pairs[i] + " not in tinySpec")
+		}
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return s
+}
+
+// modelWith is goodModel with old replaced by new.
+func modelWith(pairs ...string) string {
+	s := goodModel
+	for i := 0; i < len(pairs); i += 2 {
+		if !strings.Contains(s, pairs[i]) {
+			panic("modelWith: " + pairs[i] + " not in goodModel")
+		}
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return s
+}
+
+type badCase struct {
+	name  string
+	files map[string]string // over the base files: spec.yaml, train.csv, model.json, new.csv
+	args  []string
+	env   []string
+	// want are fragments of the message; the first is how stderr starts.
+	want []string
+	// code is the exit status wanted; 0 means 2.
+	code int
+	// lines is how many lines stderr may have; 0 means 1.
+	lines int
+}
+
+var (
+	trainSpec = []string{"train", "-q", "-c", "spec.yaml"}
+	predictM  = func(m string) []string { return []string{"predict", "--model", m, "--data", "new.csv"} }
+	evalData  = func(d string) []string { return []string{"eval", "--model", "model.json", "--data", d} }
+	trainData = func(d string) []string { return []string{"train", "-q", "-c", "spec.yaml", "--set", "data.train=" + d} }
+)
+
+// Line numbers of tinySpec's keys, for the messages.
+//
+//	1 name  3 data  4 data.train  5 data.target  6 model  7 model.layers
+//	8 layers[0]  9 layers[1]  10 loss  11 train  12 train.learning_rate
+//	13 train.epochs  14 output  15 output.dir
+func badCases(t *testing.T) []badCase {
+	return []badCase{
+		// --- the spec file: YAML ---
+		{name: "tab indentation", files: map[string]string{"spec.yaml": "name: t\ndata:\n\ttrain: train.csv\n"},
+			args: trainSpec, want: []string{"spec.yaml:3:", "tab"}},
+		{name: "unclosed flow sequence", files: map[string]string{"spec.yaml": specWith(t, "- {units: 3, activation: softmax}", "- {units: 3, activation: softmax")},
+			args: trainSpec, want: []string{"spec.yaml:", "yaml"}},
+		{name: "bad indentation", files: map[string]string{"spec.yaml": specWith(t, "  target: label", "    target: label")},
+			args: trainSpec, want: []string{"spec.yaml:5:"}},
+		{name: "duplicate key", files: map[string]string{"spec.yaml": specWith(t, "  epochs: 5", "  epochs: 5\n  epochs: 6")},
+			args: trainSpec, want: []string{"spec.yaml:14:", "train.epochs", "duplicate", "spec.yaml:13"}},
+		{name: "empty spec", files: map[string]string{"spec.yaml": ""},
+			args: trainSpec, want: []string{"spec.yaml", "data.train", "required"}},
+		{name: "spec is a list", files: map[string]string{"spec.yaml": "- name: x\n"},
+			args: trainSpec, want: []string{"spec.yaml:1:", "mapping", "list"}},
+		{name: "spec is binary garbage", files: map[string]string{"spec.yaml": "\x00\x01\x02\xff\xfe garbage \x00"},
+			args: trainSpec, want: []string{"spec.yaml"}},
+		{name: "spec is CSV", files: map[string]string{"spec.yaml": tinyCSV},
+			args: trainSpec, want: []string{"spec.yaml:1:"}},
+
+		// --- unknown keys, in the file, --set and the environment ---
+		{name: "unknown top-level key", files: map[string]string{"spec.yaml": tinySpec + "bogus: 1\n"},
+			args: trainSpec, want: []string{"spec.yaml:16:", `"bogus"`, "unknown key"}},
+		{name: "misspelt key", files: map[string]string{"spec.yaml": specWith(t, "learning_rate", "learnig_rate")},
+			args: trainSpec, want: []string{"spec.yaml:12:", "learnig_rate", "learning_rate"}},
+		{name: "unknown layer key", files: map[string]string{"spec.yaml": specWith(t, "{units: 4, activation: tanh}", "{units: 4, activation: tanh, dropout: 0.5}")},
+			args: trainSpec, want: []string{"spec.yaml:8:", "dropout"}},
+		{name: "unknown key through --set", args: append(trainSpec, "--set", "train.bogus=1"),
+			want: []string{"--set train.bogus=1", "unknown key"}},
+		{name: "misspelt key through --set", args: append(trainSpec, "--set", "train.learnig_rate=0.5"),
+			want: []string{"--set train.learnig_rate=0.5", "learning_rate"}},
+		{name: "unknown key through the environment", args: trainSpec, env: []string{"NNTRAIN_TRAIN_BOGUS=1"},
+			want: []string{"NNTRAIN_TRAIN_BOGUS=1", "spec key"}},
+		{name: "--set without =", args: append(trainSpec, "--set", "train.epochs"),
+			want: []string{"--set train.epochs", "key=value"}},
+		{name: "--set with an empty key", args: append(trainSpec, "--set", "=3"),
+			want: []string{"--set =3"}},
+
+		// --- wrong types ---
+		{name: "epochs is a word", files: map[string]string{"spec.yaml": specWith(t, "epochs: 5", "epochs: three")},
+			args: trainSpec, want: []string{"spec.yaml:13:", "train.epochs", "integer", `"three"`}},
+		{name: "epochs is a fraction", files: map[string]string{"spec.yaml": specWith(t, "epochs: 5", "epochs: 2.5")},
+			args: trainSpec, want: []string{"spec.yaml:13:", "train.epochs", "integer", "2.5"}},
+		{name: "learning rate is a list", files: map[string]string{"spec.yaml": specWith(t, "learning_rate: 0.1", "learning_rate: [0.1]")},
+			args: trainSpec, want: []string{"spec.yaml:12:", "train.learning_rate", "number"}},
+		{name: "layers is a number", files: map[string]string{"spec.yaml": specWith(t, "  layers:\n    - {units: 4, activation: tanh}\n    - {units: 3, activation: softmax}", "  layers: 5")},
+			args: trainSpec, want: []string{"spec.yaml:7:", "model.layers", "list"}},
+		{name: "train is a string", files: map[string]string{"spec.yaml": specWith(t, "train:\n  learning_rate: 0.1\n  epochs: 5", "train: fast")},
+			args: trainSpec, want: []string{"spec.yaml:11:", "train", "mapping"}},
+		{name: "shuffle is not a bool", files: map[string]string{"spec.yaml": specWith(t, "  target: label", "  target: label\n  shuffle: maybe")},
+			args: trainSpec, want: []string{"spec.yaml:6:", "data.shuffle", `"maybe"`}},
+		{name: "wrong type through --set", args: append(trainSpec, "--set", "train.epochs=x"),
+			want: []string{"--set train.epochs=x", "train.epochs", "integer", `"x"`}},
+		{name: "wrong type through the environment", args: trainSpec, env: []string{"NNTRAIN_TRAIN_LEARNING_RATE=fast"},
+			want: []string{"NNTRAIN_TRAIN_LEARNING_RATE=fast", "train.learning_rate", "number", `"fast"`}},
+
+		// --- values out of range ---
+		{name: "units 0", files: map[string]string{"spec.yaml": specWith(t, "units: 4", "units: 0")},
+			args: trainSpec, want: []string{"spec.yaml:8:", "model.layers", "units", ">= 1", "got 0"}},
+		{name: "units negative", files: map[string]string{"spec.yaml": specWith(t, "units: 4", "units: -3")},
+			args: trainSpec, want: []string{"spec.yaml:8:", "units", "-3"}},
+		{name: "learning rate 0", files: map[string]string{"spec.yaml": specWith(t, "learning_rate: 0.1", "learning_rate: 0")},
+			args: trainSpec, want: []string{"spec.yaml:12:", "train.learning_rate", "> 0", "got 0"}},
+		{name: "learning rate negative", files: map[string]string{"spec.yaml": specWith(t, "learning_rate: 0.1", "learning_rate: -0.1")},
+			args: trainSpec, want: []string{"spec.yaml:12:", "train.learning_rate", "> 0", "-0.1"}},
+		{name: "learning rate .nan", files: map[string]string{"spec.yaml": specWith(t, "learning_rate: 0.1", "learning_rate: .nan")},
+			args: trainSpec, want: []string{"spec.yaml:12:", "train.learning_rate"}},
+		{name: "learning rate .inf", files: map[string]string{"spec.yaml": specWith(t, "learning_rate: 0.1", "learning_rate: .inf")},
+			args: trainSpec, want: []string{"spec.yaml:12:", "train.learning_rate"}},
+		{name: "epochs 0", files: map[string]string{"spec.yaml": specWith(t, "epochs: 5", "epochs: 0")},
+			args: trainSpec, want: []string{"spec.yaml:13:", "train.epochs", ">= 1", "got 0"}},
+		{name: "epochs too big for an int", files: map[string]string{"spec.yaml": specWith(t, "epochs: 5", "epochs: 99999999999999999999999")},
+			args: trainSpec, want: []string{"spec.yaml:13:", "train.epochs"}},
+		{name: "validation_split 1", args: append(trainSpec, "--set", "data.validation_split=1"),
+			want: []string{"--set data.validation_split=1", "[0, 1)", "got 1"}},
+		{name: "validation_split negative", files: map[string]string{"spec.yaml": specWith(t, "  target: label", "  target: label\n  validation_split: -0.2")},
+			args: trainSpec, want: []string{"spec.yaml:6:", "data.validation_split", "[0, 1)", "-0.2"}},
+		{name: "validation_split leaves no validation rows", args: append(trainSpec, "--set", "data.validation_split=0.01"),
+			want: []string{"--set data.validation_split=0.01", "data.validation_split", "12 rows", "0 validation rows"}},
+		{name: "l2 negative", files: map[string]string{"spec.yaml": specWith(t, "  epochs: 5", "  epochs: 5\n  l2: -1")},
+			args: trainSpec, want: []string{"spec.yaml:14:", "train.l2", "-1"}},
+		{name: "batch_size negative", args: append(trainSpec, "--set", "train.batch_size=-4"),
+			want: []string{"--set train.batch_size=-4", "train.batch_size", "-4"}},
+		{name: "momentum 1.5", args: append(trainSpec, "--set", "train.optimizer=momentum", "--set", "train.momentum=1.5"),
+			want: []string{"--set train.momentum=1.5", "train.momentum", "1.5"}},
+		{name: "workers absurd", args: append(trainSpec, "--set", "train.workers=100000"),
+			want: []string{"--set train.workers=100000", "train.workers", "100000"}},
+		{name: "empty layer list", files: map[string]string{"spec.yaml": specWith(t, "  layers:\n    - {units: 4, activation: tanh}\n    - {units: 3, activation: softmax}", "  layers: []")},
+			args: trainSpec, want: []string{"spec.yaml:7:", "model.layers"}},
+		{name: "early stopping patience 0", files: map[string]string{"spec.yaml": specWith(t, "  epochs: 5", "  epochs: 5\n  early_stopping: {patience: 0}")},
+			args: trainSpec, want: []string{"spec.yaml:14:", "patience", "got 0"}},
+
+		// --- names that are not known ---
+		{name: "unknown activation", files: map[string]string{"spec.yaml": specWith(t, "activation: tanh", "activation: tanhh")},
+			args: trainSpec, want: []string{"spec.yaml:8:", "activation", `"tanhh"`, "relu", `did you mean "tanh"`}},
+		{name: "unknown loss", files: map[string]string{"spec.yaml": specWith(t, "loss: cross_entropy", "loss: hinge")},
+			args: trainSpec, want: []string{"spec.yaml:10:", "loss", `"hinge"`, "mse, bce, cross_entropy"}},
+		{name: "unknown optimizer", files: map[string]string{"spec.yaml": specWith(t, "  epochs: 5", "  epochs: 5\n  optimizer: rmsprop")},
+			args: trainSpec, want: []string{"spec.yaml:14:", "train.optimizer", `"rmsprop"`, "sgd, momentum, adam"}},
+		{name: "unknown init", files: map[string]string{"spec.yaml": specWith(t, "  layers:", "  init: glorot\n  layers:")},
+			args: trainSpec, want: []string{"spec.yaml:7:", "model.init", `"glorot"`, "xavier"}},
+		{name: "unknown normalize", args: append(trainSpec, "--set", "data.normalize=zscore"),
+			want: []string{"--set data.normalize=zscore", "data.normalize", `"zscore"`, "standard"}},
+
+		// --- a network that does not fit the loss or the data ---
+		{name: "softmax on a hidden layer", files: map[string]string{"spec.yaml": specWith(t, "activation: tanh", "activation: softmax")},
+			args: trainSpec, want: []string{"spec.yaml:8:", "softmax", "output layer"}},
+		{name: "mse after softmax", files: map[string]string{"spec.yaml": specWith(t, "loss: cross_entropy", "loss: mse")},
+			args: trainSpec, want: []string{"spec.yaml:10:", "loss", "softmax", `"mse"`}},
+		{name: "cross_entropy after sigmoid", files: map[string]string{"spec.yaml": specWith(t, "{units: 3, activation: softmax}", "{units: 3, activation: sigmoid}")},
+			args: trainSpec, want: []string{"spec.yaml:", "cross_entropy", "sigmoid"}},
+		{name: "bce on three classes", files: map[string]string{"spec.yaml": specWith(t, "loss: cross_entropy", "loss: bce", "{units: 3, activation: softmax}", "{units: 1, activation: sigmoid}")},
+			args: trainSpec, want: []string{"train.csv", "bce", "2 classes", "found 3"}},
+		{name: "output units do not match the classes", files: map[string]string{"spec.yaml": specWith(t, "{units: 3, activation: softmax}", "{units: 2, activation: softmax}")},
+			args: trainSpec, want: []string{"spec.yaml:9:", "model.layers.1.units", "2 units", "3 classes", "a, b, c"}},
+
+		// --- files that cannot be read ---
+		{name: "missing spec", args: []string{"train", "-c", "nope.yaml"},
+			want: []string{"nope.yaml: ", "no such file"}},
+		{name: "spec is a folder", files: map[string]string{"dir/x": ""}, args: []string{"train", "-c", "dir"},
+			want: []string{"dir: ", "directory"}},
+		{name: "missing data file", args: trainData("nope.csv"),
+			want: []string{"nope.csv: ", "no such file"}},
+		{name: "data is a folder", files: map[string]string{"dir/x": ""}, args: trainData("dir"),
+			want: []string{"dir: ", "directory"}},
+		{name: "missing model", args: predictM("nope.json"),
+			want: []string{"nope.json: ", "no such file"}},
+		{name: "model is a folder", files: map[string]string{"dir/x": ""}, args: predictM("dir"),
+			want: []string{"dir: ", "directory"}},
+		{name: "missing predict data", args: []string{"predict", "--model", "model.json", "--data", "nope.csv"},
+			want: []string{"nope.csv: ", "no such file"}},
+
+		// --- CSV content ---
+		{name: "empty CSV", files: map[string]string{"d.csv": ""}, args: trainData("d.csv"),
+			want: []string{"d.csv: ", "empty"}},
+		{name: "header without rows", files: map[string]string{"d.csv": "x1,x2,label\n"}, args: trainData("d.csv"),
+			want: []string{"d.csv: ", "no data rows"}},
+		{name: "duplicate header names", files: map[string]string{"d.csv": "x1,x1,label\n1,2,a\n"}, args: trainData("d.csv"),
+			want: []string{"d.csv: line 1", `"x1"`, "duplicate", "1 and 2"}},
+		{name: "empty header name", files: map[string]string{"d.csv": "x1,,label\n1,2,a\n"}, args: trainData("d.csv"),
+			want: []string{"d.csv: line 1", "field 2", "empty"}},
+		{name: "row with too few fields", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,b\n"}, args: trainData("d.csv"),
+			want: []string{"d.csv: line 3", "expected 3 fields", "found 2"}},
+		{name: "row with too many fields", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,4,b,9\n"}, args: trainData("d.csv"),
+			want: []string{"d.csv: line 3", "expected 3 fields", "found 4"}},
+		{name: "non-numeric feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,abc,b\n"}, args: trainData("d.csv"),
+			want: []string{`d.csv: line 3, column "x2"`, "number", `"abc"`}},
+		{name: "empty feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n,4,b\n"}, args: trainData("d.csv"),
+			want: []string{`d.csv: line 3, column "x1"`, "missing value"}},
+		{name: "NaN feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,NaN,b\n"}, args: trainData("d.csv"),
+			want: []string{`d.csv: line 3, column "x2"`, "NaN"}},
+		{name: "infinite feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n-Inf,4,b\n"}, args: trainData("d.csv"),
+			want: []string{`d.csv: line 3, column "x1"`, "Inf"}},
+		{name: "overflowing feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n1e999,4,b\n"}, args: trainData("d.csv"),
+			want: []string{`d.csv: line 3, column "x1"`, "1e999"}},
+		{name: "binary garbage", files: map[string]string{"d.csv": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"}, args: trainData("d.csv"),
+			want: []string{"d.csv: "}},
+		{name: "unterminated quote", files: map[string]string{"d.csv": "x1,x2,label\n1,2,\"a\n3,4,b\n"}, args: trainData("d.csv"),
+			want: []string{"d.csv: line 2", "quote"}},
+		{name: "missing target column", args: append(trainSpec, "--set", "data.target=species"),
+			want: []string{"train.csv: ", `"species"`, "x1, x2, label"}},
+		{name: "missing feature column", args: append(trainSpec, "--set", "data.features=[x1,x9]"),
+			want: []string{"train.csv: ", `"x9"`, "x1, x2, label"}},
+		{name: "target is also a feature", args: append(trainSpec, "--set", "data.features=[x1,label]"),
+			want: []string{"--set data.features=[x1,label]", "data.features", `"label"`, "target"}},
+		{name: "one class only", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,4,a\n"}, args: trainData("d.csv"),
+			want: []string{"d.csv: ", `column "label"`, `only the class "a"`, "at least 2"}},
+
+		// --- model.json given to --model or --init ---
+		{name: "model is not JSON", files: map[string]string{"m.json": "this is not json"}, args: predictM("m.json"),
+			want: []string{"m.json: line 1, column ", "invalid JSON"}},
+		{name: "model is truncated", files: map[string]string{"m.json": goodModel[:200]}, args: predictM("m.json"),
+			want: []string{"m.json: ", "JSON"}},
+		{name: "model is a CSV", files: map[string]string{"m.json": tinyCSV}, args: predictM("m.json"),
+			want: []string{"m.json: ", "JSON"}},
+		{name: "model of another format", files: map[string]string{"m.json": modelWith(`"nntrain-model/1"`, `"nntrain-model/2"`)}, args: predictM("m.json"),
+			want: []string{"m.json: ", `"nntrain-model/2"`, `"nntrain-model/1"`}},
+		{name: "model without format", files: map[string]string{"m.json": `{"class_name": "Sequential", "config": {}}`}, args: predictM("m.json"),
+			want: []string{"m.json: ", "not an nntrain model"}},
+		{name: "model weight rows do not match out", files: map[string]string{"m.json": modelWith(`[[-1, 0.5], [0.3, -2], [1, 1], [0.2, -0.3]]`, `[[-1, 0.5], [0.3, -2], [1, 1]]`)},
+			args: predictM("m.json"), want: []string{"m.json: ", "layers[0].weight", "3 rows", "out = 4"}},
+		{name: "model weight row does not match in", files: map[string]string{"m.json": modelWith(`[[-1, 0.5], [0.3, -2]`, `[[-1, 0.5], [0.3, -2, 7]`)},
+			args: predictM("m.json"), want: []string{"m.json: ", "layers[0].weight[1]", "3 values", "in = 2"}},
+		{name: "model layers do not chain", files: map[string]string{"m.json": modelWith(`{"in": 4, "out": 3`, `{"in": 5, "out": 3`)},
+			args: predictM("m.json"), want: []string{"m.json: ", "layers[1].in", "5", "layers[0].out"}},
+		{name: "model weight is a string", files: map[string]string{"m.json": modelWith(`[[-1, 0.5]`, `[["-1", 0.5]`)},
+			args: predictM("m.json"), want: []string{"m.json: line 4, column ", "weight", "expected a number", "string"}},
+		{name: "model bias is short", files: map[string]string{"m.json": modelWith(`"bias": [0, 0, 0]`, `"bias": [0, 0]`)},
+			args: predictM("m.json"), want: []string{"m.json: ", "layers[1].bias", "2 values", "out = 3"}},
+		{name: "model unknown activation", files: map[string]string{"m.json": modelWith(`"tanh"`, `"swish"`)},
+			args: predictM("m.json"), want: []string{"m.json: ", "layers[0].activation", `"swish"`}},
+		{name: "model features do not match in", files: map[string]string{"m.json": modelWith(`"features": ["x1", "x2"]`, `"features": ["x1"]`)},
+			args: predictM("m.json"), want: []string{"m.json: ", "layers[0].in", "1 features"}},
+		{name: "init is not JSON", files: map[string]string{"m.json": "{"}, args: append(trainSpec, "--init", "m.json"),
+			want: []string{"m.json: ", "JSON"}},
+		{name: "init of another format", files: map[string]string{"m.json": modelWith(`"nntrain-model/1"`, `"tf-saved-model"`)}, args: append(trainSpec, "--init", "m.json"),
+			want: []string{"m.json: ", `"tf-saved-model"`}},
+		{name: "init does not match the spec", args: append(trainSpec, "--init", "model.json", "--set", "model.layers.0.units=5"),
+			want: []string{"model.json: ", "layers[0]", "4×2", "5×2"}},
+		{name: "init has other layers", args: append(trainSpec, "--init", "model.json", "--set", "model.layers=[{units: 3, activation: softmax}]"),
+			want: []string{"model.json: ", "2 layers", "1"}},
+		{name: "missing init", args: append(trainSpec, "--init", "nope.json"),
+			want: []string{"nope.json: ", "no such file"}},
+
+		// --- data for predict and eval ---
+		{name: "predict data lacks a feature", files: map[string]string{"d.csv": "x1,label\n1,a\n"}, args: []string{"predict", "--model", "model.json", "--data", "d.csv"},
+			want: []string{"d.csv: ", `"x2"`, "x1, label"}},
+		{name: "predict data has a bad value", files: map[string]string{"d.csv": "x1,x2\n1,2\n1,x\n"}, args: []string{"predict", "--model", "model.json", "--data", "d.csv"},
+			want: []string{`d.csv: line 3, column "x2"`, `"x"`}},
+		{name: "eval data with an unseen class", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,4,zebra\n"}, args: evalData("d.csv"),
+			want: []string{`d.csv: line 3, column "label"`, `"zebra"`, "a, b, c"}},
+		{name: "eval data without the target", files: map[string]string{"d.csv": "x1,x2\n1,2\n"}, args: evalData("d.csv"),
+			want: []string{"d.csv: ", `"label"`}},
+
+		// --- the command line ---
+		{name: "unknown flag", args: append(trainSpec, "--bogus"),
+			want: []string{"nntrain train: ", "--bogus"}},
+		{name: "missing --config", args: []string{"train"},
+			want: []string{"nntrain train: ", "--config"}},
+		{name: "missing --model", args: []string{"predict", "--data", "new.csv"},
+			want: []string{"nntrain predict: ", "--model"}},
+		{name: "missing --data", args: []string{"eval", "--model", "model.json"},
+			want: []string{"nntrain eval: ", "--data"}},
+		{name: "extra argument", args: append(trainSpec, "extra"),
+			want: []string{"nntrain train: ", `"extra"`}},
+		{name: "spec given as an argument", args: []string{"train", "spec.yaml"},
+			want: []string{"nntrain train: ", `"spec.yaml"`, "did you mean --config spec.yaml?"}},
+		{name: "flag without its value", args: []string{"predict", "--data", "new.csv", "--model"},
+			want: []string{"nntrain predict: ", "--model"}},
+		{name: "unknown command", args: []string{"trian"},
+			want: []string{"nntrain: ", `"trian"`, "train"}, lines: 6},
+		{name: "output folder is a file", files: map[string]string{"run": "a file"}, args: trainSpec,
+			want: []string{"run: ", "is a file"}},
+		{name: "output folder under a file", files: map[string]string{"f": "a file"}, args: append(trainSpec, "--out", "f/run"),
+			want: []string{"f/run: ", "f is a file"}},
+		{name: "predict --out is a folder", files: map[string]string{"dir/x": ""}, args: []string{"predict", "--model", "model.json", "--data", "new.csv", "--out", "dir"},
+			want: []string{"dir: ", "is a folder"}},
+		{name: "fail-under without =", args: append(trainSpec, "--fail-under", "validation.accuracy"),
+			want: []string{"nntrain train: ", "--fail-under", "KEY=VALUE"}},
+		{name: "fail-under not a number", args: append(trainSpec, "--fail-under", "train.accuracy=high"),
+			want: []string{"nntrain train: ", "--fail-under", `"high"`, "number"}},
+		{name: "fail-under unknown key path", args: append(trainSpec, "--fail-under", "train.acuracy=0.5"),
+			want: []string{"nntrain train: ", "--fail-under train.acuracy", `"acuracy"`, "accuracy"}},
+		{name: "fail-under missing split", args: append(trainSpec, "--fail-under", "validation.accuracy=0.5"),
+			want: []string{"nntrain train: ", "--fail-under validation.accuracy", `no split "validation"`, "train"}},
+		{name: "gradcheck --rows 0", args: []string{"gradcheck", "-c", "spec.yaml", "--rows", "0"},
+			want: []string{"nntrain gradcheck: ", "--rows"}},
+		{name: "params with a bad spec", args: []string{"params", "-c", "spec.yaml", "--set", "model.layers.0.units=0"},
+			want: []string{"--set model.layers.0.units=0", "units"}},
+	}
+}
+
+// TestBadInput runs the real binary on each bad input: exit status 2, one
+// message that starts with what is at fault and says what was expected and
+// found, nothing on stdout, no Go stack trace.
+func TestBadInput(t *testing.T) {
+	for _, c := range badCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			files := map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV, "model.json": goodModel, "new.csv": "x2,x1\n1,2\n3,4\n"}
+			for n, s := range c.files {
+				files[n] = s
+			}
+			writeFiles(t, dir, files)
+			r := nntrainIn(t, dir, c.env, c.args...)
+			t.Logf("exit %d: %s", r.code, r.err)
+			want := c.code
+			if want == 0 {
+				want = exitBadInput
+			}
+			if r.code != want {
+				t.Errorf("got exit %d, want %d\nstderr: %s", r.code, want, r.err)
+			}
+			if !strings.HasPrefix(r.err, c.want[0]) {
+				t.Errorf("stderr starts %q, want %q", firstLine(r.err), c.want[0])
+			}
+			for _, w := range c.want[1:] {
+				if !strings.Contains(r.err, w) {
+					t.Errorf("message lacks %q:\n%s", w, r.err)
+				}
+			}
+			lines := c.lines
+			if lines == 0 {
+				lines = 1
+			}
+			if n := strings.Count(strings.TrimRight(r.err, "\n"), "\n") + 1; n > lines {
+				t.Errorf("got %d lines on stderr, want %d:\n%s", n, lines, r.err)
+			}
+			if r.out != "" {
+				t.Errorf("stdout: got %q, want nothing", r.out)
+			}
+			noStackTrace(t, r.err)
+			if _, err := os.Stat(filepath.Join(dir, "run", "model.json")); err == nil {
+				t.Errorf("run/model.json was written")
+			}
+		})
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// TestRealWorldFilesAccepted trains on files as spreadsheets and other
+// tools write them: a UTF-8 byte order mark, CRLF line ends, quoted fields
+// holding commas and quotes, spaces after commas.
+func TestRealWorldFilesAccepted(t *testing.T) {
+	for _, c := range []struct {
+		name, csv string
+		spec      string
+	}{
+		{"BOM", "\ufeff" + tinyCSV, tinySpec},
+		{"CRLF", strings.ReplaceAll(tinyCSV, "\n", "\r\n"), tinySpec},
+		{"BOM and CRLF in the spec too", strings.ReplaceAll("\ufeff"+tinyCSV, "\n", "\r\n"), "\ufeff" + strings.ReplaceAll(tinySpec, "\n", "\r\n")},
+		{"quoted fields with commas and quotes", strings.NewReplacer(",a\n", ",\"a, \"\"the first\"\"\"\n", "x1,x2,label", `"x1","x2","label"`).Replace(tinyCSV), tinySpec},
+		{"spaces after commas", strings.ReplaceAll(tinyCSV, ",", ", "), tinySpec},
+		{"no newline at the end", strings.TrimSuffix(tinyCSV, "\n"), tinySpec},
+		{"blank line at the end", tinyCSV + "\n", tinySpec},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"spec.yaml": c.spec, "train.csv": c.csv})
+			r := nntrainIn(t, dir, nil, "train", "-q", "-c", "spec.yaml", "--json")
+			if r.code != 0 {
+				t.Fatalf("got exit %d, want 0\n%s", r.code, r.err)
+			}
+			m, err := os.ReadFile(filepath.Join(dir, "run", "model.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{`"x1"`, `"x2"`, `"label"`} {
+				if !strings.Contains(string(m), want) {
+					t.Errorf("model.json lacks %s", want)
+				}
+			}
+			if strings.Contains(c.name, "quoted") && !strings.Contains(string(m), `"a, \"the first\""`) {
+				t.Errorf("model.json lacks the class %q:\n%s", `a, "the first"`, m)
+			}
+		})
+	}
+}
