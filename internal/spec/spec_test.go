@@ -497,6 +497,10 @@ func TestOverrideErrors(t *testing.T) {
 			[]string{`NNTRAIN_TRAIN_LEARNIG_RATE=0.1: environment variable names no spec key (did you mean NNTRAIN_TRAIN_LEARNING_RATE?)`}},
 		{"env unknown layer key", base, nil, []string{"NNTRAIN_MODEL_LAYERS_1_UNIT=3"},
 			[]string{`NNTRAIN_MODEL_LAYERS_1_UNIT=3: environment variable names no spec key (did you mean NNTRAIN_MODEL_LAYERS_1_UNITS?)`}},
+		{"env unknown but empty", base, nil, []string{"NNTRAIN_EPOCHS="},
+			[]string{`NNTRAIN_EPOCHS=: environment variable names no spec key (did you mean NNTRAIN_TRAIN_EPOCHS?)`}},
+		{"long value cut short", base, []string{"train.epochs=" + strings.Repeat("x", 100)}, nil,
+			[]string{`--set train.epochs=x`, `: train.epochs: expected an integer, got "` + strings.Repeat("x", 57) + `"...`}},
 		{"env section", base, nil, []string{"NNTRAIN_TRAIN=x"},
 			[]string{`NNTRAIN_TRAIN=x: environment variable names no spec key`}},
 		{"env leading zero index", base, nil, []string{"NNTRAIN_MODEL_LAYERS_01_UNITS=3"},
@@ -750,6 +754,51 @@ func TestConfigs(t *testing.T) {
 				filepath.Join("..", "..", "data", tt.name+".csv"), filepath.Join("..", "..", "runs", tt.name)}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got  %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+// TestRepoFixtures loads every reference case kept in the repository
+// (testdata/fixtures at the root), checking the defaults its README says
+// the cases rely on.
+func TestRepoFixtures(t *testing.T) {
+	specs, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "fixtures", "*", "spec.yaml"))
+	if len(specs) == 0 {
+		t.Skip("no testdata/fixtures in this checkout")
+	}
+	for _, path := range specs {
+		dir := filepath.Dir(path)
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			s, err := Load(path, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Name != name || s.Data.Train != filepath.Join(dir, "data.csv") {
+				t.Errorf("got name %q train %q, want %q and %q", s.Name, s.Data.Train, name, filepath.Join(dir, "data.csv"))
+			}
+			switch name {
+			case "mse_leaky_default_sgd_full": // README 9: alpha defaults to 0.01
+				if got := s.Model.Layers[0].Alpha; got != 0.01 {
+					t.Errorf("got alpha %v, want 0.01", got)
+				}
+			case "ce_leaky02_adam_batch10":
+				if got := s.Model.Layers[0].Alpha; got != 0.2 {
+					t.Errorf("got alpha %v, want 0.2", got)
+				}
+			case "ce_momentum_default_full": // README 10: momentum defaults to 0.9
+				if s.Train.Optimizer != "momentum" || s.Train.Momentum != 0.9 {
+					t.Errorf("got %s with μ %v, want momentum with μ 0.9", s.Train.Optimizer, s.Train.Momentum)
+				}
+			case "mse_two_targets_sgd_batch10":
+				if want := []string{"y1", "y2"}; !reflect.DeepEqual(s.Data.Target, want) {
+					t.Errorf("got target %q, want %q", s.Data.Target, want)
+				}
+			case "mse_features_x3_x1_sgd_full":
+				if want := []string{"x3", "x1"}; !reflect.DeepEqual(s.Data.Features, want) {
+					t.Errorf("got features %q, want %q", s.Data.Features, want)
+				}
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -138,6 +139,9 @@ func describe(n *yaml.Node) string {
 	case n.Kind == yaml.SequenceNode:
 		return "a list"
 	case n.Kind == yaml.ScalarNode:
+		if v := []rune(n.Value); len(v) > 60 {
+			return strconv.Quote(string(v[:57])) + "..."
+		}
 		return strconv.Quote(n.Value)
 	}
 	return "an unknown YAML node"
@@ -230,7 +234,21 @@ func envSuggestion(name string) string {
 			cands = append(cands, EnvName(c))
 		}
 	}
-	return suggest(strings.ToUpper(name), cands)
+	up := strings.ToUpper(name)
+	if s := suggest(up, cands); s != "" {
+		return s
+	}
+	// NNTRAIN_EPOCHS for NNTRAIN_TRAIN_EPOCHS: the section left out.
+	var found []string
+	for _, c := range cands {
+		if strings.HasSuffix(c, "_"+strings.TrimPrefix(up, envPrefix)) && !slices.Contains(found, c) {
+			found = append(found, c)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	return ""
 }
 
 // parseEnv picks the NNTRAIN_ variables out of an os.Environ-style list.
@@ -245,10 +263,6 @@ func parseEnv(env []string) ([]override, error) {
 			continue
 		}
 		src := name + "=" + v
-		if v == "" {
-			delete(byName, name)
-			continue
-		}
 		path, ok := envKey(name)
 		if !ok {
 			msg := "environment variable names no spec key"
@@ -256,6 +270,10 @@ func parseEnv(env []string) ([]override, error) {
 				msg += " (did you mean " + s + "?)"
 			}
 			return nil, &Error{Source: src, Msg: msg}
+		}
+		if v == "" {
+			delete(byName, name)
+			continue
 		}
 		byName[name] = override{source: src, path: path, value: v}
 	}
