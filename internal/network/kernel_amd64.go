@@ -23,3 +23,23 @@ const peakFMAFlops = 12 * 4 * 2
 //
 //go:noescape
 func peakFMA(iters int)
+
+// The packing routines of kernel_pack_amd64.s; kb must be at least 1 and
+// every addressed element must lie inside the caller's slices.
+//
+//	packA6T: dst[p·6+r] = src[r·ld+p]   six rows interleaved (A·… products)
+//	packB8T: dst[p·8+c] = src[c·ld+p]   eight rows interleaved (A·Bᵀ)
+//	packA6:  dst[p·6+r] = src[p·ld+r]   six contiguous per p (Aᵀ·B)
+//	packB8:  dst[p·8+c] = src[p·ld+c]   eight contiguous per p (…·B)
+
+//go:noescape
+func packA6T(dst, src *float64, ld, kb int)
+
+//go:noescape
+func packB8T(dst, src *float64, ld, kb int)
+
+//go:noescape
+func packA6(dst, src *float64, ld, kb int)
+
+//go:noescape
+func packB8(dst, src *float64, ld, kb int)

@@ -15,3 +15,8 @@ func kernAsm(kb int, a, b, c *float64, ldc int, load bool) {
 const peakFMAFlops = 0
 
 func peakFMA(iters int) { panic("network: assembly FMA probe not built") }
+
+func packA6T(dst, src *float64, ld, kb int) { panic("network: assembly packing not built") }
+func packB8T(dst, src *float64, ld, kb int) { panic("network: assembly packing not built") }
+func packA6(dst, src *float64, ld, kb int)  { panic("network: assembly packing not built") }
+func packB8(dst, src *float64, ld, kb int)  { panic("network: assembly packing not built") }

@@ -50,6 +50,7 @@ type gemmJob struct {
 	a, b               []float64
 	m, n, k            int
 	ars, acs, brs, bcs int
+	asm                bool // assembly kernel and packing
 
 	tilesM, tilesN int // ⌈m/mr⌉, ⌈n/nr⌉
 	pm, pn         int // task grid: pm row bands × pn column bands
@@ -108,20 +109,20 @@ func (j *gemmJob) plan(want int) {
 }
 
 // run computes task t of the job with the given scratch memory.
-func (j *gemmJob) run(s *scratch, asm bool, t int) {
+func (j *gemmJob) run(s *scratch, t int) {
 	ti, tj := t/j.pn, t%j.pn
 	i0 := ti * j.tilesM / j.pm * mr
 	i1 := min((ti+1)*j.tilesM/j.pm*mr, j.m)
 	j0 := tj * j.tilesN / j.pn * nr
 	j1 := min((tj+1)*j.tilesN/j.pn*nr, j.n)
-	j.block(s, asm, i0, i1, j0, j1)
+	j.block(s, i0, i1, j0, j1)
 }
 
 // block computes C[i0:i1, j0:j1]. i0 and j0 are tile-aligned. Each loop
 // splits its range into the fewest blocks of at most mc, nc or kc and makes
 // them as even as whole tiles allow, so a k of 784 runs as 4×196 rather than
 // 3×256 + 16 (which would pay the tile load and store for 16 steps).
-func (j *gemmJob) block(s *scratch, asm bool, i0, i1, j0, j1 int) {
+func (j *gemmJob) block(s *scratch, i0, i1, j0, j1 int) {
 	if j.k == 0 {
 		for i := i0; i < i1; i++ {
 			clear(j.c[i*j.n+j0 : i*j.n+j1])
@@ -144,7 +145,7 @@ func (j *gemmJob) block(s *scratch, asm bool, i0, i1, j0, j1 int) {
 				ic := i0 + bi*ti/ni*mr
 				mb := min(i0+(bi+1)*ti/ni*mr, i1) - ic
 				j.packA(s.ap, ic, mb, pc, kb)
-				j.macro(s, asm, ic, mb, jc, nb, kb, bp > 0)
+				j.macro(s, ic, mb, jc, nb, kb, bp > 0)
 			}
 		}
 	}
@@ -152,7 +153,8 @@ func (j *gemmJob) block(s *scratch, asm bool, i0, i1, j0, j1 int) {
 
 // macro runs the micro-kernel over an mb×nb block of C at (ic, jc), from
 // packed panels of depth kb. load says whether the accumulators start from C.
-func (j *gemmJob) macro(s *scratch, asm bool, ic, mb, jc, nb, kb int, load bool) {
+func (j *gemmJob) macro(s *scratch, ic, mb, jc, nb, kb int, load bool) {
+	asm := j.asm
 	ldc := j.n
 	for jr := 0; jr < nb; jr += nr {
 		bpan := s.bp[jr*kb : jr*kb+kb*nr]
@@ -205,6 +207,11 @@ func (j *gemmJob) packA(dst []float64, ic, mb, pc, kb int) {
 		for ir := 0; ir < full; ir += mr {
 			pan := dst[ir*kb : ir*kb+kb*mr]
 			base := (ic+ir)*ars + pc
+			if j.asm {
+				_ = j.a[base+5*ars+kb-1]
+				packA6T(&pan[0], &j.a[base], ars, kb)
+				continue
+			}
 			r0 := j.a[base : base+kb]
 			r1 := j.a[base+ars : base+ars+kb]
 			r2 := j.a[base+2*ars : base+2*ars+kb]
@@ -216,7 +223,14 @@ func (j *gemmJob) packA(dst []float64, ic, mb, pc, kb int) {
 				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 			}
 		}
-	case j.ars == 1: // columns of opA contiguous in i
+	case j.ars == 1 && j.asm: // columns of opA contiguous in i
+		acs := j.acs
+		for ir := 0; ir < full; ir += mr {
+			base := pc*acs + ic + ir
+			_ = j.a[base+(kb-1)*acs+mr-1]
+			packA6(&dst[ir*kb], &j.a[base], acs, kb)
+		}
+	case j.ars == 1:
 		for p := 0; p < kb; p++ {
 			row := j.a[(pc+p)*j.acs+ic:]
 			row = row[:full]
@@ -251,7 +265,14 @@ func (j *gemmJob) packA(dst []float64, ic, mb, pc, kb int) {
 func (j *gemmJob) packB(dst []float64, pc, kb, jc, nb int) {
 	full := nb / nr * nr
 	switch {
-	case j.bcs == 1: // rows of opB contiguous in j
+	case j.bcs == 1 && j.asm: // rows of opB contiguous in j
+		brs := j.brs
+		for jr := 0; jr < full; jr += nr {
+			base := pc*brs + jc + jr
+			_ = j.b[base+(kb-1)*brs+nr-1]
+			packB8(&dst[jr*kb], &j.b[base], brs, kb)
+		}
+	case j.bcs == 1:
 		for p := 0; p < kb; p++ {
 			row := j.b[(pc+p)*j.brs+jc:]
 			row = row[:full]
@@ -267,6 +288,11 @@ func (j *gemmJob) packB(dst []float64, pc, kb, jc, nb int) {
 		for jr := 0; jr < full; jr += nr {
 			pan := dst[jr*kb : jr*kb+kb*nr]
 			base := (jc+jr)*bcs + pc
+			if j.asm {
+				_ = j.b[base+7*bcs+kb-1]
+				packB8T(&pan[0], &j.b[base], bcs, kb)
+				continue
+			}
 			c0 := j.b[base : base+kb]
 			c1 := j.b[base+bcs : base+bcs+kb]
 			c2 := j.b[base+2*bcs : base+2*bcs+kb]

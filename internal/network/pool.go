@@ -95,7 +95,7 @@ func (p *Pool) claim(s *scratch) {
 		if t >= n {
 			return
 		}
-		p.job.run(s, p.asm, int(t))
+		p.job.run(s, int(t))
 	}
 }
 
@@ -139,12 +139,12 @@ func (p *Pool) gemm(c, a, b []float64, m, n, k, ars, acs, brs, bcs int) {
 	if p.closed {
 		panic("network: Pool used after Close")
 	}
-	p.job = gemmJob{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs}
+	p.job = gemmJob{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs, asm: p.asm}
 	if p.workers == 1 || m*n*k < p.minFlops {
 		p.job.pm, p.job.pn = 1, 1
 		p.job.tilesM = (m + mr - 1) / mr
 		p.job.tilesN = (n + nr - 1) / nr
-		p.job.run(p.local, p.asm, 0)
+		p.job.run(p.local, 0)
 	} else {
 		p.job.plan(p.workers)
 		helpers := min(p.workers, p.job.tasks())
