@@ -7,16 +7,22 @@ package network
 //	                                     opB(p,j) = b[p·brs + j·bcs]
 //
 // so MulABt, MulAtB and MulAB differ only in the strides; no transpose is ever
-// written to the caller's memory. The loop nest is the BLIS/gonum one:
+// written to the caller's memory. Operands are copied instead into per-worker
+// packed panels, as BLAS does. The loop nest is the BLIS/gonum one, over
+// blocks of at most nc, kc and mc split evenly:
 //
-//	for jc in steps of nc          columns of C
-//	  for pc in steps of kc        k, ascending
-//	    pack opB[pc:pc+kc, jc:jc+nc] into nr-wide micro-panels
-//	    for ic in steps of mc      rows of C
-//	      pack opA[ic:ic+mc, pc:pc+kc] into mr-tall micro-panels
+//	for each column block jc       columns of C
+//	  for each k block pc          k, ascending
+//	    pack opB[pc:pc+kb, jc:jc+nb] into nr-wide micro-panels
+//	    for each row block ic      rows of C
+//	      pack opA[ic:ic+mb, pc:pc+kb] into mr-tall micro-panels
 //	      for each nr-wide micro-panel of B
 //	        for each mr-tall micro-panel of A
 //	          micro-kernel: C tile (mr×nr) += A panel · B panel
+//
+// The kernel and the packing have an AVX2/FMA version (kernel_amd64.s,
+// kernel_pack_amd64.s) chosen once per Pool, and a Go version (kernel_go.go
+// and the loops below) used on other CPUs and with -tags purego.
 //
 // Summation order. The micro-kernel starts its accumulators from C (or from
 // zero for the first k block) and adds the products one p at a time, in
@@ -31,10 +37,11 @@ package network
 
 import "fmt"
 
-// Block sizes. mr×nr is the register tile of the micro-kernel; kc×nr·8 bytes
-// of packed B (16 KiB) stay in L1 while the A micro-panels stream past; the
-// mc×kc packed A block (288 KiB) lives in L2; the kc×nc packed B block (1 MiB)
-// in L2/L3. mc is a multiple of mr and nc of nr.
+// Block sizes. mr×nr is the register tile of the micro-kernel: 12 of the 16
+// ymm registers accumulate. kc×nr·8 bytes of packed B (16 KiB) stay in a
+// 32 KiB L1 while the A micro-panels stream past; the mc×kc packed A block
+// (288 KiB) lives in a 512 KiB L2; the kc×nc packed B block (1 MiB) in L3.
+// mc is a multiple of mr and nc of nr. A batch of 128 rows is one row block.
 const (
 	mr = 6
 	nr = 8
