@@ -73,3 +73,24 @@ func BenchmarkLoad(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkParse reads the same file from memory on one goroutine: the
+// cost of parsing alone, without the file read or the parallel parts.
+func BenchmarkParse(b *testing.B) {
+	const rows, cols = 20000, 785
+	path, size := writeBigCSV(b, b.TempDir(), rows, cols)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := Config{Target: []string{"label"}, Classify: true}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := loadWith(path, data, cfg, options{chunks: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows*(cols-1))*float64(b.N)/b.Elapsed().Seconds(), "fields/s")
+}

@@ -203,70 +203,55 @@ func (r *reader) header() error {
 	return nil
 }
 
+// run is a stretch of columns that the fast path reads together: n
+// feature columns from col on, stored at xrow[dst:dst+n], or (dst < 0) a
+// single other column.
+type run struct {
+	col, n, dst int
+}
+
+// makeRuns groups the columns for fast; featPos[c] is the row position of
+// column c, or -1 when c is not a feature.
+func makeRuns(featPos []int) []run {
+	var runs []run
+	for c, fp := range featPos {
+		if k := len(runs) - 1; fp >= 0 && k >= 0 && runs[k].dst >= 0 && runs[k].dst+runs[k].n == fp {
+			runs[k].n++
+			continue
+		}
+		runs = append(runs, run{col: c, n: 1, dst: fp})
+	}
+	return runs
+}
+
 // fast reads the record at r.pos when it is plain, which is nearly every
 // record of a machine-written file: unquoted, unpadded fields; feature
-// values (featPos[column] ≥ 0) in the form [-]ddd[.ddd] that parseSimple
-// accepts; exactly len(featPos) fields. It stores feature values at
-// xrow[featPos[column]] and records the span of every field. On anything
-// else it returns false without moving r.pos, and the caller reads the
-// record with next, which also produces the right error.
-func (r *reader) fast(featPos []int, xrow []float64) bool {
+// values in the form [-]ddd[.ddd] that scanNumbers accepts; exactly ncol
+// fields. It stores the features in xrow and records the spans of the
+// other fields (the targets). On anything else it returns false without
+// moving r.pos, and the caller reads the record with next, which also
+// produces the right error.
+func (r *reader) fast(runs []run, ncol int, xrow []float64) bool {
 	data := r.data
 	n := len(data)
 	p := r.pos
 	if p >= n || data[p] == '\n' || data[p] == '\r' {
 		return false
 	}
-	ncol := len(featPos)
 	// Only the spans of non-feature fields are filled in: the caller reads
 	// targets from them, and features are already parsed.
 	if cap(r.spans) < ncol {
 		r.spans = make([]span, ncol)
 	}
 	spans := r.spans[:ncol]
-	for c := 0; c < ncol; c++ {
-		if fp := featPos[c]; fp >= 0 {
-			neg := false
-			if p < n && data[p] == '-' {
-				neg = true
-				p++
-			}
-			var mant uint64
-			digits, frac := 0, 0
-			for p < n {
-				d := data[p] - '0'
-				if d > 9 {
-					break
-				}
-				mant = mant*10 + uint64(d)
-				digits++
-				p++
-			}
-			if p < n && data[p] == '.' {
-				p++
-				for p < n {
-					d := data[p] - '0'
-					if d > 9 {
-						break
-					}
-					mant = mant*10 + uint64(d)
-					digits++
-					frac++
-					p++
-				}
-			}
-			// digits > 19 may have overflowed mant: leave it to strconv.
-			if digits == 0 || digits > 19 || mant > 1<<53 || frac >= len(pow10) {
+	for _, rn := range runs {
+		last := rn.col+rn.n == ncol
+		if rn.dst >= 0 {
+			q, ok := scanNumbers(data, p, xrow[rn.dst:rn.dst+rn.n])
+			if !ok {
 				return false
 			}
-			v := float64(mant)
-			if frac > 0 {
-				v /= pow10[frac]
-			}
-			if neg {
-				v = -v
-			}
-			xrow[fp] = v
+			p = q
 		} else {
 			start := p
 			for p < n {
@@ -280,15 +265,15 @@ func (r *reader) fast(featPos []int, xrow []float64) bool {
 				p++
 			}
 			end := p
-			if c == ncol-1 && end > start && data[end-1] == '\r' {
+			if last && end > start && data[end-1] == '\r' {
 				end--
 			}
 			if end > start && (isSpace(data[start]) || isSpace(data[end-1])) {
 				return false
 			}
-			spans[c] = span{start, end, false}
+			spans[rn.col] = span{start, end, false}
 		}
-		if c < ncol-1 {
+		if !last {
 			if p >= n || data[p] != ',' {
 				return false
 			}

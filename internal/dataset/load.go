@@ -38,19 +38,25 @@ type Config struct {
 }
 
 // Set is a loaded data set, row-major.
+//
+// Classes holds the class names as written in the file (after trimming),
+// sorted numerically when every one is an integer ("2" < "7" < "10") and
+// bytewise otherwise, or in the order of Config.Classes when that was given.
 type Set struct {
 	Path     string
 	Features []string  // feature column names in use, in order
 	Targets  []string  // target column names
 	Classes  []string  // class names in output order, nil for numeric targets
-	Binary   bool      // classes are encoded as one 0/1 column (bce)
-	Rows     int       //
+	Binary   bool      // bce: a class target is one 0/1 column, or several targets hold 0/1
+	Rows     int       // number of data rows
 	X        []float64 // Rows × len(Features)
-	Y        []float64 // Rows × Outputs(): one-hot over Classes (1 column if Binary), or the numeric targets
+	Y        []float64 // Rows × Outputs(): one-hot over Classes (1 column if Binary), or the numeric targets; nil from LoadFeatures
 	Labels   []int     // class index per row (class targets only), nil otherwise
 }
 
-// Outputs is the width of Y: the number of output units a network needs.
+// Outputs is the width of Y: the number of output units a network needs
+// (1 for a Binary class target, len(Classes) for other class targets,
+// len(Targets) for numeric ones, 0 for a set from LoadFeatures).
 func (s *Set) Outputs() int {
 	switch {
 	case s.Classes != nil && s.Binary:
@@ -198,7 +204,7 @@ func loadWith(path string, data []byte, cfg Config, opt options) (*Set, error) {
 		isTarget[name] = true
 		p.targets = append(p.targets, i)
 	}
-	if cfg.Features == nil {
+	if len(cfg.Features) == 0 {
 		for i, name := range r.names {
 			if !isTarget[name] {
 				p.features = append(p.features, i)
@@ -265,11 +271,15 @@ func loadFeaturesWith(path string, data []byte, features []string, opt options) 
 	if err := r.header(); err != nil {
 		return nil, err
 	}
+	index := make(map[string]int, len(r.names))
+	for i, name := range r.names {
+		index[name] = i
+	}
 	var p plan
 	seen := make(map[string]bool, len(features))
 	for _, name := range features {
-		i := slices.Index(r.names, name)
-		if i < 0 {
+		i, ok := index[name]
+		if !ok {
 			return nil, &Error{Path: path, Err: fmt.Errorf("feature column %q not found; the columns are: %s", name, listNames(r.names))}
 		}
 		if seen[name] {
@@ -319,6 +329,7 @@ func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
 	for j, c := range p.features {
 		featPos[c] = j
 	}
+	runs := makeRuns(featPos)
 
 	// Each part gets room for an upper bound on its rows, plus one row that
 	// the reading loop fills before it learns that the input has ended.
@@ -354,11 +365,11 @@ func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
 		off = end
 	}
 	if len(parts) == 1 {
-		parts[0].read(p, cfg, featPos, class)
+		parts[0].read(p, cfg, runs, class)
 	} else {
 		var wg sync.WaitGroup
 		for i := range parts {
-			wg.Go(func() { parts[i].read(p, cfg, featPos, class) })
+			wg.Go(func() { parts[i].read(p, cfg, runs, class) })
 		}
 		wg.Wait()
 	}
@@ -458,7 +469,7 @@ func (r *reader) split(n int) []*reader {
 }
 
 // read reads the records of the part, stopping at the first problem.
-func (pt *part) read(p plan, cfg Config, featPos []int, class bool) {
+func (pt *part) read(p plan, cfg Config, runs []run, class bool) {
 	r := pt.r
 	nf, nt := len(p.features), len(p.targets)
 	ncol := len(r.names)
@@ -476,7 +487,7 @@ func (pt *part) read(p plan, cfg Config, featPos []int, class bool) {
 	for {
 		pt.x = pt.x[:len(pt.x)+nf]
 		xrow := pt.x[len(pt.x)-nf:]
-		if r.slow || !r.fast(featPos, xrow) {
+		if r.slow || !r.fast(runs, ncol, xrow) {
 			ok, err := r.next()
 			if err != nil {
 				pt.err = err
