@@ -44,9 +44,12 @@ UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 NNTRAIN_WORKERS = (1, 2)
 TORCH_THREADS = (  # (label, torch.set_num_threads, extra environment)
     ("1 thread", 1, {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}),
-    ("2 threads", 2, {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2"}),
     ("2 threads, OMP_WAIT_POLICY=PASSIVE", 2,
      {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "OMP_WAIT_POLICY": "PASSIVE"}),
+    # OpenMP's default spin-waiting: fastest on an idle machine, but when other
+    # processes hold the cores the spinning threads starve each other (a 3 s
+    # digits run took 139 s at load 15), so it is tried only with --spin.
+    ("2 threads", 2, {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2"}),
 )
 SKLEARN_THREADS = (
     ("BLAS 1 thread", {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}),
@@ -136,53 +139,59 @@ def fmt_rate(x):
 
 def throughput(args):
     print("## Throughput: the training loop alone, data in memory (float64, plain sgd)\n")
+    cache = os.path.join(OUT, "cache")
     for title, spec in THROUGHPUT_JOBS:
         if args.only and not any(o in spec for o in args.only.split(",")):
             continue
-        rows = []  # (tool, setting, median seconds, samples/s, command)
+        # Every setting of every tool, as (tool, label, env, argv); each run is its
+        # own process and the runs are interleaved (1st of each, 2nd of each, ...)
+        # so that load from elsewhere on the machine falls on all tools alike.
+        settings = [("nntrain", f"workers {w}", {}, nntrain_cmd(args.nntrain, spec, [f"train.workers={w}"]))
+                    for w in NNTRAIN_WORKERS]
+        settings += [("PyTorch", label, env, peer_cmd("torch", spec, [], threads=th) + ["--cache", cache])
+                     for label, th, env in TORCH_THREADS[:3 if args.spin else 2]]
+        settings += [("scikit-learn", label, env, peer_cmd("sklearn", spec, []) + ["--cache", cache])
+                     for label, env in SKLEARN_THREADS]
+        secs = {i: [] for i in range(len(settings))}
         n_rows = epochs = None
-        for w in NNTRAIN_WORKERS:
-            sets = [f"train.workers={w}"]
-            argv = nntrain_cmd(args.nntrain, spec, sets)
-            secs = []
-            for r in range(args.runs):
-                out, _, _ = run(argv)
+        loads = []
+        for r in range(args.runs):
+            for i, (tool, label, env, argv) in enumerate(settings):
+                out, _, _ = run(argv, env)
                 js = last_json(out)
-                secs.append(js["seconds"])
-                n_rows, epochs = js["metrics"]["train"]["rows"], js["epochs"]
-            record("throughput", {"job": spec, "tool": "nntrain", "setting": f"workers {w}", "seconds": secs})
-            med = statistics.median(secs)
-            rows.append(("nntrain", f"workers {w}", med, n_rows * epochs / med, shell({}, argv)))
-            log(f"{spec} nntrain workers {w}: {secs}")
-        for label, th, env in TORCH_THREADS:
-            argv = peer_cmd("torch", spec, [], threads=th, repeat=args.runs)
-            out, _, _ = run(argv, env)
-            js = last_json(out)
-            record("throughput", {"job": spec, "setting": label, **js})
-            med = statistics.median(js["train_seconds"])
-            rows.append(("PyTorch", label, med, js["rows"] * js["epochs"] / med, shell(env, argv)))
-            log(f"{spec} torch {label}: {js['train_seconds']}")
-        for label, env in SKLEARN_THREADS:
-            argv = peer_cmd("sklearn", spec, [], repeat=args.runs)
-            out, _, _ = run(argv, env)
-            js = last_json(out)
-            record("throughput", {"job": spec, "setting": label, **js})
-            med = statistics.median(js["train_seconds"])
-            rows.append(("scikit-learn", label, med, js["rows"] * js["epochs"] / med, shell(env, argv)))
-            log(f"{spec} sklearn {label}: {js['train_seconds']}")
-
+                if tool == "nntrain":
+                    t = js["seconds"]
+                    n_rows, epochs = js["metrics"]["train"]["rows"], js["epochs"]
+                else:
+                    t = js["train_seconds"][0]
+                record("throughput", {"job": spec, "tool": tool, "setting": label, "run": r + 1, "seconds": t})
+                log(f"{spec} run {r + 1} {tool} {label}: {t:.3f}s")
+                secs[i].append(t)
+            loads.append(os.getloadavg()[0])
+        rows = []  # (tool, setting, median seconds, samples/s, command)
+        for i, (tool, label, env, argv) in enumerate(settings):
+            med = statistics.median(secs[i])
+            rows.append((tool, label, med, n_rows * epochs / med, shell(env, argv), secs[i]))
         best = {}
         for r in rows:
             if r[0] not in best or r[3] > best[r[0]][3]:
                 best[r[0]] = r
         nn = best["nntrain"][3]
-        print(f"### {title}: {n_rows} rows x {epochs} epochs, median of {args.runs}\n")
-        print("| tool | setting | train s | samples/s | nntrain best ÷ this |")
+        if "fashion" in spec:
+            # The end-to-end and Fashion-MNIST results runs use each tool's fastest setting.
+            args.workers = int(best["nntrain"][1].split()[-1])
+            args.torch_setting = [t[0] for t in TORCH_THREADS].index(best["PyTorch"][1])
+            args.sklearn_setting = [t[0] for t in SKLEARN_THREADS].index(best["scikit-learn"][1])
+        print(f"### {title}: {n_rows} rows x {epochs} epochs, median of {args.runs} interleaved runs "
+              f"(1-min load after each round: {', '.join(f'{l:.1f}' for l in loads)})\n")
+        print("| tool | setting | train s (runs) | samples/s (median) | nntrain best ÷ this |")
         print("| --- | --- | ---: | ---: | ---: |")
         for r in rows:
             mark = " **(best)**" if best[r[0]] is r else ""
-            print(f"| {r[0]} | {r[1]}{mark} | {r[2]:.3f} | {fmt_rate(r[3])} | {nn / r[3]:.2f}× |")
-        print("\nCommands:\n")
+            runs = ", ".join(f"{t:.2f}" for t in r[5])
+            print(f"| {r[0]} | {r[1]}{mark} | {r[2]:.3f} ({runs}) | {fmt_rate(r[3])} | {nn / r[3]:.2f}× |")
+        print("\nCommands (peers read the same spec; `--cache` keeps the parsed arrays between runs, "
+              "which the loop time does not include anyway):\n")
         for r in rows:
             print(f"- {r[0]}, {r[1]}: `{r[4]}`")
         print()
@@ -269,6 +278,7 @@ def make_splits():
 
 def results(args):
     splits = make_splits()
+    cache = os.path.join(OUT, "cache")
     print("## Results: test metric and training time, same job in each tool\n")
     print("| data | spec | rows train/test | tool | test metric | train s | wall s |")
     print("| --- | --- | --- | --- | ---: | ---: | ---: |")
@@ -287,8 +297,8 @@ def results(args):
         sl, senv = SKLEARN_THREADS[args.sklearn_setting] if big else SKLEARN_THREADS[0]
         w = args.workers if big else 1
         jobs = [("nntrain", f"workers {w}", {}, nntrain_cmd(args.nntrain, spec, sets + [f"train.workers={w}"])),
-                ("PyTorch", tl, tenv, peer_cmd("torch", spec, sets, threads=th, repeat=runs)),
-                ("scikit-learn", sl, senv, peer_cmd("sklearn", spec, sets, repeat=runs))]
+                ("PyTorch", tl, tenv, peer_cmd("torch", spec, sets, threads=th, repeat=runs) + ["--cache", cache]),
+                ("scikit-learn", sl, senv, peer_cmd("sklearn", spec, sets, repeat=runs) + ["--cache", cache])]
         for tool, label, env, argv in jobs:
             if tool == "nntrain":
                 secs, walls = [], []
@@ -325,11 +335,15 @@ def main():
     ap.add_argument("parts", nargs="*", default=["all"])
     ap.add_argument("--runs", type=int, default=3, help="runs per setting; the median is quoted")
     ap.add_argument("--nntrain", default=os.path.join(OUT, "nntrain"))
+    # Settings for e2e and the Fashion-MNIST results; a throughput run in the
+    # same invocation replaces them by the fastest it measured.
     ap.add_argument("--workers", type=int, default=2, help="nntrain workers for e2e and Fashion-MNIST results")
     ap.add_argument("--torch-setting", type=int, default=0,
                     help="index into TORCH_THREADS for e2e and Fashion-MNIST results")
-    ap.add_argument("--sklearn-setting", type=int, default=1,
+    ap.add_argument("--sklearn-setting", type=int, default=0,
                     help="index into SKLEARN_THREADS for e2e and Fashion-MNIST results")
+    ap.add_argument("--spin", action="store_true",
+                    help="also try torch with 2 threads and OpenMP's default spin-waiting (only on an idle machine)")
     ap.add_argument("--only", default="", help="comma-separated job names (e.g. digits,iris) to run alone")
     args = ap.parse_args()
     parts = ["throughput", "e2e", "results"] if "all" in args.parts else args.parts

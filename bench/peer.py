@@ -128,6 +128,39 @@ def load(spec):
     return xtr, ytr, xte, yte, classes
 
 
+def load_cached(spec, cache):
+    """load(), kept as .npz in cache keyed by the files and the settings that shape the arrays.
+
+    Only for figures that exclude loading (the training loop alone): it saves
+    re-parsing a 130 MB CSV in every run.
+    """
+    import hashlib
+
+    d = spec["data"]
+    key = [spec["loss"], d["target"], d.get("features"), d.get("normalize", "none")]
+    for k in ("train", "test"):
+        if d.get(k):
+            st = os.stat(d[k])
+            key += [d[k], st.st_size, st.st_mtime_ns]
+    path = os.path.join(cache, hashlib.sha1(json.dumps(key).encode()).hexdigest()[:16] + ".npz")
+    if os.path.exists(path):
+        z = np.load(path, allow_pickle=False)
+        get = lambda k: z[k] if k in z.files else None
+        classes = get("classes")
+        return get("xtr"), get("ytr"), get("xte"), get("yte"), (classes.tolist() if classes is not None else None)
+    xtr, ytr, xte, yte, classes = load(spec)
+    arrays = {"xtr": xtr, "ytr": ytr}
+    if xte is not None:
+        arrays.update(xte=xte, yte=yte)
+    if classes is not None:
+        arrays["classes"] = np.array([str(c) for c in classes])
+    os.makedirs(cache, exist_ok=True)
+    tmp = path + ".tmp.npz"
+    np.savez(tmp, **arrays)
+    os.replace(tmp, path)
+    return xtr, ytr, xte, yte, classes
+
+
 def r2(y, p):
     """r² averaged over targets (sklearn's uniform_average, force_finite)."""
     ss_res = ((y - p) ** 2).sum(axis=0)
@@ -265,6 +298,7 @@ def main():
     ap.add_argument("--set", action="append", default=[], dest="sets")
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0 = leave as is)")
     ap.add_argument("--repeat", type=int, default=1, help="train this many times on the loaded data")
+    ap.add_argument("--cache", help="keep the parsed, normalised arrays in this folder (load_seconds then means little)")
     a = ap.parse_args()
 
     spec = load_spec(a.config, a.sets)
@@ -275,7 +309,7 @@ def main():
         if a.threads:
             torch.set_num_threads(a.threads)
     t0 = time.perf_counter()
-    xtr, ytr, xte, yte, classes = load(spec)
+    xtr, ytr, xte, yte, classes = load_cached(spec, a.cache) if a.cache else load(spec)
     load_secs = time.perf_counter() - t0
 
     trainer = train_torch if a.tool == "torch" else train_sklearn
@@ -287,7 +321,7 @@ def main():
             tests.append(score(classes, yte, pred))
     epochs = spec["train"]["epochs"]
     res = {
-        "tool": a.tool, "load_seconds": load_secs,
+        "tool": a.tool, "load_seconds": load_secs, "cached": bool(a.cache),
         "train_seconds": times, "rows": int(xtr.shape[0]), "epochs": epochs,
         "samples_per_s": xtr.shape[0] * epochs / min(times),
     }
