@@ -28,6 +28,17 @@
 // (each with units and activation), loss, train.learning_rate and
 // train.epochs are required.
 //
+// An override's key is a dotted path from Keys with list indexes and class
+// labels filled in (model.layers.0.units, data.class_names.3); its value is
+// parsed as YAML, so it may be a flow list or mapping
+// (--set data.target=[a,b], --set model.layers.2={units: 3, activation:
+// softmax}). The index one past the last layer appends a layer. The
+// variable for a key is EnvName(key): NNTRAIN_MODEL_LAYERS_0_UNITS.
+//
+// YAML anchors and aliases work, and an override changes only the place it
+// names even when that place is shared through an alias. Merge keys (<<) are
+// rejected: a spec is small enough to write out.
+//
 // A YAML null (`key:` with no value, `~`, or an empty --set value) means
 // "not given" and leaves the default in place; an empty NNTRAIN_ variable is
 // ignored, as shells make it easy to leave one set but empty.

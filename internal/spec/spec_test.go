@@ -572,6 +572,8 @@ train: {learning_rate: 0.1, epochs: 3}
 		{"bool", base, []string{"data.shuffle=false"}, nil, func(s *Spec) any { return s.Data.Shuffle }, false},
 		{"new section key", base, []string{"train.early_stopping.patience=5"}, nil,
 			func(s *Spec) any { return *s.Train.EarlyStopping }, EarlyStopping{Patience: 5}},
+		{"null disables early stopping", edit(t, "  batch_size: 8", "  batch_size: 8\n  early_stopping: {patience: 3}"), []string{"train.early_stopping=null"}, nil,
+			func(s *Spec) any { return s.Train.EarlyStopping }, (*EarlyStopping)(nil)},
 		{"flow mapping", base, []string{"train.early_stopping={patience: 4, min_delta: 0.5}"}, nil,
 			func(s *Spec) any { return *s.Train.EarlyStopping }, EarlyStopping{Patience: 4, MinDelta: 0.5}},
 		{"unset with null", edit(t, "  batch_size: 8", "  batch_size: 8\n  l2: 0.5"), []string{"train.l2=~"}, nil, func(s *Spec) any { return s.Train.L2 }, 0.0},
