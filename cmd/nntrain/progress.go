@@ -3,82 +3,160 @@ package main
 import (
 	"fmt"
 	"math"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/nntrain/nntrain/internal/backprop"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
-// progress shows a long run to a person: a bar on a terminal, one line per
-// epoch otherwise, nothing with --quiet. It writes only to stderr.
+// progress shows a long run to a person, on stderr only: on a terminal a
+// bar redrawn in place (epoch, batch, train and validation loss, samples/s,
+// elapsed and remaining time); otherwise one line per epoch, which reads
+// well in a CI log; nothing with --quiet.
 type progress struct {
-	s        *streams
-	quiet    bool
-	epochs   int
-	rows     int
-	metric   string
-	bar      *progressbar.ProgressBar
-	start    time.Time
-	last     backprop.Epoch
-	hasVal   bool
-	lastDraw time.Time
+	s       *streams
+	quiet   bool
+	name    string
+	epochs  int
+	rows    int
+	metric  string
+	hasVal  bool
+	bar     *progressbar.ProgressBar
+	start   time.Time
+	last    backprop.Epoch
+	drawn   time.Time // when the bar was last redrawn
+	samples int64     // rows trained on so far
+	width   int       // of the terminal
 }
 
+// redraw is how often the bar changes at most; faster is flicker.
+const redraw = 150 * time.Millisecond
+
 func newProgress(s *streams, quiet bool, sp *spec.Spec, j *job, metric string) *progress {
-	p := &progress{s: s, quiet: quiet, epochs: sp.Train.Epochs, rows: j.train.Rows, metric: metric, start: time.Now(), hasVal: j.val != nil}
+	p := &progress{s: s, quiet: quiet, name: sp.Name, epochs: sp.Train.Epochs, rows: j.train.Rows, metric: metric,
+		start: time.Now(), hasVal: j.val != nil}
 	if !quiet && s.isTTY {
-		p.bar = progressbar.NewOptions(sp.Train.Epochs,
+		p.width = 80
+		if f, ok := s.err.(*os.File); ok {
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+				p.width = w
+			}
+		}
+		// The bar counts samples so that it moves within long epochs. The
+		// text before it carries the figures; the bar comes last, where
+		// the library shortens it to fit a narrow terminal.
+		p.bar = progressbar.NewOptions64(int64(sp.Train.Epochs)*int64(j.train.Rows),
 			progressbar.OptionSetWriter(s.err),
-			progressbar.OptionSetWidth(24),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionShowElapsedTimeOnFinish(),
-			progressbar.OptionSetDescription(sp.Name),
-			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionSetWidth(20),
+			progressbar.OptionSetDescription(p.describe(0, 0, 0, math.NaN())),
+			progressbar.OptionThrottle(0), // batch() throttles
+			progressbar.OptionSetElapsedTime(false),
+			progressbar.OptionSetPredictTime(false), // describe() has a steadier estimate
 			progressbar.OptionClearOnFinish(),
+			progressbar.OptionSetRenderBlankState(true),
+			progressbar.OptionSetTheme(progressbar.Theme{Saucer: "█", SaucerPadding: "░", BarStart: "|", BarEnd: "|"}),
 		)
 	}
 	return p
 }
 
-func (p *progress) samplesPerSec(epochsDone float64) float64 {
-	el := time.Since(p.start).Seconds()
-	if el <= 0 {
-		return 0
+// describe is the text before the bar, as much of
+//
+//	iris  epoch 37/200  batch 6/8  loss 0.1234  val 0.1301  41.2k samples/s  eta 3s
+//
+// as fits the terminal with room left for the bar: a line that wraps
+// cannot be redrawn in place.
+func (p *progress) describe(epoch, batch, batches int, loss float64) string {
+	parts := []string{fmt.Sprintf("%s  epoch %d/%d", p.name, max(epoch, 1), p.epochs)}
+	var optional []string // in the order they are given up, last first
+	if !math.IsNaN(loss) {
+		parts = append(parts, fmt.Sprintf("loss %.4g", loss))
 	}
-	return epochsDone * float64(p.rows) / el
+	if el := time.Since(p.start); p.samples > 0 && el > 0 {
+		rate := float64(p.samples) / el.Seconds()
+		left := float64(int64(p.epochs)*int64(p.rows)-p.samples) / rate
+		parts = append(parts, "eta "+fmtDuration(time.Duration(left*float64(time.Second))))
+		optional = append(optional, fmtRate(rate)+" samples/s")
+	}
+	if p.hasVal && p.last.N > 0 {
+		optional = append(optional, fmt.Sprintf("val %.4g", p.last.ValLoss))
+	}
+	if batches > 1 {
+		optional = append(optional, fmt.Sprintf("batch %d/%d", batch, batches))
+	}
+	// room: the width less the percentage and a bar of 10 at least.
+	room := p.width - len(" 100% |") - 10 - len("|")
+	for i := len(optional) - 1; i >= 0; i-- {
+		if width(parts)+2+len(optional[i]) > room {
+			break
+		}
+		// Keep the reading order: epoch, batch, loss, val, rate, eta.
+		if strings.HasPrefix(optional[i], "batch") {
+			parts = insertBefore(parts, "loss", optional[i])
+		} else {
+			parts = insertBefore(parts, "eta", optional[i])
+		}
+	}
+	return strings.Join(parts, "  ") + " "
+}
+
+func width(parts []string) int {
+	n := 0
+	for _, s := range parts {
+		n += len([]rune(s)) + 2
+	}
+	return n
+}
+
+// insertBefore puts s before the first part starting with prefix, or at
+// the end.
+func insertBefore(parts []string, prefix, s string) []string {
+	for i, p := range parts {
+		if strings.HasPrefix(p, prefix) {
+			return append(parts[:i], append([]string{s}, parts[i:]...)...)
+		}
+	}
+	return append(parts, s)
 }
 
 func (p *progress) batch(epoch, batch, batches int, loss float64) {
-	if p.bar == nil || time.Since(p.lastDraw) < 100*time.Millisecond {
+	if p.bar == nil {
 		return
 	}
-	p.lastDraw = time.Now()
-	done := float64(epoch-1) + float64(batch)/float64(batches)
-	desc := fmt.Sprintf("epoch %d/%d batch %d/%d loss %.4g", epoch, p.epochs, batch, batches, loss)
-	if p.hasVal && p.last.N > 0 {
-		desc += fmt.Sprintf(" val %.4g", p.last.ValLoss)
+	// Rows done: whole epochs plus this epoch's batches (the last batch
+	// of an epoch may be short, so count it as the rest).
+	done := int64(epoch-1) * int64(p.rows)
+	if batch == batches {
+		done += int64(p.rows)
+	} else {
+		done += int64(batch) * int64((p.rows+batches-1)/batches)
 	}
-	desc += fmt.Sprintf(" %.0f samples/s", p.samplesPerSec(done))
-	p.bar.Describe(desc)
+	p.samples = done
+	if time.Since(p.drawn) < redraw {
+		return
+	}
+	p.drawn = time.Now()
+	p.bar.Describe(p.describe(epoch, batch, batches, loss))
+	p.bar.Set64(done)
 }
 
 func (p *progress) epoch(e backprop.Epoch) {
 	p.last = e
-	if p.quiet {
+	if p.quiet || p.bar != nil {
 		return
 	}
-	if p.bar != nil {
-		p.bar.Set(e.N)
-		return
-	}
+	el := time.Since(p.start)
 	line := fmt.Sprintf("epoch %d/%d  train_loss %.6g  train_%s %s", e.N, p.epochs, e.TrainLoss, p.metric, fmtMetric(e.TrainMetric))
 	if p.hasVal {
 		line += fmt.Sprintf("  val_loss %.6g  val_%s %s", e.ValLoss, p.metric, fmtMetric(e.ValMetric))
 	}
-	line += fmt.Sprintf("  %.0f samples/s", p.samplesPerSec(float64(e.N)))
+	line += fmt.Sprintf("  %s samples/s  eta %s", fmtRate(float64(e.N)*float64(p.rows)/el.Seconds()),
+		fmtDuration(time.Duration(float64(el)/float64(e.N)*float64(p.epochs-e.N))))
 	fmt.Fprintln(p.s.err, line)
 }
 
@@ -89,8 +167,44 @@ func fmtMetric(v float64) string {
 	return fmt.Sprintf("%.4f", v)
 }
 
+// fmtRate writes a rate with three significant digits at most and a
+// thousands suffix: 512, 41.2k, 1.31M.
+func fmtRate(v float64) string {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return "-"
+	case v >= 1e6:
+		return fmt.Sprintf("%.3gM", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%.3gk", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+// fmtDuration rounds a duration to what a person reads: 850ms, 12s, 3m20s,
+// 2h05m.
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "-"
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	case d < time.Hour:
+		return d.Round(time.Second).String()
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// finish removes the bar, leaving the line clean for the summary or for an
+// error message.
 func (p *progress) finish() {
 	if p.bar != nil {
-		p.bar.Finish()
+		p.bar.Clear()
+		p.bar.Exit()
 	}
 }

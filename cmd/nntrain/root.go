@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // Exit statuses of the contract.
@@ -129,12 +130,9 @@ func badInput(err error) error {
 }
 
 func isTerminal(w io.Writer) bool {
+	// A character device is not enough: /dev/null is one too.
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // noArgs rejects positional arguments with exit status 2.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -209,7 +208,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	for _, sp := range splits {
 		all[sp.Name] = sp.Report
 	}
-	summary := summaryLine(sp.Name, res, elapsed, splits, metric, outDir)
+	summary := summaryLine(sp.Name, res, elapsed, splits, outDir)
 	if !o.quiet {
 		fmt.Fprintln(s.err, summary)
 	}
@@ -284,11 +283,14 @@ func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset
 	return metrics.Regression(d.Rows, j, d.Y, a, k)
 }
 
-func summaryLine(name string, res *backprop.Result, elapsed time.Duration, splits []metrics.Split, metric, outDir string) string {
+// summaryLine is the one line a person reads at the end of a run:
+//
+//	iris: 200 epochs in 1.2s; train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
+func summaryLine(name string, res *backprop.Result, elapsed time.Duration, splits []metrics.Split, outDir string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), elapsed.Round(time.Millisecond))
+	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
 	if res.StoppedEarly {
-		fmt.Fprintf(&b, " (stopped early; kept epoch %d)", res.BestEpoch)
+		fmt.Fprintf(&b, " (stopped early: no better val_loss since epoch %d, whose weights were kept)", res.BestEpoch)
 	}
 	for _, sp := range splits {
 		r := sp.Report
@@ -300,7 +302,7 @@ func summaryLine(name string, res *backprop.Result, elapsed time.Duration, split
 			fmt.Fprintf(&b, " r2 %.4f", *r.R2)
 		}
 	}
-	fmt.Fprintf(&b, "\nwrote %s", filepath.Join(outDir, "{model.json,cost.csv,cost.png,metrics.json}"))
+	fmt.Fprintf(&b, "; files in %s: model.json cost.csv cost.png metrics.json", outDir)
 	return b.String()
 }
 
