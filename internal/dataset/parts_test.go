@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -100,5 +101,28 @@ func TestSplitReaders(t *testing.T) {
 	quoted := &reader{path: "x", data: []byte("h\n\"1\n2\"\n3\n"), pos: 2, line: 2}
 	if got := len(quoted.split(4)); got != 1 {
 		t.Errorf("quoted file: got %d parts, want 1", got)
+	}
+}
+
+func TestMakeRuns(t *testing.T) {
+	tests := []struct {
+		featPos []int
+		want    []run
+	}{
+		// p0 p1 p2 label: one run of features, then the target.
+		{[]int{0, 1, 2, -1}, []run{{0, 3, 0}, {3, 1, -1}}},
+		// label first, then features in file order.
+		{[]int{-1, 0, 1}, []run{{0, 1, -1}, {1, 2, 0}}},
+		// features listed in reverse: every column its own run.
+		{[]int{1, 0, -1}, []run{{0, 1, 1}, {1, 1, 0}, {2, 1, -1}}},
+		// a skipped column splits a run; positions continue across it.
+		{[]int{0, -1, 1, 2}, []run{{0, 1, 0}, {1, 1, -1}, {2, 2, 1}}},
+		// two non-feature columns stay separate.
+		{[]int{-1, -1, 0}, []run{{0, 1, -1}, {1, 1, -1}, {2, 1, 0}}},
+	}
+	for _, tt := range tests {
+		if got := makeRuns(tt.featPos); !slices.Equal(got, tt.want) {
+			t.Errorf("makeRuns(%v) = %v, want %v", tt.featPos, got, tt.want)
+		}
 	}
 }
