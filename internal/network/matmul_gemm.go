@@ -92,13 +92,14 @@ func checkDims(op string, c, a, b []float64, m, n, k int) {
 // tasks reports the number of tasks of the job.
 func (j *gemmJob) tasks() int { return j.pm * j.pn }
 
-// plan cuts C into at least want tasks (when there are enough tiles), each no
-// larger than mc×nc rounded to whole bands, splitting the longer side first.
+// plan cuts C into at least want tasks (when there are enough tiles),
+// splitting the longer side first. Tasks are no smaller than they must be:
+// each task packs its own panels, so more tasks than workers only repack
+// operands, and block already walks a large task in cache-sized blocks.
 func (j *gemmJob) plan(want int) {
 	j.tilesM = (j.m + mr - 1) / mr
 	j.tilesN = (j.n + nr - 1) / nr
-	j.pm = (j.m + mc - 1) / mc
-	j.pn = (j.n + nc - 1) / nc
+	j.pm, j.pn = 1, 1
 	for j.pm*j.pn < want {
 		rowsPer := j.tilesM * mr / j.pm
 		colsPer := j.tilesN * nr / j.pn
