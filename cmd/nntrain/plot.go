@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"image/color"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -17,69 +19,266 @@ import (
 var (
 	trainColor = color.RGBA{R: 31, G: 119, B: 180, A: 255}
 	valColor   = color.RGBA{R: 255, G: 127, B: 14, A: 255}
+	keptColor  = color.RGBA{R: 90, G: 90, B: 90, A: 255}
 )
 
-// plotCost draws cost.png: the losses per epoch on top and the accuracy
-// (or r²) per epoch below, titled with the spec's name.
-func plotCost(w io.Writer, name string, c *metrics.CostLog, metric string) error {
-	top := plot.New()
-	top.Title.Text = name + ": loss per epoch"
-	top.X.Label.Text = "epoch"
-	top.Y.Label.Text = "loss"
-	bottom := plot.New()
-	bottom.Title.Text = metric + " per epoch"
-	bottom.X.Label.Text = "epoch"
-	bottom.Y.Label.Text = metric
+// Size of cost.png: 8×7 inches at vgimg's 96 dpi, 768×672 pixels.
+const (
+	plotWidth  = 8 * vg.Inch
+	plotHeight = 7 * vg.Inch
+)
+
+// costPlot is what cost.png shows.
+type costPlot struct {
+	name   string // the spec's name, in both titles
+	loss   string // mse | bce | cross_entropy
+	metric string // accuracy | r2
+	kept   int    // with early stopping, the epoch whose weights were kept; else 0
+}
+
+// plotCost draws cost.png from cost.csv's columns: the train and validation
+// loss per epoch on top (on a log scale when it falls over more than a
+// decade, which is when a linear one hides everything after the first
+// epochs) and the accuracy or r² per epoch below. Each legend goes in the
+// corner its curves leave emptiest.
+func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 	epochs := c.Column("epoch")
-	add := func(p *plot.Plot, col, label string, clr color.Color) error {
-		ys := c.Column(col)
-		if ys == nil {
-			return nil
-		}
-		pts := make(plotter.XYs, 0, len(ys))
-		for i, y := range ys {
-			if !math.IsNaN(y) && !math.IsInf(y, 0) {
-				pts = append(pts, plotter.XY{X: epochs[i], Y: y})
-			}
-		}
-		if len(pts) == 0 {
-			return nil
-		}
-		l, err := plotter.NewLine(pts)
-		if err != nil {
-			return err
-		}
-		l.Color = clr
-		l.Width = vg.Points(1.5)
-		p.Add(l)
-		p.Legend.Add(label, l)
-		return nil
-	}
-	for _, s := range []struct {
-		p          *plot.Plot
+	top := plot.New()
+	top.Title.Text = fmt.Sprintf("%s: %s loss per epoch", cp.name, cp.loss)
+	top.Y.Label.Text = cp.loss + " loss"
+	bottom := plot.New()
+	bottom.Title.Text = fmt.Sprintf("%s: %s per epoch", cp.name, cp.metric)
+	bottom.Y.Label.Text = cp.metric
+
+	type series struct {
 		col, label string
 		clr        color.Color
+	}
+	panels := []struct {
+		p      *plot.Plot
+		series []series
+		log    bool
 	}{
-		{top, "train_loss", "train", trainColor},
-		{top, "val_loss", "validation", valColor},
-		{bottom, "train_" + metric, "train", trainColor},
-		{bottom, "val_" + metric, "validation", valColor},
-	} {
-		if err := add(s.p, s.col, s.label, s.clr); err != nil {
-			return err
+		{top, []series{{"train_loss", "train", trainColor}, {"val_loss", "validation", valColor}}, false},
+		{bottom, []series{{"train_" + cp.metric, "train", trainColor}, {"val_" + cp.metric, "validation", valColor}}, false},
+	}
+	// A log scale for the loss when every value is positive and they span
+	// more than a factor of 20.
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range panels[0].series {
+		for _, v := range finite(c.Column(s.col)) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 	}
-	for _, p := range []*plot.Plot{top, bottom} {
+	panels[0].log = lo > 0 && hi/lo > 20
+
+	for i, pn := range panels {
+		p := pn.p
+		p.X.Label.Text = "epoch"
+		p.Title.TextStyle.Font.Size = vg.Points(13)
 		p.Add(plotter.NewGrid())
-		p.Legend.Top = true
-		p.X.Min = math.Max(p.X.Min, 1)
+		var all plotter.XYs
+		for _, s := range pn.series {
+			pts := points(epochs, c.Column(s.col))
+			if len(pts) == 0 {
+				continue
+			}
+			l, err := plotter.NewLine(pts)
+			if err != nil {
+				return err
+			}
+			l.Color, l.Width = s.clr, vg.Points(1.5)
+			p.Add(l)
+			if len(pts) <= 30 {
+				// Few epochs: mark each, or a single one would not show.
+				sc, err := plotter.NewScatter(pts)
+				if err != nil {
+					return err
+				}
+				sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = s.clr, vg.Points(2), draw.CircleGlyph{}
+				p.Add(sc)
+				p.Legend.Add(s.label, l, sc)
+			} else {
+				p.Legend.Add(s.label, l)
+			}
+			all = append(all, pts...)
+		}
+		if len(all) == 0 {
+			continue
+		}
+		// Ranges: epochs from 1; values padded so no curve runs along
+		// the frame.
+		p.X.Min, p.X.Max = 1, math.Max(epochs[len(epochs)-1], 2)
+		p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, true) })
+		if pn.log {
+			p.Y.Scale = plot.LogScale{}
+			p.Y.Min, p.Y.Max = lo/math.Pow(hi/lo, 0.04), hi*math.Pow(hi/lo, 0.04)
+			p.Y.Tick.Marker = plot.TickerFunc(logTicks)
+			p.Y.Label.Text += " (log scale)"
+		} else {
+			ymin, ymax := p.Y.Min, p.Y.Max
+			if ymax-ymin < 1e-9 {
+				ymin, ymax = ymin-0.5, ymax+0.5
+			}
+			pad := 0.04 * (ymax - ymin)
+			p.Y.Min, p.Y.Max = ymin-pad, ymax+pad
+			if i == 1 && cp.metric == "accuracy" {
+				p.Y.Min, p.Y.Max = math.Max(p.Y.Min, 0), math.Min(p.Y.Max, 1.02)
+			}
+			p.Y.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, false) })
+		}
+		if cp.kept > 0 && float64(cp.kept) < epochs[len(epochs)-1] {
+			v, err := plotter.NewLine(plotter.XYs{{X: float64(cp.kept), Y: p.Y.Min}, {X: float64(cp.kept), Y: p.Y.Max}})
+			if err != nil {
+				return err
+			}
+			v.Color, v.Width, v.Dashes = keptColor, vg.Points(1), []vg.Length{vg.Points(4), vg.Points(3)}
+			p.Add(v)
+			if i == 0 {
+				p.Legend.Add(fmt.Sprintf("kept (epoch %d)", cp.kept), v)
+			}
+		}
+		placeLegend(p, all, pn.log)
 	}
-	img := vgimg.New(8*vg.Inch, 7*vg.Inch)
+
+	img := vgimg.New(plotWidth, plotHeight)
 	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 2, Cols: 1, PadX: vg.Millimeter * 2, PadY: vg.Millimeter * 4, PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 4}
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	tiles := draw.Tiles{Rows: 2, Cols: 1, PadX: vg.Millimeter * 2, PadY: vg.Millimeter * 6, PadTop: vg.Millimeter * 3,
+		PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 5}
 	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
 	top.Draw(canvases[0][0])
 	bottom.Draw(canvases[1][0])
 	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
 	return err
+}
+
+func finite(vs []float64) []float64 {
+	var out []float64
+	for _, v := range vs {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// points pairs epochs with a column, leaving out what is not finite (no
+// validation figure, say).
+func points(epochs, ys []float64) plotter.XYs {
+	var pts plotter.XYs
+	for i, y := range ys {
+		if !math.IsNaN(y) && !math.IsInf(y, 0) {
+			pts = append(pts, plotter.XY{X: epochs[i], Y: y})
+		}
+	}
+	return pts
+}
+
+// placeLegend puts the legend in the corner of the plot that holds the
+// fewest points: a box of a third of the width and a quarter of the height,
+// with ties going to top right, bottom right, top left, bottom left.
+func placeLegend(p *plot.Plot, pts plotter.XYs, logY bool) {
+	norm := func(v, lo, hi float64, log bool) float64 {
+		if log {
+			v, lo, hi = math.Log(v), math.Log(lo), math.Log(hi)
+		}
+		return (v - lo) / (hi - lo)
+	}
+	best, bestN := 0, math.MaxInt
+	corners := []struct{ top, left bool }{{true, false}, {false, false}, {true, true}, {false, true}}
+	for i, c := range corners {
+		n := 0
+		for _, pt := range pts {
+			x, y := norm(pt.X, p.X.Min, p.X.Max, false), norm(pt.Y, p.Y.Min, p.Y.Max, logY)
+			inX := (c.left && x < 0.34) || (!c.left && x > 0.66)
+			inY := (c.top && y > 0.75) || (!c.top && y < 0.25)
+			if inX && inY {
+				n++
+			}
+		}
+		if n < bestN {
+			best, bestN = i, n
+		}
+	}
+	p.Legend.Top, p.Legend.Left = corners[best].top, corners[best].left
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Millimeter*2, -vg.Millimeter*2
+	if p.Legend.Left {
+		p.Legend.XOffs = vg.Millimeter * 2
+	}
+	if !p.Legend.Top {
+		p.Legend.YOffs = vg.Millimeter * 2
+	}
+	p.Legend.ThumbnailWidth = vg.Points(24)
+}
+
+// niceTicks labels about n round values (1, 2 or 5 × 10^k apart) between
+// min and max, with an unlabelled tick between each; integer keeps the
+// steps whole, for epochs.
+func niceTicks(min, max float64, n int, integer bool) []plot.Tick {
+	if !(max > min) {
+		return []plot.Tick{{Value: min, Label: strconv.FormatFloat(min, 'g', 4, 64)}}
+	}
+	raw := (max - min) / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	if integer && step < 1 {
+		step = 1
+	}
+	prec := max0(-int(math.Floor(math.Log10(step))))
+	var ticks []plot.Tick
+	for k := math.Ceil(min / step); k*step <= max+step*1e-9; k++ {
+		v := k * step
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', prec, 64)})
+		if mid := v + step/2; mid <= max && (!integer || step >= 2) {
+			ticks = append(ticks, plot.Tick{Value: mid})
+		}
+	}
+	if first := math.Ceil(min/step)*step - step/2; first >= min && (!integer || step >= 2) {
+		ticks = append(ticks, plot.Tick{Value: first})
+	}
+	return ticks
+}
+
+func max0(v int) int {
+	if v < 0 {
+		return 0
+	}
+	return v
+}
+
+// logTicks labels 1, 2 and 5 × 10^k when the range covers under three
+// decades, and only the powers of ten beyond; the other integers × 10^k
+// get unlabelled ticks.
+func logTicks(min, max float64) []plot.Tick {
+	labelled := map[int]bool{1: true, 2: true, 5: true}
+	if math.Log10(max/min) >= 3 {
+		labelled = map[int]bool{1: true}
+	}
+	var ticks []plot.Tick
+	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
+		base := math.Pow(10, e)
+		for i := 1; i < 10; i++ {
+			v := float64(i) * base
+			if v < min || v > max {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if labelled[i] {
+				t.Label = strconv.FormatFloat(v, 'g', -1, 64)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
 }

@@ -188,7 +188,11 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	if err := metrics.WriteJSON(&metricsBuf, splits); err != nil {
 		return err
 	}
-	if err := plotCost(&pngBuf, sp.Name, cost, metric); err != nil {
+	kept := 0 // early stopping keeps the weights of the best val_loss
+	if cfg.Patience > 0 && j.val != nil {
+		kept = res.BestEpoch
+	}
+	if err := plotCost(&pngBuf, cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
 		return fmt.Errorf("cost.png: %w", err)
 	}
 	files := []outFile{
@@ -208,7 +212,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	for _, sp := range splits {
 		all[sp.Name] = sp.Report
 	}
-	summary := summaryLine(sp.Name, res, elapsed, splits, outDir)
+	summary := summaryLine(sp.Name, res, kept, elapsed, splits, outDir)
 	if !o.quiet {
 		fmt.Fprintln(s.err, summary)
 	}
@@ -286,11 +290,14 @@ func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset
 // summaryLine is the one line a person reads at the end of a run:
 //
 //	iris: 200 epochs in 1.2s; train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
-func summaryLine(name string, res *backprop.Result, elapsed time.Duration, splits []metrics.Split, outDir string) string {
+func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Duration, splits []metrics.Split, outDir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
-	if res.StoppedEarly {
-		fmt.Fprintf(&b, " (stopped early: no better val_loss since epoch %d, whose weights were kept)", res.BestEpoch)
+	switch {
+	case res.StoppedEarly:
+		fmt.Fprintf(&b, " (stopped early: no better val_loss since epoch %d, whose weights were kept)", kept)
+	case kept > 0 && kept < len(res.Epochs):
+		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best val_loss)", kept)
 	}
 	for _, sp := range splits {
 		r := sp.Report
