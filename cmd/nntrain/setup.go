@@ -65,7 +65,7 @@ func loadJob(s *spec.Spec) (*job, error) {
 			return nil, s.Errorf("data.validation_split", "%g of the %d rows of %s leaves %d training and %d validation rows; both need at least one",
 				s.Data.ValidationSplit, all.Rows, all.Path, len(tr), len(va))
 		}
-		j.train, j.val = all.Subset(tr), all.Subset(va)
+		j.train, j.val = all.Partition(tr, va)
 	}
 	if s.Data.Test != "" {
 		cfg := datasetConfig(s)

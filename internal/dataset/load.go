@@ -616,3 +616,37 @@ func sortClasses(names []string) []string {
 	})
 	return out
 }
+
+// Partition splits s into a training and a validation set by the sorted row
+// lists of Split. The validation rows are copied; the training rows are
+// moved down inside s's own arrays, which the training set then uses, so a
+// large data set is not held twice. s must not be used afterwards.
+func (s *Set) Partition(train, val []int) (*Set, *Set) {
+	v := s.Subset(val)
+	nf, no := len(s.Features), s.Outputs()
+	for i, r := range train {
+		if r < i || (i > 0 && r <= train[i-1]) {
+			panic("dataset: Partition needs sorted, distinct training rows")
+		}
+		if r != i {
+			copy(s.X[i*nf:(i+1)*nf], s.X[r*nf:(r+1)*nf])
+			if s.Y != nil {
+				copy(s.Y[i*no:(i+1)*no], s.Y[r*no:(r+1)*no])
+			}
+			if s.Labels != nil {
+				s.Labels[i] = s.Labels[r]
+			}
+		}
+	}
+	n := len(train)
+	t := *s
+	t.Rows = n
+	t.X = s.X[:n*nf : n*nf]
+	if s.Y != nil {
+		t.Y = s.Y[:n*no : n*no]
+	}
+	if s.Labels != nil {
+		t.Labels = s.Labels[:n:n]
+	}
+	return &t, v
+}

@@ -3,6 +3,7 @@ package dataset
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -213,4 +214,22 @@ func TestGather(t *testing.T) {
 		}
 	}()
 	Gather(dst[:3], src, 2, idx)
+}
+
+func TestPartitionMatchesSubset(t *testing.T) {
+	s := &Set{Features: []string{"a", "b"}, Targets: []string{"y"}, Classes: []string{"p", "q"}, Rows: 6,
+		X: []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, Y: []float64{1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1},
+		Labels: []int{0, 1, 0, 1, 0, 1}}
+	train, val := []int{0, 2, 3, 5}, []int{1, 4}
+	wantT, wantV := s.Subset(train), s.Subset(val)
+	gotT, gotV := s.Partition(train, val)
+	for _, c := range []struct {
+		name      string
+		got, want *Set
+	}{{"train", gotT, wantT}, {"validation", gotV, wantV}} {
+		if !reflect.DeepEqual(c.got.X, c.want.X) || !reflect.DeepEqual(c.got.Y, c.want.Y) ||
+			!reflect.DeepEqual(c.got.Labels, c.want.Labels) || c.got.Rows != c.want.Rows {
+			t.Errorf("%s: got %+v, want %+v", c.name, c.got, c.want)
+		}
+	}
 }
