@@ -31,6 +31,7 @@ matrix for classes, or mse, rmse, mae and r2 for regression.`,
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "labelled CSV rows")
 	c.Flags().BoolVar(&o.json, "json", false, "print one JSON object instead of a table")
+	fileFlags(c, map[string][]string{"model": {"json"}, "data": {"csv"}})
 	return c
 }
 

@@ -38,6 +38,8 @@ sample of --per-layer of them in a large layer) with the central difference
 	f.IntVar(&o.rows, "rows", 16, "rows of the training data in the batch")
 	f.IntVar(&o.perLayer, "per-layer", 200, "parameters checked per layer at most")
 	f.Float64Var(&o.tolerance, "tolerance", 1e-5, "largest relative error accepted")
+	fileFlags(c, map[string][]string{"config": {"yaml", "yml"}})
+	_ = c.RegisterFlagCompletionFunc("set", completeSet)
 	return c
 }
 

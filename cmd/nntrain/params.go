@@ -32,6 +32,8 @@ training CSV other than the target.`,
 	c.Flags().StringVarP(&o.config, "config", "c", "", "the spec (YAML)")
 	c.Flags().StringArrayVar(&o.sets, "set", nil, "override a spec key, e.g. --set model.layers.0.units=16 (repeatable)")
 	c.Flags().BoolVar(&o.json, "json", false, "print JSON")
+	fileFlags(c, map[string][]string{"config": {"yaml", "yml"}})
+	_ = c.RegisterFlagCompletionFunc("set", completeSet)
 	return c
 }
 

@@ -33,6 +33,7 @@ after the target with the predicted class, then p_<class> per class.`,
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "CSV rows to predict")
 	c.Flags().StringVarP(&o.out, "out", "o", "", "write to this file instead of stdout")
+	fileFlags(c, map[string][]string{"model": {"json"}, "data": {"csv"}, "out": {"csv"}})
 	return c
 }
 

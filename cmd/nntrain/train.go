@@ -55,6 +55,9 @@ interrupted leaves the files of an earlier run as they were.`,
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	f.BoolVar(&o.json, "json", false, "print a one-line JSON summary on stdout")
 	f.StringArrayVar(&o.failUnder, "fail-under", nil, "exit 1 when a metrics.json figure is below a bound, e.g. validation.accuracy=0.9 (repeatable)")
+	fileFlags(c, map[string][]string{"config": {"yaml", "yml"}, "init": {"json"}, "out": nil})
+	_ = c.RegisterFlagCompletionFunc("set", completeSet)
+	_ = c.RegisterFlagCompletionFunc("fail-under", completeGate)
 	return c
 }
 

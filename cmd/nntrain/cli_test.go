@@ -1,0 +1,123 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestFailUnder: the gates pass and fail on figures of metrics.json, the
+// files are written either way, and a failing gate says which and by how
+// much.
+func TestFailUnder(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinyValSpec, "train.csv": tinyCSV})
+	// 12 rows, a quarter held out stratified by class: 9 train, 3 validation.
+	for _, c := range []struct {
+		name  string
+		gates []string
+		code  int
+		want  []string
+		lacks []string
+	}{
+		{"one gate met", []string{"train.rows=9"}, 0, nil, nil},
+		{"met exactly and easily", []string{"train.rows=9", "validation.rows=3", "validation.accuracy=0", "train.per_class.a.support=3"}, 0, nil, nil},
+		{"one gate missed", []string{"train.rows=10"}, 1, []string{"nntrain train: --fail-under: train.rows is 9, below 10", "files were written to run"}, nil},
+		{"one of three missed", []string{"train.rows=9", "validation.accuracy=1.01", "validation.rows=2"}, 1,
+			[]string{"validation.accuracy is ", "below 1.01"}, []string{"train.rows is", "validation.rows is"}},
+		{"two missed", []string{"train.accuracy=1.5", "validation.rows=4"}, 1, []string{"train.accuracy is ", "below 1.5", "; validation.rows is 3, below 4"}, nil},
+		{"unknown key path", []string{"validation.acc=0.9"}, 2, []string{"nntrain train: --fail-under validation.acc: ", `no key "acc"`}, nil},
+		{"no test split", []string{"test.accuracy=0.9"}, 2, []string{"nntrain train: --fail-under test.accuracy: ", `no split "test"`, "train, validation"}, nil},
+		{"regression key on classes", []string{"train.r2=0.9"}, 2, []string{"nntrain train: --fail-under train.r2: ", `no key "r2"`}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			os.RemoveAll(filepath.Join(dir, "run"))
+			args := []string{"train", "-q", "-c", "spec.yaml"}
+			for _, g := range c.gates {
+				args = append(args, "--fail-under", g)
+			}
+			r := nntrainIn(t, dir, nil, args...)
+			if r.code != c.code {
+				t.Errorf("got exit %d, want %d\n%s", r.code, c.code, r.err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.err, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.err)
+				}
+			}
+			for _, w := range c.lacks {
+				if strings.Contains(r.err, w) {
+					t.Errorf("stderr has %q, a gate that was met:\n%s", w, r.err)
+				}
+			}
+			if c.code == 0 && r.err != "" {
+				t.Errorf("stderr: got %q, want nothing with -q", r.err)
+			}
+			noStackTrace(t, r.err)
+			_, err := os.Stat(filepath.Join(dir, "run", "metrics.json"))
+			if wrote := err == nil; wrote != (c.code != 2) {
+				t.Errorf("metrics.json written: %v, want %v (a bad gate is found before training)", wrote, c.code != 2)
+			}
+		})
+	}
+}
+
+// TestVersion: --version prints the module version the binary was built
+// with, or the one set at link time.
+func TestVersion(t *testing.T) {
+	out, err := exec.Command("go", "version", "-m", binary).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*mod\s+github\.com/nntrain/nntrain\s+(\S+)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no module line in go version -m:\n%s", out)
+	}
+	r := nntrain(t, nil, "--version")
+	if want := "nntrain version " + string(m[1]); r.code != 0 || !strings.HasPrefix(r.out, want) {
+		t.Errorf("got exit %d, %q; want %q", r.code, r.out, want)
+	}
+
+	bin := filepath.Join(t.TempDir(), "nntrain")
+	if out, err := exec.Command("go", "build", "-ldflags", "-X main.version=v1.2.3-test", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	got, err := exec.Command(bin, "--version").Output()
+	if err != nil || string(got) != "nntrain version v1.2.3-test\n" {
+		t.Errorf("with -X main.version: got %q (%v), want %q", got, err, "nntrain version v1.2.3-test\n")
+	}
+}
+
+// TestCompletion: cobra's completion scripts, and what the binary offers
+// for each kind of flag (as the scripts ask it through __complete).
+func TestCompletion(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		r := nntrain(t, nil, "completion", sh)
+		if r.code != 0 || !strings.Contains(r.out, "nntrain") || len(r.out) < 500 {
+			t.Errorf("completion %s: exit %d, %d bytes", sh, r.code, len(r.out))
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want []string // lines, the last one the directive
+	}{
+		{[]string{"train", "--config", ""}, []string{"yaml", "yml", ":8"}},
+		{[]string{"train", "--init", ""}, []string{"json", ":8"}},
+		{[]string{"train", "--out", ""}, []string{":16"}},
+		{[]string{"predict", "--model", ""}, []string{"json", ":8"}},
+		{[]string{"predict", "--data", ""}, []string{"csv", ":8"}},
+		{[]string{"eval", "--data", ""}, []string{"csv", ":8"}},
+		{[]string{"params", "--config", ""}, []string{"yaml", "yml", ":8"}},
+		{[]string{"train", "--set", "train.ep"}, []string{"train.epochs=", ":6"}},
+		{[]string{"train", "--set", "model.layers.1.act"}, []string{"model.layers.1.activation=", ":6"}},
+		{[]string{"train", "--fail-under", "validation.acc"}, []string{"validation.accuracy=", ":6"}},
+	} {
+		r := nntrain(t, nil, append([]string{"__complete"}, c.args...)...)
+		if got := strings.Split(strings.TrimSpace(r.out), "\n"); r.code != 0 || strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("complete %q: got exit %d, %q; want %q", c.args, r.code, got, c.want)
+		}
+	}
+}
