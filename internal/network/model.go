@@ -182,6 +182,36 @@ func ReadModel(b []byte) (*Model, error) {
 	default:
 		return nil, fmt.Errorf("loss %q is not one of mse, bce, cross_entropy", f.Loss)
 	}
+	for _, names := range []struct {
+		key  string
+		list []string
+	}{{"features", f.Features}, {"targets", f.Targets}, {"classes", f.Classes}} {
+		seen := map[string]bool{}
+		for _, n := range names.list {
+			if seen[n] {
+				return nil, fmt.Errorf("%s: %q is listed twice", names.key, n)
+			}
+			seen[n] = true
+		}
+	}
+	// The loss must fit the output layer, as in a spec.
+	switch outAct := specs[len(specs)-1].Activation; {
+	case f.Loss == "cross_entropy" && outAct != Softmax:
+		return nil, fmt.Errorf("loss cross_entropy needs a softmax output layer, but layers[%d].activation is %q", len(specs)-1, outAct)
+	case outAct == Softmax && f.Loss != "cross_entropy":
+		return nil, fmt.Errorf("a softmax output layer needs loss cross_entropy, got %q", f.Loss)
+	case f.Loss == "bce" && outAct != Sigmoid:
+		return nil, fmt.Errorf("loss bce needs a sigmoid output layer, but layers[%d].activation is %q", len(specs)-1, outAct)
+	}
+	if len(f.Classes) > 0 && len(f.Targets) != 1 {
+		return nil, fmt.Errorf("a model with classes has one target, got %d targets", len(f.Targets))
+	}
+	if f.Loss == "bce" && len(f.Classes) > 0 && len(f.Classes) != 2 {
+		return nil, fmt.Errorf("loss bce takes 2 classes (or 0/1 targets), got %d classes", len(f.Classes))
+	}
+	if len(f.Classes) == 1 {
+		return nil, fmt.Errorf("classes: a classifier needs at least 2 classes, got only %q", f.Classes[0])
+	}
 	out := f.Layers[len(f.Layers)-1].Out
 	if len(f.Classes) > 0 {
 		want := len(f.Classes)
