@@ -24,8 +24,8 @@ const peakFMAFlops = 12 * 4 * 2
 //go:noescape
 func peakFMA(iters int)
 
-// The packing routines of kernel_pack_amd64.s; kb must be at least 1 and
-// every addressed element must lie inside the caller's slices.
+// The packing routines of kernel_pack_amd64.s; every element they address
+// must lie inside the caller's slices (kb = 0 copies nothing).
 //
 //	packA6T: dst[p·6+r] = src[r·ld+p]   six rows interleaved (A·… products)
 //	packB8T: dst[p·8+c] = src[c·ld+p]   eight rows interleaved (A·Bᵀ)

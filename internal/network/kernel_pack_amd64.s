@@ -180,6 +180,8 @@ TEXT ·packA6(SB), NOSPLIT, $0-32
 	MOVQ ld+16(FP), DX
 	MOVQ kb+24(FP), CX
 	SHLQ $3, DX
+	TESTQ CX, CX
+	JZ a6done
 
 a6loop:
 	VMOVUPD (SI), Y0
@@ -190,6 +192,8 @@ a6loop:
 	ADDQ $48, DI
 	DECQ CX
 	JNZ a6loop
+
+a6done:
 	VZEROUPPER
 	RET
 
@@ -201,6 +205,8 @@ TEXT ·packB8(SB), NOSPLIT, $0-32
 	MOVQ ld+16(FP), DX
 	MOVQ kb+24(FP), CX
 	SHLQ $3, DX
+	TESTQ CX, CX
+	JZ b8done
 
 b8loop:
 	VMOVUPD (SI), Y0
@@ -211,5 +217,7 @@ b8loop:
 	ADDQ $64, DI
 	DECQ CX
 	JNZ b8loop
+
+b8done:
 	VZEROUPPER
 	RET
