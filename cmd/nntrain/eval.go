@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -26,7 +28,7 @@ func newEvalCmd(s *streams) *cobra.Command {
 and accuracy, macro precision/recall/F1, per-class figures and the confusion
 matrix for classes, or mse, rmse, mae and r2 for regression.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runEval(s, o) },
+		RunE: func(c *cobra.Command, _ []string) error { return runEval(c.Context(), s, o) },
 	}
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "labelled CSV rows")
@@ -35,7 +37,7 @@ matrix for classes, or mse, rmse, mae and r2 for regression.`,
 	return c
 }
 
-func runEval(s *streams, o *evalOptions) error {
+func runEval(ctx context.Context, s *streams, o *evalOptions) error {
 	if err := requireFlag("eval", "model", o.model); err != nil {
 		return err
 	}
@@ -61,6 +63,9 @@ func runEval(s *streams, o *evalOptions) error {
 	pool := network.NewPool(1)
 	defer pool.Close()
 	r := report(m.Net, pool, loss, d)
+	if ctx.Err() != nil {
+		return &exitError{code: exitInterrupted, err: errors.New("nntrain eval: interrupted")}
+	}
 	if o.json {
 		return metrics.WriteReportJSON(s.out, r)
 	}

@@ -379,3 +379,19 @@ func contextCancelled() (context.Context, context.CancelFunc) {
 	cancel()
 	return ctx, cancel
 }
+
+func TestInterruptedPredictWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"model.json": goodModel, "new.csv": "x1,x2\n1,2\n"})
+	ctx, cancel := contextCancelled()
+	defer cancel()
+	var o, e bytes.Buffer
+	out := filepath.Join(dir, "pred.csv")
+	code := runWith(ctx, []string{"predict", "--model", filepath.Join(dir, "model.json"), "--data", filepath.Join(dir, "new.csv"), "--out", out}, &streams{out: &o, err: &e})
+	if code != 130 || !strings.Contains(e.String(), "interrupted; nothing was written") {
+		t.Errorf("got exit %d, stderr %q; want 130 and 'interrupted; nothing was written'", code, e.String())
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("pred.csv: got %v, want it not written", err)
+	}
+}

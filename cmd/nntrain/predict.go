@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -28,7 +30,7 @@ feature columns; other columns are ignored) and write one prediction per row as
 CSV: for regression one column per target; for classification a column named
 after the target with the predicted class, then p_<class> per class.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runPredict(s, o) },
+		RunE: func(c *cobra.Command, _ []string) error { return runPredict(c.Context(), s, o) },
 	}
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "CSV rows to predict")
@@ -55,7 +57,7 @@ func normalizeWith(m *network.Model, x []float64) {
 	dataset.Norm{Kind: m.Normalize.Kind, Offset: m.Normalize.Offset, Scale: m.Normalize.Scale}.Apply(x)
 }
 
-func runPredict(s *streams, o *predictOptions) error {
+func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 	if err := requireFlag("predict", "model", o.model); err != nil {
 		return err
 	}
@@ -73,6 +75,9 @@ func runPredict(s *streams, o *predictOptions) error {
 	var buf bytes.Buffer
 	if err := writePredictions(&buf, m, a, d.Rows); err != nil {
 		return err
+	}
+	if ctx.Err() != nil {
+		return &exitError{code: exitInterrupted, err: errors.New("nntrain predict: interrupted; nothing was written")}
 	}
 	if o.out == "" {
 		_, err := s.out.Write(buf.Bytes())
