@@ -43,3 +43,12 @@ func packA6(dst, src *float64, ld, kb int)
 
 //go:noescape
 func packB8(dst, src *float64, ld, kb int)
+
+// kernAsm4 and kernAsm2 are kernAsm for the first 4 or 2 rows of the tile
+// (kernel_edge_amd64.s): the same chain per element, so the same bits.
+//
+//go:noescape
+func kernAsm4(kb int, a, b, c *float64, ldc int, load bool)
+
+//go:noescape
+func kernAsm2(kb int, a, b, c *float64, ldc int, load bool)

@@ -20,3 +20,11 @@ func packA6T(dst, src *float64, ld, kb int) { panic("network: assembly packing n
 func packB8T(dst, src *float64, ld, kb int) { panic("network: assembly packing not built") }
 func packA6(dst, src *float64, ld, kb int)  { panic("network: assembly packing not built") }
 func packB8(dst, src *float64, ld, kb int)  { panic("network: assembly packing not built") }
+
+func kernAsm4(kb int, a, b, c *float64, ldc int, load bool) {
+	panic("network: assembly micro-kernel not built")
+}
+
+func kernAsm2(kb int, a, b, c *float64, ldc int, load bool) {
+	panic("network: assembly micro-kernel not built")
+}

@@ -175,6 +175,17 @@ func (j *gemmJob) macro(s *scratch, ic, mb, jc, nb, kb int, load bool) {
 				microKernel(asm, kb, apan, bpan, j.c[off:], ldc, load)
 				continue
 			}
+			if asm && nn == nr && (mm == 4 || mm == 2) {
+				// Last row tile of 4 or 2 rows: a row-limited copy of the
+				// assembly kernel, same chain per element, straight into C.
+				c := j.c[off : off+(mm-1)*ldc+nr]
+				if mm == 4 {
+					kernAsm4(kb, &apan[0], &bpan[0], &c[0], ldc, load)
+				} else {
+					kernAsm2(kb, &apan[0], &bpan[0], &c[0], ldc, load)
+				}
+				continue
+			}
 			// Edge tile: same kernel, into the scratch tile.
 			t := s.tile[:]
 			if load {
