@@ -31,9 +31,12 @@ package network
 //	c = (((0 + a0·b0) + a1·b1) + …)      (fused multiply-adds on the asm path)
 //
 // whatever the k blocking, the output partition or the worker that computes
-// it. Edge tiles are packed with zero padding and go through the same
-// micro-kernel into a scratch tile, so no element ever switches between the
-// asm and the Go kernel. Results are bit-identical for any number of workers.
+// it. Edge tiles are packed with zero padding and go through the same kernel
+// into a scratch tile (or, for a last row tile of 4 or 2 rows on the asm
+// path, through a row-limited copy of it that performs the same chain), so no
+// element ever switches between the asm and the Go arithmetic. Which of the
+// two a Pool uses is fixed when it is created. Results are therefore
+// bit-identical for any number of workers.
 
 import "fmt"
 
