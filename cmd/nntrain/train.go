@@ -43,7 +43,19 @@ func newTrainCmd(s *streams) *cobra.Command {
   metrics.json  loss and metrics on the train, validation and test rows
 
 Files are written to temporary names and renamed, so a run that fails or is
-interrupted leaves the files of an earlier run as they were.`,
+interrupted leaves the files of an earlier run as they were.
+
+Progress goes to stderr: a bar on a terminal, one line per epoch otherwise,
+nothing with --quiet; a one-line summary ends the run.
+
+Any spec key can be overridden: --set train.learning_rate=0.05, or the
+environment, NNTRAIN_TRAIN_LEARNING_RATE=0.05 (flags win over the
+environment, the environment over the file).
+
+Exit status: 0 done; 1 a --fail-under bound was missed (the files are
+written); 2 a bad spec, data file or command line, or a loss that diverged
+(nothing is written); 130 interrupted: Ctrl-C or SIGTERM finishes the current
+batch and writes nothing, a second Ctrl-C stops at once.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runTrain(c.Context(), s, o) },
 	}
