@@ -163,18 +163,19 @@ func TestMulSerialMatchesParallel(t *testing.T) {
 		defer serial.Close()
 		defer split.Close()
 		for _, pr := range products {
-			m, n, k := 150, 530, 270
-			a, b := randSlice(r, m*k), randSlice(r, k*n)
-			want := make([]float64, m*n)
-			got := make([]float64, m*n)
-			pr.fast(serial, want, a, b, m, n, k)
-			pr.fast(split, got, a, b, m, n, k)
-			for e := range got {
-				if math.Float64bits(got[e]) != math.Float64bits(want[e]) {
-					t.Fatalf("%s/%s: C[%d][%d]: got %v split, want %v serial",
-						kernelName(asm), pr.name, e/n, e%n, got[e], want[e])
+			t.Run(kernelName(asm)+"/"+pr.name, func(t *testing.T) {
+				m, n, k := 150, 530, 270
+				a, b := randSlice(r, m*k), randSlice(r, k*n)
+				want := make([]float64, m*n)
+				got := make([]float64, m*n)
+				pr.fast(serial, want, a, b, m, n, k)
+				pr.fast(split, got, a, b, m, n, k)
+				for e := range got {
+					if math.Float64bits(got[e]) != math.Float64bits(want[e]) {
+						t.Fatalf("C[%d][%d]: got %v split, want %v serial", e/n, e%n, got[e], want[e])
+					}
 				}
-			}
+			})
 		}
 	}
 }
@@ -187,23 +188,25 @@ func TestMulExact(t *testing.T) {
 		pool := newPool(2, asm, 0)
 		defer pool.Close()
 		for _, pr := range products {
-			m, n, k := 37, 45, 300
-			a, b := make([]float64, m*k), make([]float64, k*n)
-			for i := range a {
-				a[i] = float64(r.IntN(17) - 8)
-			}
-			for i := range b {
-				b[i] = float64(r.IntN(17) - 8)
-			}
-			want := make([]float64, m*n)
-			got := make([]float64, m*n)
-			pr.ref(want, a, b, m, n, k)
-			pr.fast(pool, got, a, b, m, n, k)
-			for e := range got {
-				if got[e] != want[e] {
-					t.Fatalf("%s/%s: C[%d][%d]: got %v, want %v", kernelName(asm), pr.name, e/n, e%n, got[e], want[e])
+			t.Run(kernelName(asm)+"/"+pr.name, func(t *testing.T) {
+				m, n, k := 37, 45, 300
+				a, b := make([]float64, m*k), make([]float64, k*n)
+				for i := range a {
+					a[i] = float64(r.IntN(17) - 8)
 				}
-			}
+				for i := range b {
+					b[i] = float64(r.IntN(17) - 8)
+				}
+				want := make([]float64, m*n)
+				got := make([]float64, m*n)
+				pr.ref(want, a, b, m, n, k)
+				pr.fast(pool, got, a, b, m, n, k)
+				for e := range got {
+					if got[e] != want[e] {
+						t.Fatalf("C[%d][%d]: got %v, want %v", e/n, e%n, got[e], want[e])
+					}
+				}
+			})
 		}
 	}
 }
@@ -213,15 +216,17 @@ func TestMulEmpty(t *testing.T) {
 	pool := newPool(2, false, 0)
 	defer pool.Close()
 	for _, pr := range products {
-		c := []float64{1, 2, 3, 4, 5, 6}
-		pr.fast(pool, c, nil, nil, 2, 3, 0)
-		for i, v := range c {
-			if v != 0 {
-				t.Errorf("%s k=0: C[%d] got %v, want 0", pr.name, i, v)
+		t.Run(pr.name, func(t *testing.T) {
+			c := []float64{1, 2, 3, 4, 5, 6}
+			pr.fast(pool, c, nil, nil, 2, 3, 0)
+			for i, v := range c {
+				if v != 0 {
+					t.Errorf("k=0: C[%d] got %v, want 0", i, v)
+				}
 			}
-		}
-		pr.fast(pool, nil, nil, []float64{1, 2}, 0, 2, 1)
-		pr.fast(pool, nil, []float64{1, 2}, nil, 2, 0, 1)
+			pr.fast(pool, nil, nil, []float64{1, 2}, 0, 2, 1) // must not panic
+			pr.fast(pool, nil, []float64{1, 2}, nil, 2, 0, 1)
+		})
 	}
 }
 
