@@ -211,32 +211,40 @@ def e2e(args):
     jobs.append(("PyTorch", tl, tenv, peer_cmd("torch", E2E_SPEC, E2E_SETS, threads=th)))
     sl, senv = SKLEARN_THREADS[args.sklearn_setting]
     jobs.append(("scikit-learn", sl, senv, peer_cmd("sklearn", E2E_SPEC, E2E_SETS)))
-    rows = []
-    for tool, label, env, argv in jobs:
-        walls, rss, train_s, load_s, acc = [], [], [], [], None
-        for r in range(args.runs):
+    res = {i: {"wall": [], "rss": [], "train": [], "load": [], "acc": None} for i in range(len(jobs))}
+    loads = []
+    for r in range(args.runs):  # interleaved, as in throughput
+        for i, (tool, label, env, argv) in enumerate(jobs):
             out, wall, peak = run(argv, env, timed=True)
             js = last_json(out)
-            walls.append(wall)
-            rss.append(peak)
+            d = res[i]
+            d["wall"].append(wall)
+            d["rss"].append(peak)
             if tool == "nntrain":
-                train_s.append(js["seconds"])
-                acc = js["metrics"]["test"]["accuracy"]
+                d["train"].append(js["seconds"])
+                d["acc"] = js["metrics"]["test"]["accuracy"]
             else:
-                train_s.append(js["train_seconds"][0])
-                load_s.append(js["load_seconds"])
-                acc = js["test"][0]["accuracy"]
-            record("e2e", {"tool": tool, "setting": label, "wall": wall, "peak_rss_mib": peak, "out": js})
-            log(f"e2e {tool}: wall {wall:.2f}s rss {peak:.0f} MiB")
-        rows.append((tool, label, statistics.median(walls), statistics.median(train_s),
-                     statistics.median(load_s) if load_s else None, max(rss), acc, shell(env, argv)))
+                d["train"].append(js["train_seconds"][0])
+                d["load"].append(js["load_seconds"])
+                d["acc"] = js["test"][0]["accuracy"]
+            record("e2e", {"tool": tool, "setting": label, "run": r + 1, "wall": wall, "peak_rss_mib": peak, "out": js})
+            log(f"e2e run {r + 1} {tool}: wall {wall:.2f}s rss {peak:.0f} MiB")
+        loads.append(os.getloadavg()[0])
+    rows = []
+    for i, (tool, label, env, argv) in enumerate(jobs):
+        d = res[i]
+        rows.append((tool, label, statistics.median(d["wall"]), statistics.median(d["train"]),
+                     statistics.median(d["load"]) if d["load"] else None, max(d["rss"]), d["acc"],
+                     shell(env, argv), d["wall"]))
     nn = rows[0][2]
-    print(f"60000 training rows, 10000 test rows, plain sgd, 2 epochs, median of {args.runs} (peak memory: the largest).\n")
-    print("| tool | setting | wall s | of which train loop s | CSV load + normalise s | peak RSS MiB | test accuracy | wall ÷ nntrain wall |")
+    print(f"60000 training rows, 10000 test rows, the throughput job (plain sgd, 2 epochs); median of {args.runs} "
+          f"interleaved runs, peak memory the largest (1-min load after each round: {', '.join(f'{l:.1f}' for l in loads)}).\n")
+    print("| tool | setting | wall s (runs) | of which train loop s | CSV load + normalise s | peak RSS MiB | test accuracy | wall ÷ nntrain wall |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         load = f"{r[4]:.2f}" if r[4] is not None else "–"
-        print(f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.2f} | {load} | {r[5]:.0f} | {r[6]:.4f} | {r[2] / nn:.2f}× |")
+        runs = ", ".join(f"{t:.1f}" for t in r[8])
+        print(f"| {r[0]} | {r[1]} | {r[2]:.2f} ({runs}) | {r[3]:.2f} | {load} | {r[5]:.0f} | {r[6]:.4f} | {r[2] / nn:.2f}× |")
     print("\nWall time includes interpreter start and imports for the peers, and writing the run folder "
           "(model.json, cost.csv, cost.png, metrics.json) for nntrain. Commands (each under `/usr/bin/time -v`):\n")
     for r in rows:
@@ -280,8 +288,8 @@ def results(args):
     splits = make_splits()
     cache = os.path.join(OUT, "cache")
     print("## Results: test metric and training time, same job in each tool\n")
-    print("| data | spec | rows train/test | tool | test metric | train s | wall s |")
-    print("| --- | --- | --- | --- | ---: | ---: | ---: |")
+    print("| data | spec | rows train/test | tool | test metric | train s | wall s | peak RSS MiB |")
+    print("| --- | --- | --- | --- | ---: | ---: | ---: | ---: |")
     cmds = []
     for name, spec, has_split in RESULT_JOBS:
         if args.only and not any(o in spec for o in args.only.split(",")):
@@ -301,29 +309,33 @@ def results(args):
                 ("scikit-learn", sl, senv, peer_cmd("sklearn", spec, sets, repeat=runs) + ["--cache", cache])]
         for tool, label, env, argv in jobs:
             if tool == "nntrain":
-                secs, walls = [], []
+                secs, walls, rss = [], [], []
                 for r in range(runs):
-                    out, wall, _ = run(argv, env)
+                    out, wall, peak = run(argv, env, timed=True)
                     js = last_json(out)
                     secs.append(js["seconds"])
                     walls.append(wall)
+                    rss.append(peak)
                 mname, mval = metric_of(js["metrics"])
                 rows_s = f"{js['metrics']['train']['rows']}/{js['metrics']['test']['rows']}"
-                wall = statistics.median(walls)
+                wall, peak = statistics.median(walls), max(rss)
             else:
-                out, wall, _ = run(argv, env)
+                out, wall, peak = run(argv, env, timed=True)
                 js = last_json(out)
                 secs = js["train_seconds"]
                 mname, mval = next(iter(js["test"][0].items()))
                 wall = None  # one process ran all repeats
-            record("results", {"job": spec, "tool": tool, "setting": label, "seconds": secs, mname: mval})
+            record("results", {"job": spec, "tool": tool, "setting": label, "seconds": secs, mname: mval,
+                               "peak_rss_mib": peak})
             log(f"results {name} {tool}: {mname} {mval:.4f} train {secs}")
             w_s = f"{wall:.2f}" if wall is not None else "–"
             print(f"| {name} | `{spec}` | {rows_s} | {tool} ({label}) | {mname} {mval:.4f} | "
-                  f"{statistics.median(secs):.3f} | {w_s} |")
+                  f"{statistics.median(secs):.3f} | {w_s} | {peak:.0f} |")
             cmds.append((name, tool, shell(env, argv)))
     print("\ntrain s: the training loop, median of the runs (Fashion-MNIST: one run); the metric is the run "
-          "seeded with the spec's seed. Peers' wall time is not shown because one process ran all repeats.\n")
+          "seeded with the spec's seed. Peers' wall time is not shown because one process ran all repeats; "
+          "their peak memory is with the arrays read from bench/out/cache rather than parsed from CSV "
+          "(see the end-to-end table for that).\n")
     print("Commands:\n")
     for name, tool, c in cmds:
         print(f"- {name}, {tool}: `{c}`")
