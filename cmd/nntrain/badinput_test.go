@@ -306,6 +306,8 @@ func badCases(t *testing.T) []badCase {
 			want: []string{binary + ": "}},
 		{name: "output folder cannot be made", args: append(trainSpec, "--out", "/proc/nntrain-test"),
 			want: []string{"/proc/nntrain-test: ", "cannot create"}},
+		{name: "targets too large for a float64 loss", files: map[string]string{"reg.csv": "x,y\n1,1e300\n2,-1e300\n3,4\n", "reg.yaml": regSpec},
+			args: []string{"train", "-q", "-c", "reg.yaml"}, want: []string{"reg.yaml: ", "first batch", "+Inf", "before any update", "reg.csv", "nothing was written"}},
 		{name: "init is not JSON", files: map[string]string{"m.json": "{"}, args: append(trainSpec, "--init", "m.json"),
 			want: []string{"m.json: ", "JSON"}},
 		{name: "init of another format", files: map[string]string{"m.json": modelWith(`"nntrain-model/1"`, `"tf-saved-model"`)}, args: append(trainSpec, "--init", "m.json"),

@@ -178,6 +178,11 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	switch {
 	case errors.Is(err, backprop.ErrInterrupted):
 		return interrupted(len(res.Epochs), outDir)
+	case errors.As(err, &nf) && nf.Epoch == 1 && nf.Batch == 1:
+		// The first batch's loss is taken before any update: the
+		// learning rate cannot be the cause, the data's scale is.
+		return badInput(fmt.Errorf("%s: the loss of the first batch is %v before any update, so not the learning rate but the values in %s (or the initial weights) are too large: rescale them, or set data.normalize for the features; nothing was written, the files in %s are as they were",
+			sp.File, nf.Loss, j.train.Path, outDir))
 	case errors.As(err, &nf):
 		return badInput(fmt.Errorf("%s: %w (train.learning_rate is %g); nothing was written, the files in %s are as they were",
 			sp.File, nf, sp.Train.LearningRate, outDir))
