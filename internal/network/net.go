@@ -161,38 +161,43 @@ func (l *Dense) Forward(p *Pool, z, a, in []float64, m int) {
 	l.Act.forward(a, z, l.Out, l.Alpha)
 }
 
-// Backward takes dz, the gradient of the batch's summed cost with respect to
-// this layer's Z (the lecture's dZ, without the 1/m), and sets
+// Backward takes dz, the gradient of the batch's mean cost J with respect
+// to this layer's Z (the lecture's dZ already divided by m), and sets
 //
-//	DW = dzᵀ·in / m        DB = Σ_rows dz / m
+//	DW = dzᵀ·in        DB = Σ_rows dz
 //
 // and, when dIn is not nil, dIn = dz·W (the gradient passed down).
 //
 //	dz is (m, Out), in is (m, In), dIn is (m, In)
 func (l *Dense) Backward(p *Pool, dz, in, dIn []float64, m int) {
 	p.MulAtB(l.DW, dz, in, l.Out, l.In, m)
-	inv := 1 / float64(m)
-	for i := range l.DW {
-		l.DW[i] *= inv
-	}
 	clear(l.DB)
 	for r := 0; r < m; r++ {
 		for j, v := range dz[r*l.Out : r*l.Out+l.Out] {
 			l.DB[j] += v
 		}
 	}
-	for j := range l.DB {
-		l.DB[j] *= inv
-	}
 	if dIn != nil {
 		p.MulAB(dIn, dz, l.W, m, l.In, l.Out)
 	}
 }
 
-// Backward fills Grads from ws.D[last], the dZ of the output layer for the m
-// rows that Forward last ran on input x. The loss sets that dZ; every lower
-// dZ follows from dA_prev = dZ·W and dZ = dA ⊙ g'(Z).
+// Backward fills Grads from ws.D[last], the lecture's dZ[L] of the output
+// layer (without the 1/m) for the m rows that Forward last ran on input x.
+// Every lower dZ follows from dA_prev = dZ·W and dZ = dA ⊙ g'(Z), and
+//
+//	dW = dZᵀ·A_prev / m        dB = Σ_rows dZ / m
+//
+// The 1/m is applied once, to dZ[L] (m×out values), rather than to every
+// dW: all that follows is linear in dZ, so the result is the same up to
+// rounding, as in PyTorch's backward of a mean.
 func (n *Net) Backward(p *Pool, ws *Workspace, x []float64, m int) {
+	last := len(n.Layers) - 1
+	inv := 1 / float64(m)
+	d := ws.D[last][:m*n.Layers[last].Out]
+	for i := range d {
+		d[i] *= inv
+	}
 	for i := len(n.Layers) - 1; i >= 0; i-- {
 		l := n.Layers[i]
 		dz := ws.D[i][:m*l.Out]
