@@ -641,9 +641,9 @@ func (s *Set) Partition(train, val []int) (*Set, *Set) {
 	n := len(train)
 	t := *s
 	t.Rows = n
-	t.X = s.X[:n*nf : n*nf]
+	t.X = s.X[: n*nf : n*nf]
 	if s.Y != nil {
-		t.Y = s.Y[:n*no : n*no]
+		t.Y = s.Y[: n*no : n*no]
 	}
 	if s.Labels != nil {
 		t.Labels = s.Labels[:n:n]

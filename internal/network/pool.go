@@ -32,6 +32,7 @@ type Pool struct {
 	exited sync.WaitGroup
 	local  *scratch // packing memory of the calling goroutine
 	closed bool
+	failed atomic.Pointer[any] // first panic of a worker in the job, re-raised by the caller
 }
 
 // serialFlops is the default threshold, in multiply-adds m·n·k, below which a
@@ -86,9 +87,22 @@ func (p *Pool) Close() {
 func (p *Pool) worker(s *scratch) {
 	defer p.exited.Done()
 	for range p.wake {
-		p.claim(s)
-		p.done.Done()
+		p.safeClaim(s)
 	}
+}
+
+// safeClaim runs claim and hands a panic to the caller, which re-raises it
+// on its own goroutine where the command can recover it: a bug must not
+// kill the process from a worker with a Go stack trace.
+func (p *Pool) safeClaim(s *scratch) {
+	defer p.done.Done()
+	defer func() {
+		if r := recover(); r != nil {
+			v := r // escapes only when there was a panic
+			p.failed.CompareAndSwap(nil, &v)
+		}
+	}()
+	p.claim(s)
 }
 
 // claim runs tasks of the current job until none are left.
@@ -158,6 +172,10 @@ func (p *Pool) gemm(c, a, b []float64, m, n, k, ars, acs, brs, bcs int) {
 			p.wake <- struct{}{}
 		}
 		p.done.Wait()
+		if r := p.failed.Swap(nil); r != nil {
+			p.job = gemmJob{}
+			panic(*r)
+		}
 	}
 	p.job = gemmJob{} // drop the caller's slices
 }
