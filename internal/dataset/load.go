@@ -368,10 +368,21 @@ func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
 		parts[0].read(p, cfg, runs, class)
 	} else {
 		var wg sync.WaitGroup
+		panics := make([]any, len(parts))
 		for i := range parts {
-			wg.Go(func() { parts[i].read(p, cfg, runs, class) })
+			wg.Go(func() {
+				// A bug in a part must reach the caller's goroutine, where
+				// the command recovers it, not kill the process from here.
+				defer func() { panics[i] = recover() }()
+				parts[i].read(p, cfg, runs, class)
+			})
 		}
 		wg.Wait()
+		for _, r := range panics {
+			if r != nil {
+				panic(r)
+			}
+		}
 	}
 
 	// The first part with a problem holds the first problem in the file.
