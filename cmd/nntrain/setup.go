@@ -55,6 +55,11 @@ func loadJob(s *spec.Spec) (*job, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The CSV's bytes are garbage now. Collect them before anything else is
+	// allocated, so the test set and the run reuse that memory instead of
+	// growing the heap to twice the live data (peak memory of a
+	// Fashion-MNIST run: 640 → about 500 MiB).
+	runtime.GC()
 	if err := checkOutputs(s, all); err != nil {
 		return nil, err
 	}
