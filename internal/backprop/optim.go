@@ -3,6 +3,8 @@ package backprop
 import (
 	"fmt"
 	"math"
+
+	"github.com/nntrain/nntrain/internal/network"
 )
 
 // Optimizer updates the flat parameters from the flat gradients. Each kind
@@ -14,11 +16,18 @@ type Optimizer struct {
 
 	v, s []float64 // momentum velocity; adam first and second moments
 	t    int       // adam steps taken (one per batch)
+
+	// The update in flight: its slices and adam's constants of this step,
+	// and the func value handed to Pool.Range, made once.
+	w, g              []float64
+	adamStep, bc2sqrt float64
+	updateFn          func(lo, hi int)
 }
 
 // NewOptimizer allocates the state for n parameters.
 func NewOptimizer(kind string, lr, momentum float64, n int) (*Optimizer, error) {
 	o := &Optimizer{Kind: kind, LR: lr, Momentum: momentum}
+	o.updateFn = o.update
 	switch kind {
 	case "sgd":
 	case "momentum":
@@ -39,8 +48,29 @@ const (
 )
 
 // Step applies one update of w from its gradient g.
-func (o *Optimizer) Step(w, g []float64) {
-	g = g[:len(w)]
+func (o *Optimizer) Step(w, g []float64) { o.StepOn(nil, w, g) }
+
+// StepOn is Step with the parameters split over the pool's workers (each
+// parameter's update is independent, so the result is the same). A nil pool
+// runs on the caller.
+func (o *Optimizer) StepOn(p *network.Pool, w, g []float64) {
+	if o.Kind == "adam" {
+		o.t++
+		o.adamStep = o.LR / (1 - math.Pow(adamBeta1, float64(o.t)))
+		o.bc2sqrt = math.Sqrt(1 - math.Pow(adamBeta2, float64(o.t)))
+	}
+	o.w, o.g = w, g[:len(w)]
+	if p == nil {
+		o.update(0, len(w))
+	} else {
+		p.Range(len(w), 16384, o.updateFn)
+	}
+	o.w, o.g = nil, nil
+}
+
+// update applies the step to parameters [lo, hi).
+func (o *Optimizer) update(lo, hi int) {
+	w, g := o.w[lo:hi], o.g[lo:hi]
 	switch o.Kind {
 	case "sgd":
 		// w −= lr·g
@@ -49,7 +79,7 @@ func (o *Optimizer) Step(w, g []float64) {
 		}
 	case "momentum":
 		// v = μ·v + g; w −= lr·v   (PyTorch SGD with momentum, no dampening; v starts at 0)
-		v := o.v[:len(w)]
+		v := o.v[lo:hi]
 		for i, gi := range g {
 			v[i] = o.Momentum*v[i] + gi
 			w[i] -= o.LR * v[i]
@@ -58,11 +88,8 @@ func (o *Optimizer) Step(w, g []float64) {
 		// PyTorch Adam (1.13, single tensor):
 		//   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 		//   w −= (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)
-		o.t++
-		bc1 := 1 - math.Pow(adamBeta1, float64(o.t))
-		bc2sqrt := math.Sqrt(1 - math.Pow(adamBeta2, float64(o.t)))
-		step := o.LR / bc1
-		m, v := o.v[:len(w)], o.s[:len(w)]
+		m, v := o.v[lo:hi], o.s[lo:hi]
+		step, bc2sqrt := o.adamStep, o.bc2sqrt
 		for i, gi := range g {
 			m[i] = adamBeta1*m[i] + (1-adamBeta1)*gi
 			v[i] = adamBeta2*v[i] + (1-adamBeta2)*gi*gi

@@ -123,7 +123,7 @@ func (t *Trainer) Step(x, y []float64, m int) (float64, []float64) {
 			}
 		}
 	}
-	t.opt.Step(net.Params, net.Grads)
+	t.opt.StepOn(t.pool, net.Params, net.Grads)
 	return j, a
 }
 

@@ -22,7 +22,16 @@ type Dense struct {
 	Alpha   float64
 	W, B    []float64 // parameters
 	DW, DB  []float64 // their gradients
+
+	// The elementwise work of the current batch, handed to Pool.Range
+	// through func values made once in New, so a batch allocates nothing.
+	cur                  struct{ z, a, d []float64 }
+	biasActFn, actGradFn func(lo, hi int)
 }
+
+// elemGrain is the least number of values worth handing to another worker
+// for elementwise work: below it, waking a worker costs more than it saves.
+const elemGrain = 8192
 
 // Net is a stack of dense layers whose parameters share one allocation.
 type Net struct {
@@ -49,11 +58,13 @@ func New(inputs int, layers []LayerSpec) *Net {
 	off, in := 0, inputs
 	for _, l := range layers {
 		w, b := l.Units*in, l.Units
-		n.Layers = append(n.Layers, &Dense{
+		d := &Dense{
 			In: in, Out: l.Units, Act: l.Activation, Alpha: l.Alpha,
 			W: n.Params[off : off+w : off+w], B: n.Params[off+w : off+w+b : off+w+b],
 			DW: n.Grads[off : off+w : off+w], DB: n.Grads[off+w : off+w+b : off+w+b],
-		})
+		}
+		d.biasActFn, d.actGradFn = d.biasActRows, d.actGradRows
+		n.Layers = append(n.Layers, d)
 		off += w + b
 		in = l.Units
 	}
@@ -152,13 +163,35 @@ func (n *Net) Forward(p *Pool, ws *Workspace, x []float64, m int) []float64 {
 //	in is (m, In), z and a are (m, Out), W is (Out, In)
 func (l *Dense) Forward(p *Pool, z, a, in []float64, m int) {
 	p.MulABt(z, in, l.W, m, l.Out, l.In)
-	for r := 0; r < m; r++ {
+	l.cur.z, l.cur.a = z, a
+	p.Range(m, elemGrain/l.Out+1, l.biasActFn)
+	l.cur.z, l.cur.a = nil, nil
+}
+
+// biasActRows adds B to rows [lo, hi) of the current z and sets a = g(z).
+func (l *Dense) biasActRows(lo, hi int) {
+	z, a := l.cur.z[lo*l.Out:hi*l.Out], l.cur.a[lo*l.Out:hi*l.Out]
+	for r := 0; r < hi-lo; r++ {
 		zr := z[r*l.Out : r*l.Out+l.Out]
 		for j, b := range l.B {
 			zr[j] += b
 		}
 	}
 	l.Act.forward(a, z, l.Out, l.Alpha)
+}
+
+// actGradRows turns rows [lo, hi) of the current dA into dZ = dA ⊙ g'(Z).
+func (l *Dense) actGradRows(lo, hi int) {
+	s, e := lo*l.Out, hi*l.Out
+	l.Act.backward(l.cur.d[s:e], l.cur.z[s:e], l.cur.a[s:e], l.Alpha)
+}
+
+// ActivationGrad turns dA (m×Out) into dZ = dA ⊙ g'(Z) in place, given this
+// layer's Z and A of the batch, splitting the rows over the pool.
+func (l *Dense) ActivationGrad(p *Pool, d, z, a []float64, m int) {
+	l.cur.d, l.cur.z, l.cur.a = d, z, a
+	p.Range(m, elemGrain/l.Out+1, l.actGradFn)
+	l.cur.d, l.cur.z, l.cur.a = nil, nil, nil
 }
 
 // Backward takes dz, the gradient of the batch's mean cost J with respect
@@ -211,7 +244,7 @@ func (n *Net) Backward(p *Pool, ws *Workspace, x []float64, m int) {
 		l.Backward(p, dz, in, dIn, m)
 		if i > 0 {
 			below := n.Layers[i-1]
-			below.Act.backward(dIn, ws.Z[i-1][:m*l.In], ws.A[i-1][:m*l.In], below.Alpha)
+			below.ActivationGrad(p, dIn, ws.Z[i-1][:m*l.In], ws.A[i-1][:m*l.In], m)
 		}
 	}
 }

@@ -33,6 +33,11 @@ type Pool struct {
 	local  *scratch // packing memory of the calling goroutine
 	closed bool
 	failed atomic.Pointer[any] // first panic of a worker in the job, re-raised by the caller
+
+	// An elementwise job of Range: fn over [0, rn) in rparts even parts.
+	rfn    func(lo, hi int)
+	rn     int
+	rparts int
 }
 
 // serialFlops is the default threshold, in multiply-adds m·n·k, below which a
@@ -107,6 +112,17 @@ func (p *Pool) safeClaim(s *scratch) {
 
 // claim runs tasks of the current job until none are left.
 func (p *Pool) claim(s *scratch) {
+	if p.rfn != nil {
+		n := int64(p.rparts)
+		for {
+			t := p.next.Add(1) - 1
+			if t >= n {
+				return
+			}
+			lo, hi := rangePart(p.rn, p.rparts, int(t))
+			p.rfn(lo, hi)
+		}
+	}
 	n := int64(p.job.tasks())
 	for {
 		t := p.next.Add(1) - 1
@@ -178,4 +194,41 @@ func (p *Pool) gemm(c, a, b []float64, m, n, k, ars, acs, brs, bcs int) {
 		}
 	}
 	p.job = gemmJob{} // drop the caller's slices
+}
+
+// rangePart returns part t of [0, n) cut into parts even pieces.
+func rangePart(n, parts, t int) (int, int) {
+	return n * t / parts, n * (t + 1) / parts
+}
+
+// Range calls fn(lo, hi) on pieces that cover [0, n) once, on the workers,
+// with at least grain indices in each piece; a range too small to split, or
+// a pool of one worker, runs fn(0, n) on the caller. fn must treat each
+// index on its own (elementwise work), so that the result does not depend
+// on how the range is cut. To allocate nothing per call, pass a func value
+// made once (a method value kept in a struct), not a new closure.
+func (p *Pool) Range(n, grain int, fn func(lo, hi int)) {
+	parts := min(p.workers, n/max(grain, 1))
+	if parts < 2 {
+		if n > 0 {
+			fn(0, n)
+		}
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		panic("network: Pool used after Close")
+	}
+	p.rfn, p.rn, p.rparts = fn, n, parts
+	p.next.Store(0)
+	p.done.Add(parts)
+	for range parts {
+		p.wake <- struct{}{}
+	}
+	p.done.Wait()
+	p.rfn = nil
+	if r := p.failed.Swap(nil); r != nil {
+		panic(*r)
+	}
 }
