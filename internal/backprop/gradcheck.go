@@ -25,17 +25,7 @@ const GradStep = 1e-6
 func Cost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) float64 {
 	a := net.Forward(pool, ws, x, m)
 	out := net.Outputs()
-	j := loss.Cost(y, ws.Z[len(ws.Z)-1][:m*out], a, m, out)
-	if l2 > 0 {
-		var sq float64
-		for _, r := range net.WeightRanges() {
-			for _, w := range net.Params[r[0]:r[1]] {
-				sq += w * w
-			}
-		}
-		j += l2 / (2 * float64(m)) * sq
-	}
-	return j
+	return loss.Cost(y, ws.Z[len(ws.Z)-1][:m*out], a, m, out) + l2Penalty(net, net.WeightRanges(), l2, m)
 }
 
 // Gradients fills net.Grads with backprop's gradient of Cost.
@@ -45,14 +35,7 @@ func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss
 	last := net.Layers[len(net.Layers)-1]
 	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, last.Act, last.Alpha)
 	net.Backward(pool, ws, x, m)
-	if l2 > 0 {
-		c := l2 / float64(m)
-		for _, r := range net.WeightRanges() {
-			for i := r[0]; i < r[1]; i++ {
-				net.Grads[i] += c * net.Params[i]
-			}
-		}
-	}
+	addL2Grad(net, net.WeightRanges(), l2, m)
 }
 
 // GradCheck compares backprop's gradients on a batch with central

@@ -98,31 +98,13 @@ func (t *Trainer) Step(x, y []float64, m int) (float64, []float64) {
 	last := net.Layers[len(net.Layers)-1]
 	a := net.Forward(t.pool, t.ws, x, m)
 	z := t.ws.Z[len(t.ws.Z)-1][:m*out]
-	j := cfg.Loss.Cost(y, z, a, m, out)
-	if cfg.L2 > 0 {
-		var sq float64
-		for _, r := range t.weights {
-			for _, w := range net.Params[r[0]:r[1]] {
-				sq += w * w
-			}
-		}
-		j += cfg.L2 / (2 * float64(m)) * sq
-	}
+	j := cfg.Loss.Cost(y, z, a, m, out) + l2Penalty(net, t.weights, cfg.L2, m)
 	if math.IsNaN(j) || math.IsInf(j, 0) {
 		return j, a
 	}
 	cfg.Loss.OutputDelta(t.ws.D[len(t.ws.D)-1][:m*out], y, z, a, last.Act, last.Alpha)
 	net.Backward(t.pool, t.ws, x, m)
-	if cfg.L2 > 0 {
-		// d/dW of λ/(2m)‖W‖² is (λ/m)·W.
-		c := cfg.L2 / float64(m)
-		for _, r := range t.weights {
-			g, w := net.Grads[r[0]:r[1]], net.Params[r[0]:r[1]]
-			for i := range g {
-				g[i] += c * w[i]
-			}
-		}
-	}
+	addL2Grad(net, t.weights, cfg.L2, m)
 	t.opt.StepOn(t.pool, net.Params, net.Grads)
 	return j, a
 }
@@ -313,4 +295,32 @@ func PredictClass(a []float64) int {
 		}
 	}
 	return best
+}
+
+// l2Penalty is λ/(2m) Σ_l ‖W[l]‖² over the weight ranges (biases excluded).
+func l2Penalty(net *network.Net, weights [][2]int, l2 float64, m int) float64 {
+	if l2 == 0 {
+		return 0
+	}
+	var sq float64
+	for _, r := range weights {
+		for _, w := range net.Params[r[0]:r[1]] {
+			sq += w * w
+		}
+	}
+	return l2 / (2 * float64(m)) * sq
+}
+
+// addL2Grad adds the penalty's gradient, d/dW of λ/(2m)‖W‖² = (λ/m)·W.
+func addL2Grad(net *network.Net, weights [][2]int, l2 float64, m int) {
+	if l2 == 0 {
+		return
+	}
+	c := l2 / float64(m)
+	for _, r := range weights {
+		g, w := net.Grads[r[0]:r[1]], net.Params[r[0]:r[1]]
+		for i := range g {
+			g[i] += c * w[i]
+		}
+	}
 }
