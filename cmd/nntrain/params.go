@@ -55,11 +55,16 @@ func runParams(s *streams, o *paramsOptions) error {
 	}
 	in := len(sp.Data.Features)
 	if in == 0 {
-		d, err := dataset.Load(sp.Data.Train, datasetConfig(sp))
+		// Only the header is needed to count the other columns.
+		h, err := dataset.Header(sp.Data.Train)
 		if err != nil {
 			return badInput(err)
 		}
-		in = len(d.Features)
+		fs, err := dataset.Features(sp.Data.Train, h, sp.Data.Target)
+		if err != nil {
+			return badInput(err)
+		}
+		in = len(fs)
 	}
 	var layers []paramsLayer
 	total := 0
