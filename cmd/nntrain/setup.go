@@ -51,6 +51,13 @@ func loadJob(s *spec.Spec) (*job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
+	if s.Data.Test != "" {
+		// Fail fast on a missing or headerless test file, before the
+		// training file (which may be large) is read.
+		if _, err := dataset.Header(s.Data.Test); err != nil {
+			return nil, err
+		}
+	}
 	all, err := dataset.Load(s.Data.Train, datasetConfig(s))
 	if err != nil {
 		return nil, err
