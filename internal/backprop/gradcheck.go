@@ -1,6 +1,7 @@
 package backprop
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -23,19 +24,15 @@ const GradStep = 1e-6
 
 // Cost returns the batch cost J of m rows with the l2 term, as training sees it.
 func Cost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) float64 {
-	a := net.Forward(pool, ws, x, m)
-	out := net.Outputs()
-	return loss.Cost(y, ws.Z[len(ws.Z)-1][:m*out], a, m, out) + l2Penalty(net, net.WeightRanges(), l2, m)
+	j, _ := forwardCost(net, pool, ws, loss, l2, net.WeightRanges(), x, y, m)
+	return j
 }
 
 // Gradients fills net.Grads with backprop's gradient of Cost.
 func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) {
-	a := net.Forward(pool, ws, x, m)
-	out := net.Outputs()
-	last := net.Layers[len(net.Layers)-1]
-	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, last.Act, last.Alpha)
-	net.Backward(pool, ws, x, m)
-	addL2Grad(net, net.WeightRanges(), l2, m)
+	weights := net.WeightRanges()
+	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
+	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
 }
 
 // GradCheck compares backprop's gradients on a batch with central
@@ -46,7 +43,9 @@ func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss
 // gradients that are almost 0.
 func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
 	ws := net.NewWorkspace(m)
-	Gradients(net, pool, ws, loss, l2, x, y, m)
+	weights := net.WeightRanges()
+	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
+	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
 	grads := append([]float64(nil), net.Grads...)
 	var res []LayerCheck
 	off := 0
@@ -65,9 +64,9 @@ func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y
 			p := off + i
 			w := net.Params[p]
 			net.Params[p] = w + GradStep
-			jp := Cost(net, pool, ws, loss, l2, x, y, m)
+			jp, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
 			net.Params[p] = w - GradStep
-			jm := Cost(net, pool, ws, loss, l2, x, y, m)
+			jm, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
 			net.Params[p] = w
 			num := (jp - jm) / (2 * GradStep)
 			g := grads[p]
@@ -78,9 +77,9 @@ func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y
 			if rel > lc.WorstRel {
 				lc.WorstRel, lc.Backprop, lc.Numeric = rel, g, num
 				if i < l.Out*l.In {
-					lc.Worst = "W[" + itoa(i/l.In) + "][" + itoa(i%l.In) + "]"
+					lc.Worst = fmt.Sprintf("W[%d][%d]", i/l.In, i%l.In)
 				} else {
-					lc.Worst = "B[" + itoa(i-l.Out*l.In) + "]"
+					lc.Worst = fmt.Sprintf("B[%d]", i-l.Out*l.In)
 				}
 			}
 		}
@@ -89,17 +88,4 @@ func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y
 	}
 	copy(net.Grads, grads)
 	return res
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	for ; i > 0; i /= 10 {
-		n--
-		b[n] = byte('0' + i%10)
-	}
-	return string(b[n:])
 }

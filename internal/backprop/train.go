@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/network"
 )
 
@@ -93,21 +94,36 @@ func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (
 // returns J and the output activations (m×outputs, valid until the next
 // Step). When J is not finite it stops before changing any weight.
 func (t *Trainer) Step(x, y []float64, m int) (float64, []float64) {
-	net, cfg := t.net, t.cfg
-	out := net.Outputs()
-	last := net.Layers[len(net.Layers)-1]
-	a := net.Forward(t.pool, t.ws, x, m)
-	z := t.ws.Z[len(t.ws.Z)-1][:m*out]
-	j := cfg.Loss.Cost(y, z, a, m, out) + l2Penalty(net, t.weights, cfg.L2, m)
-	if math.IsNaN(j) || math.IsInf(j, 0) {
+	cfg := t.cfg
+	j, a := forwardCost(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, m)
+	if !finite(j) {
 		return j, a
 	}
-	cfg.Loss.OutputDelta(t.ws.D[len(t.ws.D)-1][:m*out], y, z, a, last.Act, last.Alpha)
-	net.Backward(t.pool, t.ws, x, m)
-	addL2Grad(net, t.weights, cfg.L2, m)
-	t.opt.StepOn(t.pool, net.Params, net.Grads)
+	backward(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, a, m)
+	t.opt.StepOn(t.pool, t.net.Params, t.net.Grads)
 	return j, a
 }
+
+// forwardCost runs the forward pass of m rows and returns the batch cost J,
+// l2 term included, and the output activations (a view into ws).
+func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y []float64, m int) (float64, []float64) {
+	out := net.Outputs()
+	a := net.Forward(pool, ws, x, m)
+	z := ws.Z[len(ws.Z)-1][:m*out]
+	return loss.Cost(y, z, a, m, out) + l2Penalty(net, weights, l2, m), a
+}
+
+// backward fills net.Grads with the gradient of forwardCost's J for the
+// batch it last ran, a being its output activations.
+func backward(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, a []float64, m int) {
+	out := net.Outputs()
+	last := net.Layers[len(net.Layers)-1]
+	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, last.Act, last.Alpha)
+	net.Backward(pool, ws, x, m)
+	addL2Grad(net, weights, l2, m)
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Train runs cfg.Epochs epochs of mini-batch gradient descent on net. The
 // train_loss of an epoch is Σ_b m_b·J_b / Σ_b m_b over its batches, each J_b
@@ -147,7 +163,7 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		if cfg.Shuffle {
-			rng.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+			dataset.Shuffle(idx, rng)
 		}
 		var sum float64
 		tm.reset()
@@ -157,10 +173,11 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 			var x, y []float64
 			var labels []int
 			if cfg.Shuffle {
-				for r, src := range idx[lo : lo+m] {
-					copy(xb[r*in:r*in+in], train.X[src*in:src*in+in])
-					copy(yb[r*out:r*out+out], train.Y[src*out:src*out+out])
-					if train.Labels != nil {
+				rows := idx[lo : lo+m]
+				dataset.Gather(xb, train.X, in, rows)
+				dataset.Gather(yb, train.Y, out, rows)
+				if train.Labels != nil {
+					for r, src := range rows {
 						lb[r] = train.Labels[src]
 					}
 				}
@@ -172,7 +189,7 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 				}
 			}
 			j, a := tr.Step(x, y, m)
-			if math.IsNaN(j) || math.IsInf(j, 0) {
+			if !finite(j) {
 				return res, &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j}
 			}
 			sum += float64(m) * j
@@ -187,7 +204,7 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 		e := Epoch{N: epoch, TrainLoss: sum / float64(n), TrainMetric: tm.value(), ValLoss: math.NaN(), ValMetric: math.NaN()}
 		if ev != nil {
 			e.ValLoss, e.ValMetric = ev.run(pool, cfg.Loss, val, nil)
-			if math.IsNaN(e.ValLoss) || math.IsInf(e.ValLoss, 0) {
+			if !finite(e.ValLoss) {
 				return res, &NonFiniteError{Epoch: epoch, Batch: batches, Loss: e.ValLoss}
 			}
 		}

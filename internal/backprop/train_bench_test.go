@@ -3,6 +3,7 @@ package backprop
 import (
 	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/nntrain/nntrain/internal/network"
@@ -22,7 +23,7 @@ func BenchmarkStep(b *testing.B) {
 		{"fashion-784-256-128-10-b128-adam", []int{784, 256, 128, 10}, 128, "adam"},
 	} {
 		for _, workers := range []int{1, runtime.NumCPU()} {
-			b.Run(bc.name+"-w"+itoa(workers), func(b *testing.B) {
+			b.Run(bc.name+"-w"+strconv.Itoa(workers), func(b *testing.B) {
 				rng := rand.New(rand.NewPCG(1, 2))
 				var layers []network.LayerSpec
 				for i, u := range bc.sizes[1:] {
