@@ -110,26 +110,37 @@ func (p *Pool) safeClaim(s *scratch) {
 	p.claim(s)
 }
 
-// claim runs tasks of the current job until none are left.
+// claim runs tasks of the current job (a product, or a Range when rfn is
+// set) until none are left.
 func (p *Pool) claim(s *scratch) {
+	n := p.job.tasks()
 	if p.rfn != nil {
-		n := int64(p.rparts)
-		for {
-			t := p.next.Add(1) - 1
-			if t >= n {
-				return
-			}
-			lo, hi := rangePart(p.rn, p.rparts, int(t))
-			p.rfn(lo, hi)
-		}
+		n = p.rparts
 	}
-	n := int64(p.job.tasks())
 	for {
-		t := p.next.Add(1) - 1
+		t := int(p.next.Add(1) - 1)
 		if t >= n {
 			return
 		}
-		p.job.run(s, int(t))
+		if p.rfn != nil {
+			p.rfn(rangePart(p.rn, p.rparts, t))
+		} else {
+			p.job.run(s, t)
+		}
+	}
+}
+
+// dispatch wakes n workers on the job set by the caller, waits for them,
+// and re-raises on the caller's goroutine the first panic one of them hit.
+func (p *Pool) dispatch(n int) {
+	p.next.Store(0)
+	p.done.Add(n)
+	for range n {
+		p.wake <- struct{}{}
+	}
+	p.done.Wait()
+	if r := p.failed.Swap(nil); r != nil {
+		panic(*r)
 	}
 }
 
@@ -173,27 +184,17 @@ func (p *Pool) gemm(c, a, b []float64, m, n, k, ars, acs, brs, bcs int) {
 	if p.closed {
 		panic("network: Pool used after Close")
 	}
+	defer func() { p.job = gemmJob{} }() // drop the caller's slices, also after a panic
 	p.job = gemmJob{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs, asm: p.asm}
 	if p.workers == 1 || m*n*k < p.minFlops {
 		p.job.pm, p.job.pn = 1, 1
 		p.job.tilesM = (m + mr - 1) / mr
 		p.job.tilesN = (n + nr - 1) / nr
 		p.job.run(p.local, 0)
-	} else {
-		p.job.plan(p.workers)
-		helpers := min(p.workers, p.job.tasks())
-		p.next.Store(0)
-		p.done.Add(helpers)
-		for range helpers {
-			p.wake <- struct{}{}
-		}
-		p.done.Wait()
-		if r := p.failed.Swap(nil); r != nil {
-			p.job = gemmJob{}
-			panic(*r)
-		}
+		return
 	}
-	p.job = gemmJob{} // drop the caller's slices
+	p.job.plan(p.workers)
+	p.dispatch(min(p.workers, p.job.tasks()))
 }
 
 // rangePart returns part t of [0, n) cut into parts even pieces.
@@ -220,15 +221,7 @@ func (p *Pool) Range(n, grain int, fn func(lo, hi int)) {
 	if p.closed {
 		panic("network: Pool used after Close")
 	}
+	defer func() { p.rfn = nil }()
 	p.rfn, p.rn, p.rparts = fn, n, parts
-	p.next.Store(0)
-	p.done.Add(parts)
-	for range parts {
-		p.wake <- struct{}{}
-	}
-	p.done.Wait()
-	p.rfn = nil
-	if r := p.failed.Swap(nil); r != nil {
-		panic(*r)
-	}
+	p.dispatch(parts)
 }
