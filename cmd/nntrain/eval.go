@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -52,10 +51,9 @@ func runEval(ctx context.Context, s *streams, o *evalOptions) error {
 	if err != nil {
 		return badInput(fmt.Errorf("%s: %w", o.model, err))
 	}
-	d, err := dataset.Load(o.data, dataset.Config{
-		Target: m.Targets, Features: m.Features,
-		Classify: m.Classes != nil, Binary: m.Loss == "bce", Classes: m.Classes,
-	})
+	cfg := dataConfig(m.Loss, m.Targets, m.Features)
+	cfg.Classes = m.Classes
+	d, err := dataset.Load(o.data, cfg)
 	if err != nil {
 		return badInput(err)
 	}
@@ -71,5 +69,3 @@ func runEval(ctx context.Context, s *streams, o *evalOptions) error {
 	}
 	return metrics.Text(s.out, r, m.ClassNames)
 }
-
-func splitPath(p string) (string, string) { return filepath.Dir(p), filepath.Base(p) }

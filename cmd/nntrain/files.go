@@ -17,8 +17,8 @@ type outFile struct {
 
 // ensureDir creates the run folder, or says why it cannot be one.
 func ensureDir(dir string) error {
-	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-		return fmt.Errorf("%s: is a file, want a folder for the run's outputs (output.dir or --out)", dir)
+	if err := checkDir(dir); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		var pe *os.PathError

@@ -126,9 +126,7 @@ func TestFixturesLibrary(t *testing.T) {
 			}
 			pool := network.NewPool(2)
 			defer pool.Close()
-			cfg := backprop.Config{Loss: j.loss, Optimizer: sp.Train.Optimizer, LR: sp.Train.LearningRate,
-				Momentum: sp.Train.Momentum, Epochs: sp.Train.Epochs, BatchSize: sp.Train.BatchSize,
-				L2: sp.Train.L2, Shuffle: sp.Data.Shuffle}
+			cfg := trainConfig(sp, j.loss)
 			res, err := backprop.Train(context.Background(), j.net, pool, cfg, data(j.train), nil, newRand(sp.Seed, streamShuffle), backprop.Hooks{})
 			if err != nil {
 				t.Fatal(err)

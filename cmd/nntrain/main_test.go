@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -44,27 +43,7 @@ type result struct {
 // nntrain runs the built binary with args in the repository root.
 func nntrain(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = repoRoot(t)
-	cmd.Env = append(os.Environ(), env...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running nntrain %v: %v", args, err)
-	}
-	return result{code, o.String(), e.String()}
-}
-
-// inProcess runs a command line through the same code path as main.
-func inProcess(args ...string) result {
-	var o, e bytes.Buffer
-	s := &streams{out: &o, err: &e}
-	code := runWith(context.Background(), args, s)
-	return result{code, o.String(), e.String()}
+	return nntrainIn(t, repoRoot(t), env, args...)
 }
 
 func repoRoot(t *testing.T) string {

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
+	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -83,16 +84,14 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 		_, err := s.out.Write(buf.Bytes())
 		return err
 	}
-	dir, name := splitPath(o.out)
-	return badInput(writeAll(dir, []outFile{{name, buf.Bytes()}}))
+	return badInput(writeAll(filepath.Dir(o.out), []outFile{{filepath.Base(o.out), buf.Bytes()}}))
 }
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // writePredictions writes the predict CSV for rows outputs a.
-func writePredictions(w *bytes.Buffer, m *network.Model, a []float64, rows int) error {
-	bw := bufio.NewWriter(w)
-	cw := csv.NewWriter(bw)
+func writePredictions(w io.Writer, m *network.Model, a []float64, rows int) error {
+	cw := csv.NewWriter(w)
 	k := m.Net.Outputs()
 	var header []string
 	if m.Classes == nil {
@@ -131,5 +130,5 @@ func writePredictions(w *bytes.Buffer, m *network.Model, a []float64, rows int) 
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("writing predictions: %w", err)
 	}
-	return bw.Flush()
+	return nil
 }

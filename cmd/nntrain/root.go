@@ -83,14 +83,13 @@ func runWith(ctx context.Context, args []string, s *streams) (code int) {
 	if errors.As(err, &ee) {
 		// The message starts with what is at fault: the file (and line,
 		// or row and column), the override, or "nntrain CMD" for usage.
-		if ee.err != nil {
-			fmt.Fprintln(s.err, ee.err)
-		}
+		fmt.Fprintln(s.err, ee.err)
 		return ee.code
 	}
 	// Cobra's own errors: unknown command or flag, wrong argument count.
 	fmt.Fprintf(s.err, "nntrain: %v\n", err)
-	if strings.Contains(err.Error(), "unknown command") || strings.Contains(err.Error(), "flag") {
+	// Flag errors are exitErrors (SetFlagErrorFunc); this is cobra's own.
+	if strings.Contains(err.Error(), "unknown command") {
 		fmt.Fprintf(s.err, "Run 'nntrain --help' for usage.\n")
 	}
 	return exitBadInput
@@ -157,5 +156,3 @@ func requireFlag(cmd, flag, value string) error {
 	}
 	return nil
 }
-
-var _ = context.Background

@@ -36,12 +36,30 @@ type job struct {
 }
 
 func datasetConfig(s *spec.Spec) dataset.Config {
+	return dataConfig(s.Loss, s.Data.Target, s.Data.Features)
+}
+
+// dataConfig says how a loss reads its targets: cross_entropy and bce make
+// classes of integer labels too, bce a single 0/1 column of two classes.
+func dataConfig(loss string, targets, features []string) dataset.Config {
 	return dataset.Config{
-		Target:   s.Data.Target,
-		Features: s.Data.Features,
-		Classify: s.Loss == "cross_entropy" || s.Loss == "bce",
-		Binary:   s.Loss == "bce",
+		Target:   targets,
+		Features: features,
+		Classify: loss == "cross_entropy" || loss == "bce",
+		Binary:   loss == "bce",
 	}
+}
+
+// trainConfig is what the training loop takes from a spec.
+func trainConfig(s *spec.Spec, loss backprop.Loss) backprop.Config {
+	cfg := backprop.Config{
+		Loss: loss, Optimizer: s.Train.Optimizer, LR: s.Train.LearningRate, Momentum: s.Train.Momentum,
+		Epochs: s.Train.Epochs, BatchSize: s.Train.BatchSize, L2: s.Train.L2, Shuffle: s.Data.Shuffle,
+	}
+	if es := s.Train.EarlyStopping; es != nil {
+		cfg.Patience, cfg.MinDelta = es.Patience, es.MinDelta
+	}
+	return cfg
 }
 
 // loadJob reads the spec's data, splits and normalises it, and builds the
@@ -81,13 +99,13 @@ func loadJob(s *spec.Spec) (*job, error) {
 	}
 	if s.Data.Test != "" {
 		cfg := datasetConfig(s)
-		cfg.Features = all.Features
-		cfg.Classes = all.Classes
+		cfg.Features = j.train.Features
+		cfg.Classes = j.train.Classes
 		if j.test, err = dataset.Load(s.Data.Test, cfg); err != nil {
 			return nil, err
 		}
 	}
-	nf := len(all.Features)
+	nf := len(j.train.Features)
 	j.norm = dataset.FitNorm(s.Data.Normalize, j.train.X, j.train.Rows, nf)
 	for _, d := range []*dataset.Set{j.train, j.val, j.test} {
 		if d != nil {

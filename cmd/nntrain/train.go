@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,8 +86,8 @@ func parseGates(args []string) ([]gate, error) {
 		if !ok || k == "" {
 			return nil, fmt.Errorf("nntrain train: --fail-under %q: want KEY=VALUE, e.g. validation.accuracy=0.9", a)
 		}
-		var b float64
-		if _, err := fmt.Sscanf(v, "%g", &b); err != nil || math.IsNaN(b) {
+		b, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(b) {
 			return nil, fmt.Errorf("nntrain train: --fail-under %q: %q is not a number", a, v)
 		}
 		gs = append(gs, gate{k, b})
@@ -134,53 +135,23 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 
 	pool := network.NewPool(workers(sp.Train.Workers))
 	defer pool.Close()
-	cfg := backprop.Config{
-		Loss: j.loss, Optimizer: sp.Train.Optimizer, LR: sp.Train.LearningRate, Momentum: sp.Train.Momentum,
-		Epochs: sp.Train.Epochs, BatchSize: sp.Train.BatchSize, L2: sp.Train.L2, Shuffle: sp.Data.Shuffle,
-	}
-	if es := sp.Train.EarlyStopping; es != nil {
-		cfg.Patience, cfg.MinDelta = es.Patience, es.MinDelta
-	}
-	class := j.train.Classes != nil
+	cfg := trainConfig(sp, j.loss)
 	metric := "r2"
-	if class {
+	if j.train.Classes != nil {
 		metric = "accuracy"
 	}
-	cols := []string{"epoch", "train_loss"}
-	if j.val != nil {
-		cols = append(cols, "val_loss")
-	}
-	cols = append(cols, "train_"+metric)
-	if j.val != nil {
-		cols = append(cols, "val_"+metric)
-	}
-	cost := metrics.NewCostLog(cols...)
 	prog := newProgress(s, o.quiet, sp, j, metric)
 	start := time.Now()
-	res, err := backprop.Train(ctx, j.net, pool, cfg, data(j.train), data(j.val), newRand(sp.Seed, streamShuffle), backprop.Hooks{
-		Batch: prog.batch,
-		Epoch: func(e backprop.Epoch) {
-			row := []float64{float64(e.N), e.TrainLoss}
-			if j.val != nil {
-				row = append(row, e.ValLoss)
-			}
-			row = append(row, e.TrainMetric)
-			if j.val != nil {
-				row = append(row, e.ValMetric)
-			}
-			cost.Append(row...)
-			prog.epoch(e)
-		},
-	})
+	res, err := backprop.Train(ctx, j.net, pool, cfg, data(j.train), data(j.val), newRand(sp.Seed, streamShuffle),
+		backprop.Hooks{Batch: prog.batch, Epoch: prog.epoch})
 	prog.finish()
 	elapsed := time.Since(start)
 	var nf *backprop.NonFiniteError
 	switch {
 	case errors.Is(err, backprop.ErrInterrupted):
 		return interrupted(len(res.Epochs), outDir)
-	case errors.As(err, &nf) && nf.Epoch == 1 && nf.Batch == 1:
-		// The first batch's loss is taken before any update: the
-		// learning rate cannot be the cause, the data's scale is.
+	case errors.As(err, &nf) && nf.BeforeUpdate:
+		// No update has happened: the data's scale is the cause.
 		return badInput(fmt.Errorf("%s: the loss of the first batch is %v before any update, so not the learning rate but the values in %s (or the initial weights) are too large: rescale them, or set data.normalize for the features; nothing was written, the files in %s are as they were",
 			sp.File, nf.Loss, j.train.Path, outDir))
 	case errors.As(err, &nf):
@@ -202,16 +173,14 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	if err := j.model().Write(&modelBuf); err != nil {
 		return badInput(fmt.Errorf("%s: %w; nothing was written", sp.File, err))
 	}
+	cost := costLog(res.Epochs, j.val != nil, metric)
 	if err := cost.WriteCSV(&costBuf); err != nil {
 		return err
 	}
 	if err := metrics.WriteJSON(&metricsBuf, splits); err != nil {
 		return err
 	}
-	kept := 0 // early stopping keeps the weights of the best val_loss
-	if cfg.Patience > 0 && j.val != nil {
-		kept = res.BestEpoch
-	}
+	kept := res.BestEpoch // early stopping keeps the weights of the best val_loss; else 0
 	if err := plotCost(&pngBuf, cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
 		return fmt.Errorf("cost.png: %w", err)
 	}
@@ -241,8 +210,8 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 			"name": sp.Name, "epochs": len(res.Epochs), "seconds": elapsed.Seconds(),
 			"stopped_early": res.StoppedEarly, "out": outDir, "metrics": all,
 		}
-		if res.StoppedEarly {
-			js["best_epoch"] = res.BestEpoch
+		if kept > 0 {
+			js["best_epoch"] = kept
 		}
 		b, err := json.Marshal(js)
 		if err != nil {
@@ -269,19 +238,20 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 // checkGates resolves each --fail-under key path before training, on the
 // metrics of the untrained network, so that a typo costs no training run.
 func checkGates(gates []gate, j *job) error {
-	if len(gates) == 0 {
-		return nil
-	}
-	pool := network.NewPool(1)
-	defer pool.Close()
 	all := map[string]metrics.Report{}
 	for name, d := range map[string]*dataset.Set{"train": j.train, "validation": j.val, "test": j.test} {
-		if d != nil {
-			all[name] = report(j.net, pool, j.loss, d)
+		if d == nil {
+			continue
+		}
+		// A report of no rows has every key a real one has, with NaN values.
+		if d.Classes != nil {
+			all[name] = metrics.Classification(0, math.NaN(), nil, nil, d.Classes)
+		} else {
+			all[name] = metrics.Regression(0, math.NaN(), nil, nil, d.Outputs())
 		}
 	}
 	for _, g := range gates {
-		if _, err := metrics.Value(all, g.path); err != nil && !strings.Contains(err.Error(), "not a number") {
+		if _, err := metrics.Value(all, g.path); err != nil && !errors.Is(err, metrics.ErrNaN) {
 			return gateError(g, err)
 		}
 	}
@@ -289,8 +259,25 @@ func checkGates(gates []gate, j *job) error {
 }
 
 func gateError(g gate, err error) error {
-	msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("metrics key %q: ", g.path))
-	return fmt.Errorf("nntrain train: --fail-under %s: %s", g.path, msg)
+	return fmt.Errorf("nntrain train: --fail-under %s: %w", g.path, err)
+}
+
+// costLog turns the epochs of a run into cost.csv: epoch, train_loss, then
+// val_loss with a validation set, then the metric's train_ and val_ columns.
+func costLog(epochs []backprop.Epoch, hasVal bool, metric string) *metrics.CostLog {
+	cols := []string{"epoch", "train_loss", "val_loss", "train_" + metric, "val_" + metric}
+	if !hasVal {
+		cols = []string{"epoch", "train_loss", "train_" + metric}
+	}
+	c := metrics.NewCostLog(cols...)
+	for _, e := range epochs {
+		if hasVal {
+			c.Append(float64(e.N), e.TrainLoss, e.ValLoss, e.TrainMetric, e.ValMetric)
+		} else {
+			c.Append(float64(e.N), e.TrainLoss, e.TrainMetric)
+		}
+	}
+	return c
 }
 
 // report scores a data set with the trained network.

@@ -63,6 +63,9 @@ var ErrInterrupted = errors.New("training interrupted")
 type NonFiniteError struct {
 	Epoch, Batch int
 	Loss         float64
+	// BeforeUpdate is set when no update had been applied yet (the first
+	// batch's cost): the learning rate cannot be the cause.
+	BeforeUpdate bool
 }
 
 func (e *NonFiniteError) Error() string {
@@ -190,7 +193,7 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 			}
 			j, a := tr.Step(x, y, m)
 			if !finite(j) {
-				return res, &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j}
+				return res, &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j, BeforeUpdate: epoch == 1 && b == 0}
 			}
 			sum += float64(m) * j
 			tm.add(y, a, labels, m)

@@ -3,6 +3,7 @@ package metrics
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -285,17 +286,21 @@ func Value(all map[string]Report, path string) (float64, error) {
 				have = append(have, n)
 			}
 		}
-		return 0, fmt.Errorf("metrics key %q: no split %q (have: %s)", path, splitName, strings.Join(have, ", "))
+		return 0, fmt.Errorf("no split %q (have: %s)", splitName, strings.Join(have, ", "))
 	}
 	v, err := rep.value(key)
 	if err != nil {
-		return 0, fmt.Errorf("metrics key %q: %w", path, err)
+		return 0, err
 	}
 	if math.IsNaN(v) {
-		return 0, fmt.Errorf("metrics key %q: value is not a number", path)
+		return 0, ErrNaN
 	}
 	return v, nil
 }
+
+// ErrNaN is Value's error for a key that exists but holds NaN (a diverged
+// run, or a report of no rows).
+var ErrNaN = errors.New("value is not a number")
 
 // value resolves a key path inside one report.
 func (r Report) value(key string) (float64, error) {
