@@ -259,6 +259,10 @@ func checkGates(gates []gate, j *job) error {
 }
 
 func gateError(g gate, err error) error {
+	var ke *metrics.KeyError
+	if errors.As(err, &ke) {
+		err = ke.Err
+	}
 	return fmt.Errorf("nntrain train: --fail-under %s: %w", g.path, err)
 }
 

@@ -286,17 +286,26 @@ func Value(all map[string]Report, path string) (float64, error) {
 				have = append(have, n)
 			}
 		}
-		return 0, fmt.Errorf("no split %q (have: %s)", splitName, strings.Join(have, ", "))
+		return 0, &KeyError{Path: path, Err: fmt.Errorf("no split %q (have: %s)", splitName, strings.Join(have, ", "))}
 	}
 	v, err := rep.value(key)
 	if err != nil {
-		return 0, err
+		return 0, &KeyError{Path: path, Err: err}
 	}
 	if math.IsNaN(v) {
-		return 0, ErrNaN
+		return 0, &KeyError{Path: path, Err: ErrNaN}
 	}
 	return v, nil
 }
+
+// KeyError is Value's error: the key path and what is wrong with it.
+type KeyError struct {
+	Path string
+	Err  error
+}
+
+func (e *KeyError) Error() string { return fmt.Sprintf("metrics key %q: %v", e.Path, e.Err) }
+func (e *KeyError) Unwrap() error { return e.Err }
 
 // ErrNaN is Value's error for a key that exists but holds NaN (a diverged
 // run, or a report of no rows).
