@@ -50,19 +50,22 @@ func Header(path string) ([]string, error) {
 	return slices.Clone(r.names), nil
 }
 
-// headerEnd returns the length of the first record of b with its newline
-// (a newline inside quotes does not end it), or −1 when b holds no whole
-// first record yet. Doubled quotes toggle the state twice, so they cancel.
+// headerEnd returns the length of b up to the newline that ends the first
+// record, or −1 when b holds no whole first record yet. Blank lines before
+// it are skipped, as Load skips them, and a newline inside quotes does not
+// end it (doubled quotes toggle the state twice, so they cancel).
 func headerEnd(b []byte) int {
-	quoted := false
+	quoted, seen := false, false
 	for i, c := range b {
-		switch c {
-		case '"':
-			quoted = !quoted
-		case '\n':
-			if !quoted {
+		switch {
+		case c == '"':
+			quoted, seen = !quoted, true
+		case c == '\n':
+			if !quoted && seen {
 				return i + 1
 			}
+		case !isSpace(c):
+			seen = true
 		}
 	}
 	return -1

@@ -16,6 +16,7 @@ func TestHeaderMatchesLoad(t *testing.T) {
 		{"bom crlf", "\xef\xbb\xbfa, b ,y\r\n1,2,3\r\n"},
 		{"quoted newline", "\"a\nx\",\"b,c\",y\n1,2,3\n"},
 		{"header only without newline", "a,b,y"},
+		{"leading blank lines", "\n \r\na,b,y\n1,2,3\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "d.csv")

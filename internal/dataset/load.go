@@ -545,12 +545,11 @@ func (pt *part) read(p plan, cfg Config, runs []run, class bool) {
 		default:
 			for _, c := range p.targets {
 				b := r.field(c)
-				v, err := parseFloat(b)
-				if err != nil && len(b) > 0 && nt == 1 && !errors.Is(err, strconv.ErrRange) {
-					pt.err = errNeedClass
+				v, err := parseValue(b)
+				if errors.Is(err, errNotNumber) && nt == 1 {
+					pt.err = errNeedClass // text in a single target: classes
 					return
 				}
-				v, err = parseValue(b)
 				if err != nil {
 					if nt > 1 {
 						err = fmt.Errorf("%w (with several target columns every target must be numeric)", err)

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"unsafe"
@@ -106,6 +107,10 @@ func scanNumbers(data []byte, p int, dst []float64) (end int, ok bool) {
 
 // parseValue parses a numeric field and rejects what cannot be a feature or
 // regression target: empty fields, text, NaN and ±Inf.
+// errNotNumber is parseValue's error for text that is not a number at all
+// (rather than empty, out of range or not finite).
+var errNotNumber = errors.New("not a number")
+
 func parseValue(b []byte) (float64, error) {
 	v, err := parseFloat(b)
 	if err != nil {
@@ -115,7 +120,7 @@ func parseValue(b []byte) (float64, error) {
 		case errors.Is(err, strconv.ErrRange):
 			return 0, errors.New("number out of range: " + quoteValue(b))
 		default:
-			return 0, errors.New("not a number: " + quoteValue(b))
+			return 0, fmt.Errorf("%w: %s", errNotNumber, quoteValue(b))
 		}
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {

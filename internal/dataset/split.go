@@ -108,10 +108,7 @@ func draw(idx []int, m int, rng *rand.Rand) []int {
 
 // Shuffle puts idx in a uniformly random order (Fisher–Yates, drawing from rng).
 func Shuffle(idx []int, rng *rand.Rand) {
-	for i := len(idx) - 1; i > 0; i-- {
-		j := rng.IntN(i + 1)
-		idx[i], idx[j] = idx[j], idx[i]
-	}
+	rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
 }
 
 // Gather copies rows idx of src (cols wide, row-major) into dst:

@@ -12,7 +12,7 @@ func TestCostLogRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1^0x9e3779b97f4a7c15))
 	c := NewCostLog("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy")
 	// Values whose shortest decimal form is long or unusual.
-	special := []float64{0.1, 1.0 / 3, math.SmallestNonzeroFloat64, math.MaxFloat64, -0.0, 5e-324, 1e21, 123456789e-20, math.Inf(1), math.Inf(-1)}
+	special := []float64{0.1, 1.0 / 3, math.SmallestNonzeroFloat64, math.MaxFloat64, math.Copysign(0, -1), 5e-324, 1e21, 123456789e-20, math.Inf(1), math.Inf(-1)}
 	for e := 1; e <= 200; e++ {
 		row := []float64{float64(e)}
 		for j := 1; j < len(c.Columns); j++ {

@@ -110,21 +110,15 @@ func Keys() []string {
 		if prefix != "" && f.kind != kSection {
 			keys = append(keys, prefix)
 		}
-		join := func(name string) string {
-			if prefix == "" {
-				return name
-			}
-			return prefix + "." + name
-		}
 		switch f.kind {
 		case kSection, kStruct:
 			for _, c := range f.fields {
-				walk(c, join(c.name))
+				walk(c, join(prefix, c.name))
 			}
 		case kList:
-			walk(f.elem, join(indexPlaceholder))
+			walk(f.elem, join(prefix, indexPlaceholder))
 		case kLabelMap:
-			keys = append(keys, join(labelPlaceholder))
+			keys = append(keys, join(prefix, labelPlaceholder))
 		}
 	}
 	walk(root, "")
