@@ -72,56 +72,56 @@ func newProgress(s *streams, quiet bool, sp *spec.Spec, j *job, metric string) *
 // as fits the terminal with room left for the bar: a line that wraps
 // cannot be redrawn in place.
 func (p *progress) describe(epoch, batch, batches int, loss float64) string {
-	parts := []string{fmt.Sprintf("%s  epoch %d/%d", p.name, max(epoch, 1), p.epochs)}
-	var optional []string // in the order they are given up, last first
+	// The parts in reading order; drop 0 is always shown, and the others
+	// are added in the order 1, 2, 3 while they fit.
+	type part struct {
+		text string
+		drop int
+	}
+	parts := []part{{text: fmt.Sprintf("%s  epoch %d/%d", p.name, max(epoch, 1), p.epochs)}}
+	if batches > 1 {
+		parts = append(parts, part{fmt.Sprintf("batch %d/%d", batch, batches), 1})
+	}
 	if !math.IsNaN(loss) {
-		parts = append(parts, fmt.Sprintf("loss %.4g", loss))
+		parts = append(parts, part{fmt.Sprintf("loss %.4g", loss), 0})
+	}
+	if p.hasVal && p.last.N > 0 {
+		parts = append(parts, part{fmt.Sprintf("val %.4g", p.last.ValLoss), 2})
 	}
 	if el := time.Since(p.start); p.samples > 0 && el > 0 {
 		rate := float64(p.samples) / el.Seconds()
 		left := float64(int64(p.epochs)*int64(p.rows)-p.samples) / rate
-		parts = append(parts, "eta "+fmtDuration(time.Duration(left*float64(time.Second))))
-		optional = append(optional, fmtRate(rate)+" samples/s")
-	}
-	if p.hasVal && p.last.N > 0 {
-		optional = append(optional, fmt.Sprintf("val %.4g", p.last.ValLoss))
-	}
-	if batches > 1 {
-		optional = append(optional, fmt.Sprintf("batch %d/%d", batch, batches))
+		parts = append(parts, part{fmtRate(rate) + " samples/s", 3},
+			part{"eta " + fmtDuration(time.Duration(left*float64(time.Second))), 0})
 	}
 	// room: the width less the percentage and a bar of 10 at least.
 	room := p.width - len(" 100% |") - 10 - len("|")
-	for i := len(optional) - 1; i >= 0; i-- {
-		if width(parts)+2+len(optional[i]) > room {
+	used := 0
+	for _, pt := range parts {
+		if pt.drop == 0 {
+			used += len([]rune(pt.text)) + 2
+		}
+	}
+	shown := 0 // parts up to this drop level are shown
+	for level := 1; level <= 3; level++ {
+		extra := 0
+		for _, pt := range parts {
+			if pt.drop == level {
+				extra += len([]rune(pt.text)) + 2
+			}
+		}
+		if used+extra > room {
 			break
 		}
-		// Keep the reading order: epoch, batch, loss, val, rate, eta.
-		if strings.HasPrefix(optional[i], "batch") {
-			parts = insertBefore(parts, "loss", optional[i])
-		} else {
-			parts = insertBefore(parts, "eta", optional[i])
+		used, shown = used+extra, level
+	}
+	var texts []string
+	for _, pt := range parts {
+		if pt.drop <= shown {
+			texts = append(texts, pt.text)
 		}
 	}
-	return strings.Join(parts, "  ") + " "
-}
-
-func width(parts []string) int {
-	n := 0
-	for _, s := range parts {
-		n += len([]rune(s)) + 2
-	}
-	return n
-}
-
-// insertBefore puts s before the first part starting with prefix, or at
-// the end.
-func insertBefore(parts []string, prefix, s string) []string {
-	for i, p := range parts {
-		if strings.HasPrefix(p, prefix) {
-			return append(parts[:i], append([]string{s}, parts[i:]...)...)
-		}
-	}
-	return append(parts, s)
+	return strings.Join(texts, "  ") + " "
 }
 
 func (p *progress) batch(epoch, batch, batches int, loss float64) {
