@@ -51,9 +51,11 @@ func loadModelData(modelPath, dataPath string) (*network.Model, *dataset.Set, er
 	if err != nil {
 		return nil, nil, err
 	}
+	normalizeWith(m, d.X)
 	return m, d, nil
 }
 
+// normalizeWith maps x as the model's training data was mapped.
 func normalizeWith(m *network.Model, x []float64) {
 	dataset.Norm{Kind: m.Normalize.Kind, Offset: m.Normalize.Offset, Scale: m.Normalize.Scale}.Apply(x)
 }
@@ -69,7 +71,6 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	normalizeWith(m, d.X)
 	pool := network.NewPool(1)
 	defer pool.Close()
 	a := backprop.Predict(m.Net, pool, d.X, d.Rows)
