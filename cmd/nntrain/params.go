@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/network"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
@@ -67,13 +68,12 @@ func runParams(s *streams, o *paramsOptions) error {
 		in = len(fs)
 	}
 	var layers []paramsLayer
-	total := 0
-	for _, l := range sp.Model.Layers {
-		pl := paramsLayer{In: in, Out: l.Units, Weights: in * l.Units, Biases: l.Units, Params: in*l.Units + l.Units}
-		layers = append(layers, pl)
-		total += pl.Params
-		in = l.Units
+	// The shapes of the network train would build, not a second count.
+	net := network.New(in, layerSpecs(sp))
+	for _, l := range net.Layers {
+		layers = append(layers, paramsLayer{In: l.In, Out: l.Out, Weights: len(l.W), Biases: len(l.B), Params: len(l.W) + len(l.B)})
 	}
+	total := len(net.Params)
 	if o.json {
 		b, err := json.Marshal(struct {
 			Layers []paramsLayer `json:"layers"`
