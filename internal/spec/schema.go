@@ -15,6 +15,7 @@ const (
 	kLabelMap             // mapping from an integer class label to a string
 	kString
 	kStrings // a string or a sequence of strings
+	kTexts   // kStrings whose null items are their text (data.missing: [NA, null])
 	kInt
 	kFloat
 	kBool
@@ -50,6 +51,16 @@ var root = &field{kind: kSection, fields: []*field{
 		leaf("validation_split", kFloat),
 		leaf("shuffle", kBool),
 		leaf("normalize", kString),
+		leaf("exclude", kStrings),
+		leaf("categorical", kStrings),
+		leaf("missing", kTexts),
+		&field{name: "impute", kind: kStruct, fields: []*field{
+			leaf("number", kString),
+			leaf("category", kString),
+		}},
+		leaf("delimiter", kString),
+		leaf("decimal", kString),
+		leaf("weight", kString),
 	),
 	sec("model",
 		leaf("init", kString),
