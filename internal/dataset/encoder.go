@@ -409,17 +409,32 @@ func sortCategories(texts []string) []string {
 }
 
 // Unseen counts the rows of one category column whose inputs Apply left at
-// zero: the cell holds a category the training rows did not have (or is
-// missing while the fill category is not one of them).
+// zero: the cell holds a category the training rows did not have, or is
+// missing while the training rows had no missing cell to make the ""
+// category of ImputeOwnCategory.
 type Unseen struct {
 	Column  string
-	Rows    int
-	Example string // the first such text
+	Rows    int    // rows with a category the training rows did not have
+	Example string // the first such category
+	Missing int    // missing cells without a "" category
 }
 
 func (u Unseen) String() string {
-	return fmt.Sprintf("column %s: %d rows have a category that the training rows did not have (the first: %s); their %s inputs are all 0",
-		quoteText(u.Column), u.Rows, quoteText(u.Example), quoteText(u.Column))
+	var parts []string
+	if u.Rows > 0 {
+		parts = append(parts, fmt.Sprintf("%s a category that the training rows did not have (the first: %s)", rowsHave(u.Rows), quoteText(u.Example)))
+	}
+	if u.Missing > 0 {
+		parts = append(parts, fmt.Sprintf(`%s a missing cell, and the training rows had none to make a "" category`, rowsHave(u.Missing)))
+	}
+	return fmt.Sprintf("column %s: %s; their %s inputs are all 0", quoteText(u.Column), strings.Join(parts, "; "), quoteText(u.Column))
+}
+
+func rowsHave(n int) string {
+	if n == 1 {
+		return "1 row has"
+	}
+	return strconv.Itoa(n) + " rows have"
 }
 
 // Apply encodes a raw Set read for the encoder (LoadTable with e.Config):
@@ -525,19 +540,21 @@ func (e *Encoder) Apply(s *Set) (*Set, []Unseen, error) {
 				dst[offset[j]] = v
 				continue
 			}
-			k := -1
-			text := ""
 			if math.IsNaN(v) {
 				if !c.HasFill {
 					return nil, nil, missingErr(i, j)
 				}
-				k, text = fillAt[j], c.FillText
-			} else {
-				k, text = lookup[j][int(v)], s.Columns[j].Levels[int(v)]
+				if k := fillAt[j]; k >= 0 {
+					dst[offset[j]+k] = 1
+				} else {
+					unseen[j].Missing++
+				}
+				continue
 			}
+			k := lookup[j][int(v)]
 			if k < 0 {
 				if unseen[j].Rows == 0 {
-					unseen[j] = Unseen{Column: c.Name, Example: text}
+					unseen[j].Example = s.Columns[j].Levels[int(v)]
 				}
 				unseen[j].Rows++
 				continue
@@ -547,8 +564,9 @@ func (e *Encoder) Apply(s *Set) (*Set, []Unseen, error) {
 	}
 	out.X = x
 	var report []Unseen
-	for _, u := range unseen {
-		if u.Rows > 0 {
+	for j, u := range unseen {
+		if u.Rows > 0 || u.Missing > 0 {
+			u.Column = e.Columns[j].Name
 			report = append(report, u)
 		}
 	}

@@ -330,8 +330,8 @@ func read(path string, data []byte, cfg Config, opt options, tabular bool) (*Set
 			}
 			return s, nil
 		}
-		r = &start
-		start = *r
+		fresh := start
+		r = &fresh
 	}
 }
 
