@@ -357,21 +357,67 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 	return e, nil
 }
 
-// mean is Σx/n, or Σ(x/n) when the sum overflows.
+// mean is Σx/n with the sum correctly rounded (fsum), so that the fill does
+// not depend on the order of the rows and is what NumPy's and Python's
+// means give; Σ(x/n) when the sum overflows.
 func mean(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
 	n := float64(len(x))
-	if !math.IsInf(s, 0) {
+	if s := fsum(x); !math.IsInf(s, 0) && !math.IsNaN(s) {
 		return s / n
 	}
-	s = 0
+	s := 0.0
 	for _, v := range x {
 		s += v / n
 	}
 	return s
+}
+
+// fsum is the correctly rounded sum of x: Shewchuk's exact partials, as
+// Python's math.fsum computes it. With an overflow on the way it returns
+// ±Inf or NaN.
+func fsum(x []float64) float64 {
+	var partials []float64
+	for _, v := range x {
+		i := 0
+		for _, y := range partials {
+			if math.Abs(v) < math.Abs(y) {
+				v, y = y, v
+			}
+			hi := v + y
+			lo := y - (hi - v)
+			if lo != 0 {
+				partials[i] = lo
+				i++
+			}
+			v = hi
+		}
+		partials = append(partials[:i], v)
+	}
+	n := len(partials)
+	if n == 0 {
+		return 0
+	}
+	// Add the partials from the largest down while the sum stays exact,
+	// then round half-even across the partials that remain.
+	n--
+	hi, lo := partials[n], 0.0
+	for n > 0 {
+		n--
+		v, y := hi, partials[n]
+		hi = v + y
+		lo = y - (hi - v)
+		if lo != 0 {
+			break
+		}
+	}
+	if n > 0 && ((lo < 0 && partials[n-1] < 0) || (lo > 0 && partials[n-1] > 0)) {
+		y := lo * 2
+		v := hi + y
+		if v-hi == y {
+			hi = v
+		}
+	}
+	return hi
 }
 
 // median is the middle value of x, or the mean of the two middle values.

@@ -346,6 +346,9 @@ func makePlan(r *reader, cfg Config, tabular bool) (plan, error) {
 		index[name] = i
 	}
 	notFound := func(key, what, name string) error {
+		if key == "features" && cfg.Kinds != nil {
+			return &Error{Path: path, Err: fmt.Errorf("no column %s, which the model takes as an input; the columns are: %s", quoteText(name), listNames(r.names))}
+		}
 		if !tabular {
 			return &Error{Path: path, Err: fmt.Errorf("%s column %s not found; the columns are: %s", what, quoteText(name), listNames(r.names))}
 		}
@@ -968,8 +971,13 @@ func (s *Set) encodeClasses(ids []int, names []string, cfg Config) error {
 	}
 	s.Classes = classes
 	s.Binary = cfg.Binary
-	s.Labels = make([]int, len(ids))
 	k := s.Outputs()
+	if len(ids) > 0 && k > MaxCells/len(ids) {
+		// An ID column as the target: its one-hot matrix would not fit.
+		return &Error{Path: s.Path, Column: s.Targets[0],
+			Err: fmt.Errorf("%d classes in %d rows: their one-hot targets would be more than %d values; is the target an ID column?", k, len(ids), MaxCells)}
+	}
+	s.Labels = make([]int, len(ids))
 	s.Y = make([]float64, len(ids)*k)
 	for i, id := range ids {
 		l := remap[id]

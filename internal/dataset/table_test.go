@@ -510,3 +510,27 @@ func TestEncoderJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestFsum(t *testing.T) {
+	for _, tt := range []struct {
+		x    []float64
+		want float64
+	}{
+		{nil, 0},
+		{[]float64{0.1, 0.2, 0.3}, 0.6},                                    // naive: 0.6000000000000001
+		{[]float64{1e100, 1, -1e100}, 1},                                   // naive: 0
+		{[]float64{1, 1e-16, 1e-16}, 1.0000000000000002},                   // naive: 1
+		{[]float64{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, 0.7000000000000001}, // Python's math.fsum; naive: 0.7
+	} {
+		got := fsum(tt.x)
+		if got != tt.want {
+			t.Errorf("fsum(%v) = %v, want %v", tt.x, got, tt.want)
+		}
+	}
+	if got := fsum([]float64{1e308, 1e308, -1e308}); !math.IsInf(got, 0) && !math.IsNaN(got) {
+		t.Errorf("fsum overflowing on the way = %v, want Inf or NaN", got)
+	}
+	if got := mean([]float64{1.5e308, 1.5e308}); got != 1.5e308 {
+		t.Errorf("mean of two large values = %v", got)
+	}
+}
