@@ -97,3 +97,24 @@ func (o *Optimizer) update(lo, hi int) {
 		}
 	}
 }
+
+// OptimizerState is an optimizer's moments and step count, part of State.
+// V is momentum's velocity or adam's first moment, S adam's second moment.
+type OptimizerState struct {
+	V, S []float64
+	T    int
+}
+
+func (o *Optimizer) state() OptimizerState {
+	return OptimizerState{V: clone(o.v), S: clone(o.s), T: o.t}
+}
+
+func (o *Optimizer) restore(s OptimizerState) error {
+	if len(s.V) != len(o.v) || len(s.S) != len(o.s) || s.T < 0 {
+		return fmt.Errorf("state's optimizer moments (%d, %d) do not fit %s on this network (%d, %d)", len(s.V), len(s.S), o.Kind, len(o.v), len(o.s))
+	}
+	copy(o.v, s.V)
+	copy(o.s, s.S)
+	o.t = s.T
+	return nil
+}
