@@ -105,5 +105,7 @@ func TestDivergenceNamesEpochAndBatch(t *testing.T) {
 // batchFunc is a BatchCallback made of a function.
 type batchFunc func(epoch, batch, batches int, loss float64)
 
-func (f batchFunc) OnBatchEnd(epoch, batch, batches int, loss float64) { f(epoch, batch, batches, loss) }
-func (batchFunc) OnEpochEnd(*State) bool                              { return false }
+func (f batchFunc) OnBatchEnd(epoch, batch, batches int, loss float64) {
+	f(epoch, batch, batches, loss)
+}
+func (batchFunc) OnEpochEnd(*State) bool { return false }
