@@ -54,7 +54,7 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	gc, err := run.GradCheck(sp, run.GradCheckOptions{Rows: o.rows, PerLayer: o.perLayer})
+	gc, err := run.GradCheck(sp, run.GradCheckOptions{Rows: o.rows, PerLayer: o.perLayer, Corrupt: s.corruptGrads})
 	if err != nil {
 		return badInput(err)
 	}

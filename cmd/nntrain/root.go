@@ -37,6 +37,9 @@ type streams struct {
 	env      []string // os.Environ() style; NNTRAIN_* layer over the spec
 	isTTY    bool     // stderr is a terminal
 	files    *committer
+	// corruptGrads is set only by tests, to check that gradcheck reports a
+	// wrong gradient.
+	corruptGrads func(grads []float64)
 }
 
 // version is set with -ldflags "-X main.version=v1.2.3"; otherwise the

@@ -102,7 +102,7 @@ func TestGradCheckCatchesBug(t *testing.T) {
 					t.Fatalf("layer %d fails without a bug: %.3g at %s", c.Layer, c.WorstRel, c.Worst)
 				}
 			}
-			got := gradCheck(net, p, MSE, 0, x, y, 2, 100, rng, func(g []float64) { g[tc.param] += 0.1 })
+			got := GradCheckWith(net, p, MSE, 0, x, y, 2, 100, rng, func(g []float64) { g[tc.param] += 0.1 })
 			for _, c := range got {
 				bad := c.WorstRel > 1e-5
 				switch {

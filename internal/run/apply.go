@@ -112,6 +112,9 @@ func Evaluate(modelPath, dataPath string) (*model.Model, metrics.Report, error) 
 type GradCheckOptions struct {
 	Rows     int // training rows in the batch (a seeded sample)
 	PerLayer int // parameters checked per layer at most
+	// Corrupt is for tests of the check itself: when set, it changes
+	// backprop's gradients before they are compared.
+	Corrupt func(grads []float64)
 }
 
 // GradCheckResult is a gradient check of every layer on Rows rows.
@@ -136,7 +139,7 @@ func GradCheck(s *spec.Spec, o GradCheckOptions) (*GradCheckResult, error) {
 	b := j.Train.Subset(rng.Perm(j.Train.Rows)[:m])
 	pool := network.NewPool(1)
 	defer pool.Close()
-	checks := backprop.GradCheck(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, m, o.PerLayer, rng)
+	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, m, o.PerLayer, rng, o.Corrupt)
 	return &GradCheckResult{Rows: m, Layers: checks}, nil
 }
 
