@@ -62,7 +62,7 @@ func TestStateRoundTripIsByteIdentical(t *testing.T) {
 		res, err := tr.Fit(ctx)
 		return tr, res, err
 	}
-	for _, opt := range []string{"sgd", "momentum", "adam"} {
+	for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
 		for _, shuffle := range []bool{false, true} {
 			for _, stop := range []stopAt{{epoch: 1}, {epoch: 3}, {epoch: 2, batch: 3}, {epoch: 0, batch: 5}} {
 				name := fmt.Sprintf("%s/shuffle=%v/stop=%d.%d", opt, shuffle, stop.epoch, stop.batch)
@@ -133,7 +133,7 @@ func TestStateUnmarshalRejectsDamage(t *testing.T) {
 	net := toyNet(rng)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	tr, err := NewFit(net, pool, Config{Loss: MSE, Optimizer: "adam", LR: 0.01, Epochs: 2, BatchSize: 4, Shuffle: true}, toyData(rng, 10), nil, rand.NewPCG(1, 2))
+	tr, err := NewFit(net, pool, Config{Loss: MSE, Optimizer: Adam, LR: 0.01, Epochs: 2, BatchSize: 4, Shuffle: true}, toyData(rng, 10), nil, rand.NewPCG(1, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestStateUnmarshalRejectsDamage(t *testing.T) {
 	}
 	// A state of another network shape is refused by Restore.
 	other := network.New(2, []network.LayerSpec{{Units: 3, Activation: network.Tanh}, {Units: 1, Activation: network.Linear}})
-	tr2, _ := NewFit(other, pool, Config{Loss: MSE, Optimizer: "adam", LR: 0.01, Epochs: 2, BatchSize: 4}, toyData(rng, 10), nil, nil)
+	tr2, _ := NewFit(other, pool, Config{Loss: MSE, Optimizer: Adam, LR: 0.01, Epochs: 2, BatchSize: 4}, toyData(rng, 10), nil, nil)
 	if err := tr2.Restore(tr.State()); err == nil {
 		t.Error("Restore of a state of another network: no error")
 	}

@@ -20,7 +20,7 @@ type Data struct {
 // Config is what the training loop needs from a spec.
 type Config struct {
 	Loss      Loss
-	Optimizer string
+	Optimizer OptimizerKind
 	LR        float64
 	Momentum  float64
 	Epochs    int

@@ -46,6 +46,7 @@ type Job struct {
 	Norm       dataset.Norm
 	Net        *network.Net
 	Loss       backprop.Loss
+	Config     backprop.Config // the spec's training settings, names parsed
 }
 
 // Options are the parts of a train run that are not in the spec.
@@ -72,11 +73,15 @@ func DataConfig(loss backprop.Loss, targets, features []string) dataset.Config {
 }
 
 // TrainConfig is what the training loop takes from a spec.
-func TrainConfig(s *spec.Spec, loss backprop.Loss) backprop.Config {
-	return backprop.Config{
-		Loss: loss, Optimizer: s.Train.Optimizer, LR: s.Train.LearningRate, Momentum: s.Train.Momentum,
-		Epochs: s.Train.Epochs, BatchSize: s.Train.BatchSize, L2: s.Train.L2, Shuffle: s.Data.Shuffle,
+func TrainConfig(s *spec.Spec, loss backprop.Loss) (backprop.Config, error) {
+	opt, err := backprop.ParseOptimizer(s.Train.Optimizer)
+	if err != nil {
+		return backprop.Config{}, fmt.Errorf("%s: train.optimizer: %w", s.File, err)
 	}
+	return backprop.Config{
+		Loss: loss, Optimizer: opt, LR: s.Train.LearningRate, Momentum: s.Train.Momentum,
+		Epochs: s.Train.Epochs, BatchSize: s.Train.BatchSize, L2: s.Train.L2, Shuffle: s.Data.Shuffle,
+	}, nil
 }
 
 // Callbacks are the spec's own callbacks (early stopping), before extra.
@@ -94,6 +99,10 @@ func Load(s *spec.Spec) (*Job, error) {
 	loss, err := backprop.ParseLoss(s.Loss)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	tc, err := TrainConfig(s, loss)
+	if err != nil {
+		return nil, err
 	}
 	if s.Data.Test != "" {
 		// Fail fast on a missing or headerless test file, before the
@@ -115,7 +124,7 @@ func Load(s *spec.Spec) (*Job, error) {
 	if err := checkOutputs(s, loss, all); err != nil {
 		return nil, err
 	}
-	j := &Job{Spec: s, Train: all, Loss: loss}
+	j := &Job{Spec: s, Train: all, Loss: loss, Config: tc}
 	if s.Data.ValidationSplit > 0 {
 		tr, va := dataset.Split(all.Rows, all.Labels, s.Data.ValidationSplit, newRand(s.Seed, streamSplit))
 		if len(tr) == 0 || len(va) == 0 {
@@ -125,10 +134,10 @@ func Load(s *spec.Spec) (*Job, error) {
 		j.Train, j.Val = all.Partition(tr, va)
 	}
 	if s.Data.Test != "" {
-		tc := cfg
-		tc.Features = j.Train.Features
-		tc.Classes = j.Train.Classes
-		if j.Test, err = dataset.Load(s.Data.Test, tc); err != nil {
+		dc := cfg
+		dc.Features = j.Train.Features
+		dc.Classes = j.Train.Classes
+		if j.Test, err = dataset.Load(s.Data.Test, dc); err != nil {
 			return nil, err
 		}
 	}
@@ -291,7 +300,7 @@ func Train(ctx context.Context, s *spec.Spec, opts Options) (*Result, error) {
 func (j *Job) Fit(ctx context.Context, extra ...backprop.Callback) (*Result, error) {
 	pool := network.NewPool(Workers(j.Spec.Train.Workers))
 	defer pool.Close()
-	hist, err := backprop.Train(ctx, j.Net, pool, TrainConfig(j.Spec, j.Loss), Data(j.Train), Data(j.Val),
+	hist, err := backprop.Train(ctx, j.Net, pool, j.Config, Data(j.Train), Data(j.Val),
 		NewSource(j.Spec.Seed, streamShuffle), Callbacks(j.Spec, extra...)...)
 	res := &Result{Job: j, History: hist}
 	if hist == nil {
