@@ -23,7 +23,7 @@ func toyData(rng *rand.Rand, rows int) *Data {
 
 func toyNet(rng *rand.Rand) *network.Net {
 	net := network.New(2, []network.LayerSpec{{Units: 16, Activation: network.Tanh}, {Units: 1, Activation: network.Linear}})
-	net.Init("xavier", 0, rng)
+	net.Init(network.InitXavier, 0, rng)
 	return net
 }
 

@@ -24,7 +24,10 @@ import (
 const Format = "nntrain-model/1"
 
 // Normalize is the input map x → (x − Offset)/Scale stored with a model.
-type Normalize struct {
+type Normalize = dataset.Norm
+
+// normalizeJSON is Normalize as model.json spells it.
+type normalizeJSON struct {
 	Kind   string    `json:"kind"`
 	Offset []float64 `json:"offset,omitempty"`
 	Scale  []float64 `json:"scale,omitempty"`
@@ -48,7 +51,7 @@ type Model struct {
 // row-major) in place to what the network takes, as the training rows
 // were mapped: today x → (x − offset)/scale.
 func (m *Model) Prepare(x []float64) {
-	dataset.Norm{Kind: m.Normalize.Kind, Offset: m.Normalize.Offset, Scale: m.Normalize.Scale}.Apply(x)
+	m.Normalize.Apply(x)
 }
 
 // IsClassifier says whether the model predicts classes (it has a class list).
@@ -69,7 +72,7 @@ type modelJSON struct {
 	Targets    []string          `json:"targets"`
 	Classes    []string          `json:"classes,omitempty"`
 	ClassNames map[string]string `json:"class_names,omitempty"`
-	Normalize  *Normalize        `json:"normalize"`
+	Normalize  *normalizeJSON    `json:"normalize"`
 	Loss       string            `json:"loss"`
 	Layers     []layerJSON       `json:"layers"`
 }
@@ -84,7 +87,7 @@ func (m *Model) Write(w io.Writer) error {
 		}
 	}
 	f := modelJSON{Format: Format, Features: m.Features, Targets: m.Targets, Classes: m.Classes, ClassNames: m.ClassNames,
-		Normalize: &m.Normalize, Loss: m.Loss.String()}
+		Normalize: &normalizeJSON{Kind: m.Normalize.Kind.String(), Offset: m.Normalize.Offset, Scale: m.Normalize.Scale}, Loss: m.Loss.String()}
 	for _, l := range m.Net.Layers {
 		lj := layerJSON{In: l.In, Out: l.Out, Activation: l.Act.String(), Bias: l.B}
 		if l.Act == network.LeakyReLU {
@@ -251,13 +254,17 @@ func Read(b []byte) (*Model, error) {
 		copy(d.B, l.Bias)
 	}
 	// encoding/json rejects NaN and Inf literals, so every parameter is finite.
-	nz := Normalize{Kind: "none"}
+	wire := normalizeJSON{Kind: "none"}
 	if f.Normalize != nil {
-		nz = *f.Normalize
+		wire = *f.Normalize
 	}
+	kind, err := dataset.ParseNormKind(wire.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("normalize.kind %w", err)
+	}
+	nz := Normalize{Kind: kind, Offset: wire.Offset, Scale: wire.Scale}
 	nf := len(f.Features)
-	switch nz.Kind {
-	case "none":
+	if kind == dataset.NormNone {
 		if nz.Offset == nil {
 			nz.Offset = make([]float64, nf)
 		}
@@ -267,9 +274,6 @@ func Read(b []byte) (*Model, error) {
 				nz.Scale[i] = 1
 			}
 		}
-	case "standard", "minmax":
-	default:
-		return nil, fmt.Errorf("normalize.kind %q is not one of none, standard, minmax", nz.Kind)
 	}
 	if len(nz.Offset) != nf || len(nz.Scale) != nf {
 		return nil, fmt.Errorf("normalize has %d offsets and %d scales, want one per feature (%d)", len(nz.Offset), len(nz.Scale), nf)

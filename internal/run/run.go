@@ -47,6 +47,7 @@ type Job struct {
 	Net        *network.Net
 	Loss       backprop.Loss
 	Config     backprop.Config // the spec's training settings, names parsed
+	InitKind   network.Init    // model.init, parsed
 }
 
 // Options are the parts of a train run that are not in the spec.
@@ -104,6 +105,14 @@ func Load(s *spec.Spec) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	initKind, err := network.ParseInit(s.Model.Init)
+	if err != nil {
+		return nil, fmt.Errorf("%s: model.init: %w", s.File, err)
+	}
+	normKind, err := dataset.ParseNormKind(s.Data.Normalize)
+	if err != nil {
+		return nil, fmt.Errorf("%s: data.normalize: %w", s.File, err)
+	}
 	if s.Data.Test != "" {
 		// Fail fast on a missing or headerless test file, before the
 		// training file (which may be large) is read.
@@ -124,7 +133,7 @@ func Load(s *spec.Spec) (*Job, error) {
 	if err := checkOutputs(s, loss, all); err != nil {
 		return nil, err
 	}
-	j := &Job{Spec: s, Train: all, Loss: loss, Config: tc}
+	j := &Job{Spec: s, Train: all, Loss: loss, Config: tc, InitKind: initKind}
 	if s.Data.ValidationSplit > 0 {
 		tr, va := dataset.Split(all.Rows, all.Labels, s.Data.ValidationSplit, newRand(s.Seed, streamSplit))
 		if len(tr) == 0 || len(va) == 0 {
@@ -142,7 +151,7 @@ func Load(s *spec.Spec) (*Job, error) {
 		}
 	}
 	nf := len(j.Train.Features)
-	j.Norm = dataset.FitNorm(s.Data.Normalize, j.Train.X, j.Train.Rows, nf)
+	j.Norm = dataset.FitNorm(normKind, j.Train.X, j.Train.Rows, nf)
 	for _, d := range []*dataset.Set{j.Train, j.Val, j.Test} {
 		if d != nil {
 			j.Norm.Apply(d.X)
@@ -213,7 +222,7 @@ func (j *Job) Init(path string) error {
 	if path != "" {
 		return j.InitFrom(path)
 	}
-	if err := j.Net.Init(j.Spec.Model.Init, j.Spec.Model.InitScale, newRand(j.Spec.Seed, streamInit)); err != nil {
+	if err := j.Net.Init(j.InitKind, j.Spec.Model.InitScale, newRand(j.Spec.Seed, streamInit)); err != nil {
 		return fmt.Errorf("%s: model.init: %w", j.Spec.File, err)
 	}
 	return nil
@@ -249,7 +258,7 @@ func (j *Job) Model() *model.Model {
 		Targets:    j.Train.Targets,
 		Classes:    j.Train.Classes,
 		ClassNames: j.classNames(),
-		Normalize:  model.Normalize{Kind: j.Norm.Kind, Offset: j.Norm.Offset, Scale: j.Norm.Scale},
+		Normalize:  j.Norm,
 		Loss:       j.Loss,
 		Net:        j.Net,
 	}
