@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/nntrain/nntrain/internal/metrics"
 	"github.com/nntrain/nntrain/internal/network"
 )
 
@@ -166,23 +167,17 @@ func (t *Running) value() float64 {
 		return math.NaN()
 	}
 	if t.Class {
-		return float64(t.Correct) / float64(t.Rows)
+		return metrics.Accuracy(t.Correct, t.Rows)
 	}
 	return r2(t.SY, t.SYY, t.SRes, t.Rows)
 }
 
-// r2 averages 1 − SS_res/SS_tot over the output columns (1 when both are 0,
-// 0 when only SS_tot is).
+// r2 averages metrics.R2Column over the output columns, SS_tot being
+// Σy² − (Σy)²/n from the running sums (one pass over the batches).
 func r2(sy, syy, sres []float64, n int) float64 {
 	var s float64
 	for c := range sy {
-		tot := syy[c] - sy[c]*sy[c]/float64(n)
-		switch {
-		case tot > 0:
-			s += 1 - sres[c]/tot
-		case sres[c] == 0:
-			s += 1
-		}
+		s += metrics.R2Column(sres[c], syy[c]-sy[c]*sy[c]/float64(n))
 	}
 	return s / float64(len(sy))
 }

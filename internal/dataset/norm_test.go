@@ -90,7 +90,9 @@ func TestNormPanics(t *testing.T) {
 	}{
 		{"unknown kind", func() { FitNorm(NormKind(7), []float64{1}, 1, 1) }},
 		{"short x", func() { FitNorm(NormNone, []float64{1}, 1, 2) }},
-		{"ragged x", func() { Norm{Kind: NormNone, Offset: []float64{0, 0}, Scale: []float64{1, 1}}.Apply([]float64{1, 2, 3}) }},
+		{"ragged x", func() {
+			Norm{Kind: NormNone, Offset: []float64{0, 0}, Scale: []float64{1, 1}}.Apply([]float64{1, 2, 3})
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
