@@ -304,20 +304,38 @@ func Train(ctx context.Context, s *spec.Spec, opts Options) (*Result, error) {
 
 // Fit trains the job's network with the spec's early stopping and the extra
 // callbacks, keeps the best weights, scores every split and encodes the
-// output files. Errors are backprop's (ErrInterrupted, *NonFiniteError) or
-// a model that cannot be written; the Result holds the epochs done.
+// output files: Trainer, Trainer.Fit and Finish in one call. Errors are
+// backprop's (ErrInterrupted, *NonFiniteError) or a model that cannot be
+// written; the Result's History holds the epochs done.
 func (j *Job) Fit(ctx context.Context, extra ...backprop.Callback) (*Result, error) {
 	pool := network.NewPool(Workers(j.Spec.Train.Workers))
 	defer pool.Close()
-	hist, err := backprop.Train(ctx, j.Net, pool, j.Config, Data(j.Train), Data(j.Val),
-		NewSource(j.Spec.Seed, streamShuffle), Callbacks(j.Spec, extra...)...)
-	res := &Result{Job: j, History: hist}
-	if hist == nil {
-		res.History = &backprop.Result{}
-	}
+	tr, err := j.Trainer(pool, extra...)
 	if err != nil {
-		return res, err
+		return &Result{Job: j, History: &backprop.Result{}}, err
 	}
+	hist, err := tr.Fit(ctx)
+	if err != nil {
+		return &Result{Job: j, History: hist}, err
+	}
+	return j.Finish(pool, tr, hist)
+}
+
+// Trainer is the job's training loop on pool, with the spec's callbacks
+// (early stopping) and then extra, seeded from the spec. A caller that
+// checkpoints takes Trainer.State between or after Fit calls and continues
+// a run with Trainer.Restore before Fit.
+func (j *Job) Trainer(pool *network.Pool, extra ...backprop.Callback) (*backprop.Trainer, error) {
+	return backprop.NewFit(j.Net, pool, j.Config, Data(j.Train), Data(j.Val),
+		NewSource(j.Spec.Seed, streamShuffle), Callbacks(j.Spec, extra...)...)
+}
+
+// Finish ends a completed run of tr: it puts back the best weights early
+// stopping kept, scores every split and encodes model.json, cost.csv and
+// metrics.json.
+func (j *Job) Finish(pool *network.Pool, tr *backprop.Trainer, hist *backprop.Result) (*Result, error) {
+	tr.KeepBest()
+	res := &Result{Job: j, History: hist}
 	res.Splits = []metrics.Split{{Name: "train", Report: Report(j.Net, pool, j.Loss, j.Train)}}
 	if j.Val != nil {
 		res.Splits = append(res.Splits, metrics.Split{Name: "validation", Report: Report(j.Net, pool, j.Loss, j.Val)})
