@@ -229,9 +229,8 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 	n, bs := train.Rows, f.bs
 	batches := (n + bs - 1) / bs
 	for s.Epoch < t.cfg.Epochs && !s.Stopped {
-		if ctx.Err() != nil {
-			return f.result(), ErrInterrupted
-		}
+		// ctx is checked after each batch only: an interrupt always lets
+		// one batch end, as the command's second-interrupt handling expects.
 		epoch := s.Epoch + 1
 		if s.Batch == 0 {
 			if t.cfg.Shuffle {
