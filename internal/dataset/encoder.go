@@ -623,7 +623,7 @@ func (e *Encoder) Apply(s *Set) (*Set, []Unseen, error) {
 // statistics of number inputs (as FitNorm computes them), offset 0 and
 // scale 1 for one-hot inputs, which stay 0/1. Statistics that overflow
 // float64 (values near ±1e308) are an error naming the column.
-func (e *Encoder) FitNorm(kind string, s *Set) (Norm, error) {
+func (e *Encoder) FitNorm(kind NormKind, s *Set) (Norm, error) {
 	nin := len(s.Features)
 	n := FitNorm(kind, s.X, s.Rows, nin)
 	isNum := e.NumberInputs()

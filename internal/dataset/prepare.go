@@ -24,7 +24,7 @@ type Plan struct {
 	// format; Classes must be nil (they come from the training file).
 	Config          Config
 	Impute          Impute
-	Normalize       string  // none | standard | minmax
+	Normalize       NormKind
 	ValidationSplit float64 // in [0, 1)
 	// Split draws the validation rows; nil when ValidationSplit is 0.
 	Split *rand.Rand

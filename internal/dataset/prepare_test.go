@@ -31,7 +31,7 @@ func TestPrepareFixture(t *testing.T) {
 		Train: filepath.Join(dir, "data.csv"),
 		Config: Config{Target: []string{"outcome"}, Classify: true, Exclude: []string{"id"}, Categorical: []string{"grade"},
 			Format: Format{Missing: DefaultMissing}},
-		Normalize: "none",
+		Normalize: NormNone,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestPrepareSplitsBeforeFitting(t *testing.T) {
 	os.WriteFile(path, []byte(data), 0o644)
 	p, err := Prepare(Plan{
 		Train: path, Config: Config{Target: []string{"y"}, Classify: true, Format: Format{Missing: []string{""}}},
-		Normalize: "standard", ValidationSplit: 0.3, Split: rand.New(rand.NewPCG(1, 2)),
+		Normalize: NormStandard, ValidationSplit: 0.3, Split: rand.New(rand.NewPCG(1, 2)),
 	})
 	if err != nil {
 		t.Fatal(err)

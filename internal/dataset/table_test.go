@@ -151,7 +151,7 @@ func TestEncodeByHand(t *testing.T) {
 	if want := []int{2, 3, 4, 5, 6, 7}; !slices.Equal(x.Lines, want) {
 		t.Errorf("got lines %v, want %v", x.Lines, want)
 	}
-	norm, err := enc.FitNorm("standard", x)
+	norm, err := enc.FitNorm(NormStandard, x)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,11 +448,11 @@ func TestFitNormOverflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.FitNorm("standard", x)
+	_, err = e.FitNorm(NormStandard, x)
 	if want := `big.csv: column "a": normalize: the standard statistics of the column overflow float64`; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("got %v, want %s…", err, want)
 	}
-	if _, err := e.FitNorm("none", x); err != nil {
+	if _, err := e.FitNorm(NormNone, x); err != nil {
 		t.Errorf("none: %v", err)
 	}
 }
