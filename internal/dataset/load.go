@@ -93,7 +93,8 @@ type Set struct {
 	// TextLine is the line of the first text value of a single target that
 	// holds numbers otherwise (which made it a class target), 0 when there
 	// is none: a mse target with a stray text cell can then be pointed at.
-	TextLine int
+	TextLine  int
+	TextValue string // the text at TextLine
 }
 
 // SourceColumn is one column of a raw Set.
@@ -130,7 +131,7 @@ func (s *Set) Subset(rows []int) *Set {
 		X:        make([]float64, len(rows)*nf),
 		Columns:  s.Columns,
 		Format:   s.Format,
-		TextLine: s.TextLine,
+		TextLine: s.TextLine, TextValue: s.TextValue,
 	}
 	Gather(t.X, s.X, nf, rows)
 	if s.Y != nil {
@@ -305,7 +306,7 @@ func read(path string, data []byte, cfg Config, opt options, tabular bool) (*Set
 		r.slow = true // the fast path would read a missing text such as -999 as a number
 	}
 	start := *r // the reader just after the header, for another pass
-	textLine := 0
+	textLine, textValue := 0, ""
 	for {
 		s, err := parseRows(r, p, cfg, opt.parts(r))
 		var nc *needClassError
@@ -314,7 +315,7 @@ func read(path string, data []byte, cfg Config, opt options, tabular bool) (*Set
 		case errors.As(err, &nc):
 			// A single target turned out to hold text: read it as classes.
 			p.enc = encClass
-			textLine = nc.line
+			textLine, textValue = nc.line, nc.text
 		case errors.As(err, &nt):
 			// Columns that were inferred as numbers hold text: categories.
 			for _, j := range nt.features {
@@ -323,7 +324,7 @@ func read(path string, data []byte, cfg Config, opt options, tabular bool) (*Set
 		case err != nil:
 			return nil, err
 		default:
-			s.TextLine = textLine
+			s.TextLine, s.TextValue = textLine, textValue
 			s.Format = format
 			if !tabular {
 				s.Columns = nil
@@ -476,7 +477,10 @@ func makePlan(r *reader, cfg Config, tabular bool) (plan, error) {
 
 // needClassError stops a numeric pass over a single target that holds
 // text, at line.
-type needClassError struct{ line int }
+type needClassError struct {
+	line int
+	text string
+}
 
 func (e *needClassError) Error() string { return "dataset: target holds text" }
 
@@ -922,7 +926,7 @@ func (pt *part) read(p plan, cfg Config, runs []run, class bool) {
 				}
 				v, err := parseValue(b, r.dec)
 				if errors.Is(err, errNotNumber) && nt == 1 {
-					pt.err = &needClassError{line: r.recLine} // text in a single target: classes
+					pt.err = &needClassError{line: r.recLine, text: string(b)} // text in a single target: classes
 					return
 				}
 				if err != nil {

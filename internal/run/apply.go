@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/nntrain/nntrain/internal/backprop"
@@ -19,23 +20,55 @@ type Prediction struct {
 	Model   *model.Model
 	Outputs []float64 // Rows × outputs, the network's output activations
 	Rows    int
+	Keep    []string   // the kept columns, in order
+	Kept    [][]string // Kept[k][row]: the text of column Keep[k]
+	Unseen  []dataset.Unseen
 }
 
-// Predict applies the model.json at modelPath to the feature columns of
-// the CSV at dataPath (other columns are ignored).
-func Predict(modelPath, dataPath string) (*Prediction, error) {
+// ReadOptions say how predict and eval read a data file for a model.
+type ReadOptions struct {
+	// Delimiter and Decimal, when not 0, replace the model's (--delimiter,
+	// --decimal).
+	Delimiter, Decimal byte
+	Keep               []string  // columns copied before the predictions (predict --keep)
+	Stdin              io.Reader // read for the path "-"; nil means os.Stdin
+}
+
+// readFor reads the CSV at dataPath for model m as cfg says, in the model's
+// format unless o overrides it, and encodes it as the training rows were.
+func readFor(m *model.Model, dataPath string, cfg dataset.Config, o ReadOptions) (*dataset.Set, []dataset.Unseen, error) {
+	cfg.Keep = o.Keep
+	cfg.Stdin = o.Stdin
+	cfg = m.ReadConfig(cfg)
+	if o.Delimiter != 0 {
+		cfg.Format.Delimiter = o.Delimiter
+	}
+	if o.Decimal != 0 {
+		cfg.Format.Decimal = o.Decimal
+	}
+	raw, err := dataset.LoadTable(dataPath, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m.Encode(raw)
+}
+
+// Predict applies the model.json at modelPath to the CSV at dataPath: the
+// model's source columns are read (other columns are ignored, unless kept),
+// imputed, encoded and normalised as the training rows were.
+func Predict(modelPath, dataPath string, o ReadOptions) (*Prediction, error) {
 	m, err := model.ReadFile(modelPath)
 	if err != nil {
 		return nil, err
 	}
-	d, err := dataset.LoadFeatures(dataPath, m.Features)
+	d, unseen, err := readFor(m, dataPath, dataset.Config{}, o)
 	if err != nil {
 		return nil, err
 	}
-	m.Prepare(d.X)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	return &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows}, nil
+	return &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows,
+		Keep: o.Keep, Kept: d.Kept, Unseen: unseen}, nil
 }
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
@@ -47,7 +80,7 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 	m := p.Model
 	cw := csv.NewWriter(w)
 	k := m.Net.Outputs()
-	var header []string
+	header := slices.Clone(p.Keep)
 	if !m.IsClassifier() {
 		header = append(header, m.Targets...)
 	} else {
@@ -60,8 +93,13 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 		return err
 	}
 	single := m.IsClassifier() && m.Loss.OutputUnits(len(m.Classes)) == 1
-	rec := make([]string, len(header))
+	nk := len(p.Keep)
+	full := make([]string, len(header))
+	rec := full[nk:]
 	for r := 0; r < p.Rows; r++ {
+		for i, col := range p.Kept {
+			full[i] = col[r]
+		}
 		out := p.Outputs[r*k : r*k+k]
 		switch {
 		case !m.IsClassifier():
@@ -78,7 +116,7 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 				rec[1+j] = formatFloat(v)
 			}
 		}
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(full); err != nil {
 			return err
 		}
 	}
@@ -91,21 +129,24 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 
 // Evaluate scores the model.json at modelPath on the labelled CSV at
 // dataPath: its loss (no l2 term) and metrics.
-func Evaluate(modelPath, dataPath string) (*model.Model, metrics.Report, error) {
+//
+// The returned counts are the rows with categories the training rows did
+// not have, per category column.
+func Evaluate(modelPath, dataPath string, o ReadOptions) (*model.Model, metrics.Report, []dataset.Unseen, error) {
 	m, err := model.ReadFile(modelPath)
 	if err != nil {
-		return nil, metrics.Report{}, err
+		return nil, metrics.Report{}, nil, err
 	}
-	cfg := DataConfig(m.Loss, m.Targets, m.Features)
+	cfg := DataConfig(m.Loss, m.Targets, nil)
 	cfg.Classes = m.Classes
-	d, err := dataset.Load(dataPath, cfg)
+	o.Keep = nil
+	d, unseen, err := readFor(m, dataPath, cfg, o)
 	if err != nil {
-		return nil, metrics.Report{}, err
+		return nil, metrics.Report{}, nil, err
 	}
-	m.Prepare(d.X)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	return m, Report(m.Net, pool, m.Loss, d), nil
+	return m, Report(m.Net, pool, m.Loss, d), unseen, nil
 }
 
 // GradCheckOptions size a gradient check.
@@ -149,25 +190,29 @@ type LayerShape struct {
 	Activation                       network.Activation
 }
 
-// Params returns the shapes of the network train would build from s, and
-// the total parameter count; it reads only the training file's header.
-func Params(s *spec.Spec) ([]LayerShape, int, error) {
-	in := len(s.Data.Features)
-	if in == 0 {
-		h, err := dataset.Header(s.Data.Train)
-		if err != nil {
-			return nil, 0, err
-		}
-		fs, err := dataset.Features(s.Data.Train, h, s.Data.Target)
-		if err != nil {
-			return nil, 0, err
-		}
-		in = len(fs)
+// Params returns the shapes of the network train would build from s, the
+// total parameter count, and the encoder of the input columns. The input
+// size is counted after one-hot encoding, so Params reads the training file
+// and fits the encoder on the training rows, as train does (the test file
+// is not read).
+func Params(s *spec.Spec) ([]LayerShape, int, *dataset.Encoder, error) {
+	loss, err := backprop.ParseLoss(s.Loss)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("%s: %w", s.File, err)
 	}
-	net := network.New(in, LayerSpecs(s))
+	plan, err := DataPlan(s, loss, dataset.NormNone)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	plan.Test = ""
+	prep, err := dataset.Prepare(plan)
+	if err != nil {
+		return nil, 0, nil, SpecError(s, err)
+	}
+	net := network.New(len(prep.Train.Features), LayerSpecs(s))
 	var ls []LayerShape
 	for _, l := range net.Layers {
 		ls = append(ls, LayerShape{In: l.In, Out: l.Out, Weights: len(l.W), Biases: len(l.B), Params: len(l.W) + len(l.B), Activation: l.Act})
 	}
-	return ls, len(net.Params), nil
+	return ls, len(net.Params), prep.Encoder, nil
 }

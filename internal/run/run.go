@@ -8,9 +8,12 @@ package run
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nntrain/nntrain/internal/backprop"
@@ -48,6 +51,10 @@ type Job struct {
 	Loss       backprop.Loss
 	Config     backprop.Config // the spec's training settings, names parsed
 	InitKind   network.Init    // model.init, parsed
+	Encoder    *dataset.Encoder
+	// ValUnseen and TestUnseen count rows with categories the training
+	// rows did not have.
+	ValUnseen, TestUnseen []dataset.Unseen
 }
 
 // Options are the parts of a train run that are not in the spec.
@@ -113,52 +120,63 @@ func Load(s *spec.Spec) (*Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: data.normalize: %w", s.File, err)
 	}
-	if s.Data.Test != "" {
-		// Fail fast on a missing or headerless test file, before the
-		// training file (which may be large) is read.
-		if _, err := dataset.Header(s.Data.Test); err != nil {
-			return nil, err
-		}
+	if s.Data.Weight != "" {
+		return nil, s.Errorf("data.weight", "sample weights need the weighted losses, which this build does not have yet")
 	}
-	cfg := DataConfig(loss, s.Data.Target, s.Data.Features)
-	all, err := dataset.Load(s.Data.Train, cfg)
+	plan, err := DataPlan(s, loss, normKind)
 	if err != nil {
 		return nil, err
 	}
-	// The CSV's bytes are garbage now. Collect them before anything else is
-	// allocated, so the test set and the run reuse that memory instead of
-	// growing the heap to twice the live data (peak memory of a
-	// Fashion-MNIST run: 640 → about 500 MiB).
-	runtime.GC()
-	if err := checkOutputs(s, loss, all); err != nil {
-		return nil, err
+	plan.Check = func(all *dataset.Set) error { return checkOutputs(s, loss, all) }
+	prep, err := dataset.Prepare(plan)
+	if err != nil {
+		return nil, SpecError(s, err)
 	}
-	j := &Job{Spec: s, Train: all, Loss: loss, Config: tc, InitKind: initKind}
-	if s.Data.ValidationSplit > 0 {
-		tr, va := dataset.Split(all.Rows, all.Labels, s.Data.ValidationSplit, newRand(s.Seed, streamSplit))
-		if len(tr) == 0 || len(va) == 0 {
-			return nil, s.Errorf("data.validation_split", "%g of the %d rows of %s leaves %d training and %d validation rows; both need at least one",
-				s.Data.ValidationSplit, all.Rows, all.Path, len(tr), len(va))
-		}
-		j.Train, j.Val = all.Partition(tr, va)
-	}
-	if s.Data.Test != "" {
-		dc := cfg
-		dc.Features = j.Train.Features
-		dc.Classes = j.Train.Classes
-		if j.Test, err = dataset.Load(s.Data.Test, dc); err != nil {
-			return nil, err
-		}
-	}
+	j := &Job{Spec: s, Train: prep.Train, Val: prep.Val, Test: prep.Test, Norm: prep.Norm, Encoder: prep.Encoder,
+		ValUnseen: prep.ValUnseen, TestUnseen: prep.TestUnseen, Loss: loss, Config: tc, InitKind: initKind}
 	nf := len(j.Train.Features)
-	j.Norm = dataset.FitNorm(normKind, j.Train.X, j.Train.Rows, nf)
-	for _, d := range []*dataset.Set{j.Train, j.Val, j.Test} {
-		if d != nil {
-			j.Norm.Apply(d.X)
-		}
-	}
 	j.Net = network.New(nf, LayerSpecs(s))
 	return j, nil
+}
+
+// DataPlan translates the spec's data keys for dataset.Prepare (without its
+// Check).
+func DataPlan(s *spec.Spec, loss backprop.Loss, norm dataset.NormKind) (dataset.Plan, error) {
+	var imp dataset.Impute
+	var err error
+	if imp.Number, err = dataset.ParseNumberImpute(s.Data.Impute.Number); err != nil {
+		return dataset.Plan{}, s.Errorf("data.impute.number", "%v", err)
+	}
+	if imp.Category, err = dataset.ParseCategoryImpute(s.Data.Impute.Category); err != nil {
+		return dataset.Plan{}, s.Errorf("data.impute.category", "%v", err)
+	}
+	cfg := DataConfig(loss, s.Data.Target, s.Data.Features)
+	cfg.Exclude, cfg.Categorical, cfg.Weight = s.Data.Exclude, s.Data.Categorical, s.Data.Weight
+	cfg.Format = dataset.Format{Delimiter: s.Data.Delimiter, Decimal: s.Data.Decimal, Missing: s.Data.Missing}
+	return dataset.Plan{
+		Train: s.Data.Train, Test: s.Data.Test, Config: cfg, Impute: imp, Normalize: norm,
+		ValidationSplit: s.Data.ValidationSplit, Split: newRand(s.Seed, streamSplit),
+		SplitErr: func(rows, train, val int) error {
+			return s.Errorf("data.validation_split", "%g of the %d rows of %s leaves %d training and %d validation rows; both need at least one",
+				s.Data.ValidationSplit, rows, dataset.DisplayPath(s.Data.Train), train, val)
+		},
+	}, nil
+}
+
+// SpecError points a data error about a setting (a column named in
+// data.exclude that the file lacks, say) at where the spec sets it.
+func SpecError(s *spec.Spec, err error) error {
+	var de *dataset.Error
+	if !errors.As(err, &de) || de.Key == "" {
+		return err
+	}
+	key := "data." + de.Key
+	if !slices.Contains(spec.Keys(), key) {
+		return err
+	}
+	bare := *de
+	bare.Key = ""
+	return s.Errorf(key, "%v", &bare)
 }
 
 // LayerSpecs translates the spec's layers for network.New.
@@ -187,6 +205,11 @@ func checkOutputs(s *spec.Spec, loss backprop.Loss, d *dataset.Set) error {
 		return nil
 	}
 	key := fmt.Sprintf("model.layers.%d.units", last)
+	if d.Classes != nil && d.TextLine > 0 && !loss.Classifies() {
+		// A numeric target with a stray text cell became classes.
+		return fmt.Errorf("%s: line %d, column %s: %s is not a number, so the target was read as %d classes, but loss %s needs numbers; fix the cell (or use cross_entropy for classes)",
+			d.Path, d.TextLine, strconv.Quote(d.Targets[0]), strconv.Quote(d.TextValue), len(d.Classes), loss)
+	}
 	switch {
 	case d.Classes != nil && loss.OutputUnits(len(d.Classes)) == 1:
 		return s.Errorf(key, "the output layer has %d units but a bce target with 2 classes (%s, %s) needs 1 sigmoid unit",
@@ -261,6 +284,7 @@ func (j *Job) Model() *model.Model {
 		Normalize:  j.Norm,
 		Loss:       j.Loss,
 		Net:        j.Net,
+		Encoder:    j.Encoder,
 	}
 }
 

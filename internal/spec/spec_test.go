@@ -852,6 +852,8 @@ func TestTabularKeys(t *testing.T) {
 		{"a tab written \\t", `, delimiter: '\t'`, nil, func(d Data) bool { return d.Delimiter == '\t' }},
 		{"a tab by --set", "", []string{`data.delimiter=\t`}, func(d Data) bool { return d.Delimiter == '\t' }},
 		{"pipes", `, delimiter: "|"`, nil, func(d Data) bool { return d.Delimiter == '|' }},
+		{"pipes by --set", "", []string{"data.delimiter=|"}, func(d Data) bool { return d.Delimiter == '|' }},
+		{"decimal comma by --set", "", []string{"data.delimiter=;", "data.decimal=,"}, func(d Data) bool { return d.Delimiter == ';' && d.Decimal == ',' }},
 		{"missing with null and padding", `, missing: [NA, null, ~, " ?", ""]`, nil, func(d Data) bool {
 			return reflect.DeepEqual(d.Missing, []string{"NA", "null", "~", "?", ""})
 		}},
