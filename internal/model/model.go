@@ -252,6 +252,10 @@ func Read(b []byte) (*Model, error) {
 	}{{"features", f.Features}, {"targets", f.Targets}, {"classes", f.Classes}} {
 		seen := map[string]bool{}
 		for _, n := range names.list {
+			if n == "" && names.key == "features" {
+				// A CSV column always has a name, so no file could be read for it.
+				return nil, errors.New(`features: "" is not a column name`)
+			}
 			if seen[n] {
 				return nil, fmt.Errorf("%s: %q is listed twice", names.key, n)
 			}
