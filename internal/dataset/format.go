@@ -64,12 +64,13 @@ func (f Format) resolve() (Format, error) {
 	return f, nil
 }
 
-// missingNumber reports whether a missing text reads as a number (say
-// -999): the reader then checks every cell against the missing texts
-// before reading it as a number.
+// missingNumber reports whether a missing text is a plain number (say
+// -999) that the reader's fast path would take for a value: every cell is
+// then checked against the missing texts before it is read as a number.
+// (Other forms, NaN among them, never take the fast path.)
 func (f Format) missingNumber() bool {
 	for _, m := range f.Missing {
-		if _, err := parseNumber([]byte(m), f.Decimal); err == nil {
+		if _, ok := parseSimple([]byte(m), f.Decimal); ok {
 			return true
 		}
 	}
