@@ -96,6 +96,8 @@ func badCases(t *testing.T) []badCase {
 			want: []string{"--set train.learnig_rate=0.5", "learning_rate"}},
 		{name: "unknown key through the environment", args: trainSpec, env: []string{"NNTRAIN_TRAIN_BOGUS=1"},
 			want: []string{"NNTRAIN_TRAIN_BOGUS=1", "spec key"}},
+		{name: "unknown environment variable with a 14 KB name", args: trainSpec, env: []string{"NNTRAIN_" + strings.Repeat("MODEL_LAYERS_1_", 1000) + "=1"},
+			want: []string{"NNTRAIN_MODEL_LAYERS_1_MODEL", "names no spec key"}},
 		{name: "--set without =", args: append(trainSpec, "--set", "train.epochs"),
 			want: []string{"--set train.epochs", "key=value"}},
 		{name: "--set with an empty key", args: append(trainSpec, "--set", "=3"),
