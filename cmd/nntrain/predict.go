@@ -31,7 +31,12 @@ feature columns; other columns are ignored) and write one prediction per row as
 CSV: for regression one column per target; for classification a column named
 after the target with the predicted class, then p_<class> per class.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runPredict(c.Context(), s, o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := notEmpty(c, "out"); err != nil {
+				return err
+			}
+			return runPredict(c.Context(), s, o)
+		},
 	}
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "CSV rows to predict")

@@ -58,7 +58,12 @@ written); 2 a bad spec, data file or command line, or a loss that diverged
 (nothing is written); 130 interrupted: Ctrl-C or SIGTERM finishes the current
 batch and writes nothing, a second Ctrl-C stops at once.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runTrain(c.Context(), s, o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := notEmpty(c, "out"); err != nil {
+				return err
+			}
+			return runTrain(c.Context(), s, o)
+		},
 	}
 	f := c.Flags()
 	f.StringVarP(&o.config, "config", "c", "", "the spec (YAML)")
