@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,6 +193,15 @@ func badCases(t *testing.T) []badCase {
 			args: trainSpec, want: []string{"train.csv", "bce", "2 classes", "found 3"}},
 		{name: "output units do not match the classes", files: map[string]string{"spec.yaml": specWith("{units: 3, activation: softmax}", "{units: 2, activation: softmax}")},
 			args: trainSpec, want: []string{"spec.yaml:9:", "model.layers.1.units", "2 units", "3 classes", "a, b, c"}},
+
+		{name: "a layer of 2e9 units", args: append(trainSpec, "--set", "model.layers.0.units=2000000000"),
+			want: []string{"--set model.layers.0.units=2000000000: model.layers.0.units", "12,000,000,003 parameters", "GiB", "this machine's"}},
+		{name: "gradcheck of a layer of 2e9 units", args: []string{"gradcheck", "-c", "spec.yaml", "--set", "model.layers.0.units=2000000000"},
+			want: []string{"--set model.layers.0.units=2000000000: model.layers.0.units", "parameters", "memory"}},
+		{name: "layers of 2³¹−1 units", args: append(trainSpec, "--set", "model.layers.0.units=2147483647", "--set", "model.layers.1={units: 2147483647, activation: tanh}", "--set", "model.layers.2={units: 3, activation: softmax}"),
+			want: []string{"--set model.layers.0.units=2147483647: model.layers.0.units", "4,611,686,029,164,806,141 parameters", "more than 2⁶⁴ bytes"}},
+		{name: "an ID column as the class target", files: map[string]string{"ids.csv": idCSV(600)}, args: append(trainData("ids.csv"), "--set", "data.target=id"),
+			want: []string{`ids.csv: column "id"`, "600 distinct values in 600 rows", "ID column"}},
 
 		// --- files that cannot be read ---
 		{name: "missing spec", args: []string{"train", "-c", "nope.yaml"},
@@ -465,5 +475,31 @@ func TestRealWorldFilesAccepted(t *testing.T) {
 				t.Errorf("model.json lacks the class %q:\n%s", `a, "the first"`, m)
 			}
 		})
+	}
+}
+
+// idCSV is n rows whose "id" column is distinct in every row.
+func idCSV(n int) string {
+	var b strings.Builder
+	b.WriteString("x1,x2,id\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d,%d,user%d\n", i%7, i%11, i)
+	}
+	return b.String()
+}
+
+// TestParamsHugeCounts: params counts without allocating, so a spec far too
+// large to train still prints its exact size (past 2⁶³ here).
+func TestParamsHugeCounts(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV})
+	r := nntrainIn(t, dir, nil, "params", "-c", "spec.yaml", "--json", "--set", "model.layers.0.units=2147483647",
+		"--set", "model.layers.1={units: 2147483647, activation: tanh}", "--set", "model.layers.2={units: 2147483647, activation: softmax}")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	// 2·n + n + 2·(n² + n), n = 2³¹−1
+	if want := `"total":9223372039002259453}`; !strings.Contains(r.out, want) {
+		t.Errorf("got %s, want the total %s", r.out, want)
 	}
 }

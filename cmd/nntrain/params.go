@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -39,11 +40,11 @@ training CSV other than the target.`,
 }
 
 type paramsLayer struct {
-	In      int `json:"in"`
-	Out     int `json:"out"`
-	Weights int `json:"weights"`
-	Biases  int `json:"biases"`
-	Params  int `json:"params"`
+	In      int   `json:"in"`
+	Out     int   `json:"out"`
+	Weights int64 `json:"weights"`
+	Biases  int64 `json:"biases"`
+	Params  int64 `json:"params"`
 }
 
 func runParams(s *streams, o *paramsOptions) error {
@@ -68,16 +69,17 @@ func runParams(s *streams, o *paramsOptions) error {
 		in = len(fs)
 	}
 	var layers []paramsLayer
-	// The shapes of the network train would build, not a second count.
-	net := network.New(in, layerSpecs(sp))
-	for _, l := range net.Layers {
-		layers = append(layers, paramsLayer{In: l.In, Out: l.Out, Weights: len(l.W), Biases: len(l.B), Params: len(l.W) + len(l.B)})
+	// The shapes of the network train would build, not a second count;
+	// counted without allocating it, so any size prints (the total may
+	// pass 2⁶³).
+	shapes, total := network.Shapes(in, layerSpecs(sp))
+	for _, l := range shapes {
+		layers = append(layers, paramsLayer{In: l.In, Out: l.Out, Weights: l.Weights(), Biases: int64(l.Out), Params: l.Params()})
 	}
-	total := len(net.Params)
 	if o.json {
 		b, err := json.Marshal(struct {
 			Layers []paramsLayer `json:"layers"`
-			Total  int           `json:"total"`
+			Total  *big.Int      `json:"total"`
 		}{layers, total})
 		if err != nil {
 			return err
@@ -90,6 +92,6 @@ func runParams(s *streams, o *paramsOptions) error {
 	for i, l := range layers {
 		fmt.Fprintf(tw, "%d\t%s\t%d×%d\t%d\t%d\t%d\t\n", i+1, sp.Model.Layers[i].Activation, l.Out, l.In, l.Weights, l.Biases, l.Params)
 	}
-	fmt.Fprintf(tw, "total\t\t\t\t\t%d\t\n", total)
+	fmt.Fprintf(tw, "total\t\t\t\t\t%s\t\n", total)
 	return tw.Flush()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -112,8 +113,35 @@ func loadJob(s *spec.Spec) (*job, error) {
 			j.norm.Apply(d.X)
 		}
 	}
+	if err := checkSize(s, nf, j.train.Rows); err != nil {
+		return nil, err
+	}
 	j.net = network.New(nf, layerSpecs(s))
 	return j, nil
+}
+
+// checkSize refuses, before anything of its size is allocated, a network
+// whose training would need more memory than the machine has.
+func checkSize(s *spec.Spec, inputs, rows int) error {
+	slots := 2 // parameters and gradients
+	switch s.Train.Optimizer {
+	case "momentum":
+		slots++
+	case "adam":
+		slots += 2
+	}
+	if s.Train.EarlyStopping != nil {
+		slots++ // the best epoch's weights
+	}
+	if bs := s.Train.BatchSize; bs > 0 && bs < rows {
+		rows = bs
+	}
+	err := network.CheckSize(inputs, layerSpecs(s), rows, slots, network.MemoryLimit())
+	var se *network.SizeError
+	if errors.As(err, &se) {
+		return s.Errorf(fmt.Sprintf("model.layers.%d.units", se.Layer), "%v", err)
+	}
+	return err
 }
 
 func layerSpecs(s *spec.Spec) []network.LayerSpec {
