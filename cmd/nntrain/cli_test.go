@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -119,5 +121,40 @@ func TestCompletion(t *testing.T) {
 		if got := strings.Split(strings.TrimSpace(r.out), "\n"); r.code != 0 || strings.Join(got, " ") != strings.Join(c.want, " ") {
 			t.Errorf("complete %q: got exit %d, %q; want %q", c.args, r.code, got, c.want)
 		}
+	}
+}
+
+// TestJSONOutputsOneLine: every --json output is one compact JSON object on
+// one line (eval once printed an indented object over many lines, train
+// and params one line each).
+func TestJSONOutputsOneLine(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV, "reg.yaml": regSpec, "reg.csv": regCSV})
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"train", []string{"train", "-q", "-c", "spec.yaml", "--json"}},
+		{"train regression", []string{"train", "-q", "-c", "reg.yaml", "--json", "--out", "regrun"}},
+		{"eval classes", []string{"eval", "--model", "run/model.json", "--data", "train.csv", "--json"}},
+		{"eval regression", []string{"eval", "--model", "regrun/model.json", "--data", "reg.csv", "--json"}},
+		{"params", []string{"params", "-c", "spec.yaml", "--json"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := nntrainIn(t, dir, nil, c.args...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.err)
+			}
+			if n := strings.Count(r.out, "\n"); n != 1 || !strings.HasSuffix(r.out, "\n") {
+				t.Errorf("got %d lines, want one line ending in a newline:\n%s", n, r.out)
+			}
+			if !json.Valid([]byte(r.out)) || !strings.HasPrefix(r.out, "{") {
+				t.Errorf("not a JSON object: %s", r.out)
+			}
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, []byte(r.out)); err == nil && compact.String() != strings.TrimSuffix(r.out, "\n") {
+				t.Errorf("not compact:\n%s", r.out)
+			}
+		})
 	}
 }
