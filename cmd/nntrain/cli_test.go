@@ -158,3 +158,24 @@ func TestJSONOutputsOneLine(t *testing.T) {
 		})
 	}
 }
+
+// TestUndefinedR2: r2 of a single row is undefined, not 0: "n/a" in text,
+// null in JSON, and a --fail-under bound on it fails as a check (exit 1,
+// the files written) naming it undefined.
+func TestUndefinedR2(t *testing.T) {
+	dir := t.TempDir()
+	one := strings.Replace(strings.Replace(regSpec, "reg.csv", "one.csv", 1), "units: 3, activation: linear}\n    - {", "", 1)
+	writeFiles(t, dir, map[string]string{"one.yaml": one, "one.csv": "x,y\n1,2\n"})
+	r := nntrainIn(t, dir, nil, "train", "-q", "-c", "one.yaml", "--out", "run", "--fail-under", "train.r2=0.5")
+	if r.code != exitCheckFailed || !strings.Contains(r.err, "train.r2 is undefined (n/a)") {
+		t.Errorf("train --fail-under train.r2: exit %d, want %d saying it is undefined\n%s", r.code, exitCheckFailed, r.err)
+	}
+	r = nntrainIn(t, dir, nil, "eval", "--model", "run/model.json", "--data", "one.csv")
+	if r.code != 0 || !strings.Contains(r.out, "r2    n/a\n") {
+		t.Errorf("eval: exit %d, want r2 n/a:\n%s%s", r.code, r.out, r.err)
+	}
+	r = nntrainIn(t, dir, nil, "eval", "--model", "run/model.json", "--data", "one.csv", "--json")
+	if r.code != 0 || !strings.Contains(r.out, `"r2":null`) {
+		t.Errorf("eval --json: exit %d, want r2 null:\n%s%s", r.code, r.out, r.err)
+	}
+}

@@ -227,6 +227,12 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	var failed []string
 	for _, g := range gates {
 		v, err := metrics.Value(all, g.path)
+		if errors.Is(err, metrics.ErrNaN) {
+			// Undefined (r2 of one row): the bound is not met, as a
+			// check that fails, not as bad input; the files are written.
+			failed = append(failed, fmt.Sprintf("%s is undefined (n/a), so not at least %g", g.path, g.bound))
+			continue
+		}
 		if err != nil {
 			return badInput(gateError(g, err))
 		}
@@ -321,7 +327,9 @@ func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Durat
 		if r.Accuracy != nil {
 			fmt.Fprintf(&b, " accuracy %.4f", *r.Accuracy)
 		}
-		if r.R2 != nil {
+		if r.R2 != nil && math.IsNaN(*r.R2) {
+			b.WriteString(" r2 n/a")
+		} else if r.R2 != nil {
 			fmt.Fprintf(&b, " r2 %.4f", *r.R2)
 		}
 	}

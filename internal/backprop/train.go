@@ -284,8 +284,12 @@ func (t *trainMetric) value() float64 {
 }
 
 // r2 averages 1 − SS_res/SS_tot over the output columns (1 when both are 0,
-// 0 when only SS_tot is).
+// 0 when only SS_tot is). Of fewer than two rows it is undefined: NaN, as
+// metrics.Regression's.
 func r2(sy, syy, sres []float64, n int) float64 {
+	if n < 2 {
+		return math.NaN()
+	}
 	var s float64
 	for c := range sy {
 		tot := syy[c] - sy[c]*sy[c]/float64(n)
