@@ -348,6 +348,8 @@ func badCases(t *testing.T) []badCase {
 			want: []string{`d.csv: line 3, column "x2"`, `"x"`}},
 		{name: "eval data with an unseen class", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,4,zebra\n"}, args: evalData("d.csv"),
 			want: []string{`d.csv: line 3, column "label"`, `"zebra"`, "a, b, c"}},
+		{name: "eval of a model whose outputs are NaN", files: map[string]string{"model.json": nanModel}, args: evalData("train.csv"),
+			want: []string{"model.json: ", "NaN or infinite for 12 of the 12 rows of train.csv", "overflow"}},
 		{name: "eval data without the target", files: map[string]string{"d.csv": "x1,x2\n1,2\n"}, args: evalData("d.csv"),
 			want: []string{"d.csv: ", `"label"`}},
 
@@ -501,5 +503,32 @@ func TestParamsHugeCounts(t *testing.T) {
 	// 2·n + n + 2·(n² + n), n = 2³¹−1
 	if want := `"total":9223372039002259453}`; !strings.Contains(r.out, want) {
 		t.Errorf("got %s, want the total %s", r.out, want)
+	}
+}
+
+// nanModel is goodModel with weights so large that relu passes +Inf on and
+// the next layer makes Inf − Inf = NaN of every output.
+var nanModel = modelWith(`"tanh"`, `"relu"`, `[[-1, 0.5], [0.3, -2], [1, 1], [0.2, -0.3]]`, `[[1e308, 1e308], [1e308, 1e308], [1, 1], [0.2, -0.3]]`)
+
+// TestPredictNaNOutputs: predict still writes a row per input row, but a
+// row whose outputs are NaN gets no class, and stderr says how many.
+func TestPredictNaNOutputs(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"model.json": nanModel, "new.csv": "x1,x2\n1,2\n3,4\n"})
+	r := nntrainIn(t, dir, nil, "predict", "--model", "model.json", "--data", "new.csv")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	if !strings.Contains(r.err, "warning") || !strings.Contains(r.err, "NaN or infinite for 2 of the 2 rows") {
+		t.Errorf("stderr lacks the warning: %q", r.err)
+	}
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want a header and 2 rows:\n%s", len(lines), r.out)
+	}
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l, ",NaN") {
+			t.Errorf("row %q: want an empty class and NaN probabilities", l)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/spf13/cobra"
 
@@ -61,6 +62,13 @@ func runEval(ctx context.Context, s *streams, o *evalOptions) error {
 	pool := network.NewPool(1)
 	defer pool.Close()
 	r := report(m.Net, pool, loss, d)
+	if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
+		// NaN or infinite outputs: every score would be an artefact (argmax of NaNs
+		// is the first class), so there is none.
+		n := nanRows(backprop.Predict(m.Net, pool, d.X, d.Rows), m.Net.Outputs())
+		return badInput(fmt.Errorf("%s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64), so they cannot be scored",
+			o.model, n, d.Rows, o.data))
+	}
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: errors.New("nntrain eval: interrupted")}
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strconv"
 
@@ -79,6 +80,10 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 	pool := network.NewPool(1)
 	defer pool.Close()
 	a := backprop.Predict(m.Net, pool, d.X, d.Rows)
+	if n := nanRows(a, m.Net.Outputs()); n > 0 {
+		fmt.Fprintf(s.err, "nntrain predict: warning: %s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64); those rows get no class\n",
+			o.model, n, d.Rows, o.data)
+	}
 	var buf bytes.Buffer
 	if err := writePredictions(&buf, m, a, d.Rows); err != nil {
 		return err
@@ -120,6 +125,9 @@ func writePredictions(w io.Writer, m *network.Model, a []float64, rows int) erro
 			}
 		} else {
 			rec[0] = m.Classes[backprop.PredictClass(out)]
+			if hasNaN(out) {
+				rec[0] = "" // an argmax over NaN is no prediction
+			}
 			if k == 1 && len(m.Classes) == 2 {
 				rec[1], rec[2] = formatFloat(1-out[0]), formatFloat(out[0])
 			} else {
@@ -137,4 +145,24 @@ func writePredictions(w io.Writer, m *network.Model, a []float64, rows int) erro
 		return fmt.Errorf("writing predictions: %w", err)
 	}
 	return nil
+}
+
+// nanRows counts the rows of outputs a (k per row) holding a NaN or ±Inf.
+func nanRows(a []float64, k int) int {
+	n := 0
+	for r := 0; r+k <= len(a); r += k {
+		if hasNaN(a[r : r+k]) {
+			n++
+		}
+	}
+	return n
+}
+
+func hasNaN(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return true
+		}
+	}
+	return false
 }
