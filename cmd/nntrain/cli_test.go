@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,5 +178,43 @@ func TestUndefinedR2(t *testing.T) {
 	r = nntrainIn(t, dir, nil, "eval", "--model", "run/model.json", "--data", "one.csv", "--json")
 	if r.code != 0 || !strings.Contains(r.out, `"r2":null`) {
 		t.Errorf("eval --json: exit %d, want r2 null:\n%s%s", r.code, r.out, r.err)
+	}
+}
+
+// TestTrainWarnings: model.init zeros with a hidden layer never breaks the
+// symmetry of its units (a warning, even with --quiet); a whole-set batch
+// on a large file gives one update per epoch (a hint, not with --quiet).
+func TestTrainWarnings(t *testing.T) {
+	dir := t.TempDir()
+	var big strings.Builder
+	big.WriteString("x1,x2,label\n")
+	for i := range bigBatchRows {
+		fmt.Fprintf(&big, "%d,%d,%c\n", i%5, i%3, 'a'+byte(i%3))
+	}
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV, "big.csv": big.String()})
+	for _, c := range []struct {
+		name      string
+		args      []string
+		want, not string
+	}{
+		{"zeros with a hidden layer", []string{"-q", "--set", "model.init=zeros"}, "warning: model.init is zeros", ""},
+		{"zeros, no hidden layer", []string{"-q", "--set", "model.init=zeros", "--set", "model.layers=[{units: 3, activation: softmax}]"}, "", "warning"},
+		{"he", []string{"-q", "--set", "model.init=he"}, "", "warning"},
+		{"whole-set batch on a large file", []string{"--set", "data.train=big.csv", "--set", "train.epochs=1"}, "hint: train.batch_size is 0", ""},
+		{"whole-set batch on a large file, quiet", []string{"-q", "--set", "data.train=big.csv", "--set", "train.epochs=1"}, "", "hint"},
+		{"batch_size given", []string{"--set", "data.train=big.csv", "--set", "train.epochs=1", "--set", "train.batch_size=4096"}, "", "hint"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := nntrainIn(t, dir, nil, append([]string{"train", "-c", "spec.yaml"}, c.args...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.err)
+			}
+			if c.want != "" && strings.Count(r.err, c.want) != 1 {
+				t.Errorf("stderr lacks one %q:\n%s", c.want, r.err)
+			}
+			if c.not != "" && strings.Contains(r.err, c.not) {
+				t.Errorf("stderr has %q:\n%s", c.not, r.err)
+			}
+		})
 	}
 }

@@ -79,6 +79,11 @@ batch and writes nothing, a second Ctrl-C stops at once.`,
 	return c
 }
 
+// bigBatchRows is the training-set size from which a whole-set batch
+// (batch_size 0) earns a hint: one update per epoch over that many rows is
+// slow to learn and holds every row's activations at once.
+const bigBatchRows = 100_000
+
 type gate struct {
 	path  string
 	bound float64
@@ -129,6 +134,15 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	}
 	if err := checkGates(gates, j); err != nil {
 		return badInput(err)
+	}
+	if o.init == "" && sp.Model.Init == "zeros" && len(sp.Model.Layers) > 1 {
+		// Shown even with --quiet: the run cannot learn what it should.
+		fmt.Fprintf(s.err, "nntrain train: warning: model.init is zeros (%s): the units of each hidden layer start equal, get equal gradients and stay equal, so a hidden layer acts as one unit; use he, xavier or normal\n",
+			sp.Where("model.init"))
+	}
+	if !o.quiet && sp.Train.BatchSize == 0 && j.train.Rows >= bigBatchRows {
+		fmt.Fprintf(s.err, "nntrain train: hint: train.batch_size is 0, so each epoch is one update over all %d rows; a batch_size of 32 to 512 usually learns in far fewer epochs and less memory\n",
+			j.train.Rows)
 	}
 	// Fail before training when the run folder cannot be written.
 	if err := checkDir(outDir); err != nil {
