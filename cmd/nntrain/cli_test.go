@@ -8,8 +8,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nntrain/nntrain/internal/spec"
 )
 
 // TestFailUnder: the gates pass and fail on figures of metrics.json, the
@@ -97,6 +100,11 @@ func TestVersion(t *testing.T) {
 // TestCompletion: cobra's completion scripts, and what the binary offers
 // for each kind of flag (as the scripts ask it through __complete).
 func TestCompletion(t *testing.T) {
+	for k := range keyValues {
+		if !slices.Contains(spec.Keys(), k) {
+			t.Errorf("keyValues names %q, which is not a spec key", k)
+		}
+	}
 	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
 		r := nntrain(t, nil, "completion", sh)
 		if r.code != 0 || !strings.Contains(r.out, "nntrain") || len(r.out) < 500 {
@@ -117,6 +125,16 @@ func TestCompletion(t *testing.T) {
 		{[]string{"train", "--set", "train.ep"}, []string{"train.epochs=", ":6"}},
 		{[]string{"train", "--set", "model.layers.1.act"}, []string{"model.layers.1.activation=", ":6"}},
 		{[]string{"train", "--fail-under", "validation.acc"}, []string{"validation.accuracy=", ":6"}},
+		// values of the enumerated keys
+		{[]string{"train", "--set", "model.layers.1.activation="}, []string{"model.layers.1.activation=linear", "model.layers.1.activation=sigmoid",
+			"model.layers.1.activation=tanh", "model.layers.1.activation=relu", "model.layers.1.activation=leaky_relu", "model.layers.1.activation=softmax", ":4"}},
+		{[]string{"train", "--set", "model.layers.12.activation=le"}, []string{"model.layers.12.activation=leaky_relu", ":4"}},
+		{[]string{"train", "--set", "loss=c"}, []string{"loss=cross_entropy", ":4"}},
+		{[]string{"train", "--set", "train.optimizer="}, []string{"train.optimizer=sgd", "train.optimizer=momentum", "train.optimizer=adam", ":4"}},
+		{[]string{"params", "--set", "model.init=x"}, []string{"model.init=xavier", ":4"}},
+		{[]string{"gradcheck", "--set", "data.normalize=m"}, []string{"data.normalize=minmax", ":4"}},
+		{[]string{"train", "--set", "data.shuffle="}, []string{"data.shuffle=true", "data.shuffle=false", ":4"}},
+		{[]string{"train", "--set", "train.epochs="}, []string{":4"}},
 	} {
 		r := nntrain(t, nil, append([]string{"__complete"}, c.args...)...)
 		if got := strings.Split(strings.TrimSpace(r.out), "\n"); r.code != 0 || strings.Join(got, " ") != strings.Join(c.want, " ") {
