@@ -47,7 +47,10 @@ Files are written to temporary names and renamed, so a run that fails or is
 interrupted leaves the files of an earlier run as they were.
 
 Progress goes to stderr: a bar on a terminal, one line per epoch otherwise,
-nothing with --quiet; a one-line summary ends the run.
+nothing with --quiet; a one-line summary ends the run. An epoch line's
+train_loss (as in cost.csv) is the mean over that epoch's batches, each taken
+before its update; the summary scores the final (or kept) weights, so its
+train loss is lower.
 
 Any spec key can be overridden: --set train.learning_rate=0.05, or the
 environment, NNTRAIN_TRAIN_LEARNING_RATE=0.05 (flags win over the
@@ -325,7 +328,7 @@ func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset
 
 // summaryLine is the one line a person reads at the end of a run:
 //
-//	iris: 200 epochs in 1.2s; train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
+//	iris: 200 epochs in 1.2s; final weights: train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
 func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Duration, splits []metrics.Split, outDir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
@@ -335,9 +338,21 @@ func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Durat
 	case kept > 0 && kept < len(res.Epochs):
 		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best val_loss)", kept)
 	}
-	for _, sp := range splits {
+	// The epoch lines (and cost.csv) show train_loss as the mean over an
+	// epoch's batches, each taken before its update; these figures score
+	// the weights written, so they differ, and are labelled.
+	if kept > 0 && kept < len(res.Epochs) {
+		fmt.Fprintf(&b, "; weights of epoch %d:", kept)
+	} else {
+		b.WriteString("; final weights:")
+	}
+	for i, sp := range splits {
 		r := sp.Report
-		fmt.Fprintf(&b, "; %s loss %.4g", sp.Name, r.Loss)
+		sep := "; "
+		if i == 0 {
+			sep = " "
+		}
+		fmt.Fprintf(&b, "%s%s loss %.4g", sep, sp.Name, r.Loss)
 		if r.Accuracy != nil {
 			fmt.Fprintf(&b, " accuracy %.4f", *r.Accuracy)
 		}
