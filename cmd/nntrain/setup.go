@@ -139,7 +139,11 @@ func checkSize(s *spec.Spec, inputs, rows int) error {
 	err := network.CheckSize(inputs, layerSpecs(s), rows, slots, network.MemoryLimit())
 	var se *network.SizeError
 	if errors.As(err, &se) {
-		return s.Errorf(fmt.Sprintf("model.layers.%d.units", se.Layer), "%v", err)
+		key := fmt.Sprintf("model.layers.%d.units", se.Layer)
+		if se.Batch {
+			key = "train.batch_size"
+		}
+		return s.Errorf(key, "%v", err)
 	}
 	return err
 }

@@ -47,6 +47,9 @@ type SizeError struct {
 	Bytes  uint64 // math.MaxUint64 when the count overflows
 	Limit  uint64
 	Layer  int // index of the (first) layer with the most units
+	// Batch is true when the parameters alone would fit: a smaller batch,
+	// not smaller layers, is the remedy.
+	Batch bool
 }
 
 func (e *SizeError) Error() string {
@@ -54,8 +57,12 @@ func (e *SizeError) Error() string {
 	if e.Bytes != math.MaxUint64 {
 		need = fmtBytes(e.Bytes)
 	}
-	return fmt.Sprintf("a network of %s parameters needs %s to train (parameters, gradients, optimizer state and a batch's activations, 8 bytes each), more than this machine's %s of memory; make the layers smaller",
-		groupDigits(e.Params.String()), need, fmtBytes(e.Limit))
+	fix := "make the layers smaller"
+	if e.Batch {
+		fix = "set a smaller train.batch_size: the parameters would fit, a batch's activations do not"
+	}
+	return fmt.Sprintf("a network of %s parameters needs %s to train (parameters, gradients, optimizer state and a batch's activations, 8 bytes each), more than this machine's %s of memory; %s",
+		groupDigits(e.Params.String()), need, fmtBytes(e.Limit), fix)
 }
 
 // CheckSize reports a *SizeError when training the network would need more
@@ -74,11 +81,13 @@ func CheckSize(inputs int, layers []LayerSpec, rows, slots int, limit uint64) er
 		}
 		units += uint64(s.Out)
 	}
-	bytes := uint64(math.MaxUint64)
+	bytes, batch := uint64(math.MaxUint64), false
 	if total.IsUint64() {
 		p := satMul(total.Uint64(), uint64(slots))
 		a := satMul(satMul(uint64(max(rows, 1)), units), 3)
 		bytes = satMul(satAdd(p, a), 8)
+		// The parameters alone would fit: the batch is what is too big.
+		batch = limit > 0 && satMul(p, 8) <= limit
 	}
 	// Every buffer is one Go slice: its length must fit an int, even where
 	// the machine's memory is not known.
@@ -86,7 +95,7 @@ func CheckSize(inputs int, layers []LayerSpec, rows, slots int, limit uint64) er
 	if fits && (limit == 0 || bytes <= limit) {
 		return nil
 	}
-	return &SizeError{Params: total, Bytes: bytes, Limit: limit, Layer: largest}
+	return &SizeError{Params: total, Bytes: bytes, Limit: limit, Layer: largest, Batch: batch}
 }
 
 func satMul(a, b uint64) uint64 {

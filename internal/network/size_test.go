@@ -21,16 +21,17 @@ func TestCheckSize(t *testing.T) {
 		limit  uint64
 		ok     bool
 		layer  int
+		batch  bool
 	}{
-		{"small", 4, []LayerSpec{{Units: 8}, {Units: 3}}, 150, 24 * gib, true, 0},
-		{"small, no limit known", 4, []LayerSpec{{Units: 8}, {Units: 3}}, 150, 0, true, 0},
-		{"2e9 units", 2, []LayerSpec{{Units: 2_000_000_000}, {Units: 3}}, 12, 24 * gib, false, 0},
-		{"three layers of 2³¹−1", 4, big3, 12, 24 * gib, false, 0},
-		{"three layers of 2³¹−1, no limit known", 4, big3, 12, 0, false, 0},
-		{"a wide second layer", 4, []LayerSpec{{Units: 10}, {Units: 1 << 30}, {Units: 3}}, 12, 24 * gib, false, 1},
-		{"activations of a huge batch", 4, []LayerSpec{{Units: 1000}, {Units: 3}}, math.MaxInt32, 24 * gib, false, 0},
-		{"just under the limit", 1, []LayerSpec{{Units: 1}}, 1, 8 * (2*2 + 3), true, 0},
-		{"just over the limit", 1, []LayerSpec{{Units: 1}}, 1, 8*(2*2+3) - 1, false, 0},
+		{"small", 4, []LayerSpec{{Units: 8}, {Units: 3}}, 150, 24 * gib, true, 0, false},
+		{"small, no limit known", 4, []LayerSpec{{Units: 8}, {Units: 3}}, 150, 0, true, 0, false},
+		{"2e9 units", 2, []LayerSpec{{Units: 2_000_000_000}, {Units: 3}}, 12, 24 * gib, false, 0, false},
+		{"three layers of 2³¹−1", 4, big3, 12, 24 * gib, false, 0, false},
+		{"three layers of 2³¹−1, no limit known", 4, big3, 12, 0, false, 0, false},
+		{"a wide second layer", 4, []LayerSpec{{Units: 10}, {Units: 1 << 30}, {Units: 3}}, 12, 24 * gib, false, 1, false},
+		{"activations of a huge batch", 4, []LayerSpec{{Units: 1000}, {Units: 3}}, math.MaxInt32, 24 * gib, false, 0, true},
+		{"just under the limit", 1, []LayerSpec{{Units: 1}}, 1, 8 * (2*2 + 3), true, 0, false},
+		{"just over the limit", 1, []LayerSpec{{Units: 1}}, 1, 8*(2*2+3) - 1, false, 0, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := CheckSize(c.inputs, c.layers, c.rows, 2, c.limit)
@@ -43,6 +44,9 @@ func TestCheckSize(t *testing.T) {
 			var se *SizeError
 			if !errors.As(err, &se) {
 				t.Fatalf("got %v, want a *SizeError", err)
+			}
+			if se.Batch != c.batch {
+				t.Errorf("Batch = %v, want %v", se.Batch, c.batch)
 			}
 			if se.Layer != c.layer {
 				t.Errorf("blames layer %d, want %d", se.Layer, c.layer)
