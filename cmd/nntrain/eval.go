@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nntrain/nntrain/internal/backprop"
-	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/metrics"
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 )
 
 type evalOptions struct {
@@ -44,30 +40,9 @@ func runEval(ctx context.Context, s *streams, o *evalOptions) error {
 	if err := requireFlag("eval", "data", o.data); err != nil {
 		return err
 	}
-	m, err := network.ReadModelFile(o.model)
+	m, r, err := run.Evaluate(o.model, o.data)
 	if err != nil {
 		return badInput(err)
-	}
-	loss, err := backprop.ParseLoss(m.Loss)
-	if err != nil {
-		return badInput(fmt.Errorf("%s: %w", o.model, err))
-	}
-	cfg := dataConfig(m.Loss, m.Targets, m.Features)
-	cfg.Classes = m.Classes
-	d, err := dataset.Load(o.data, cfg)
-	if err != nil {
-		return badInput(err)
-	}
-	normalizeWith(m, d.X)
-	pool := network.NewPool(1)
-	defer pool.Close()
-	r := report(m.Net, pool, loss, d)
-	if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
-		// NaN or infinite outputs: every score would be an artefact (argmax of NaNs
-		// is the first class), so there is none.
-		n := nanRows(backprop.Predict(m.Net, pool, d.X, d.Rows), m.Net.Outputs())
-		return badInput(fmt.Errorf("%s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64), so they cannot be scored",
-			o.model, n, d.Rows, o.data))
 	}
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: errors.New("nntrain eval: interrupted")}
