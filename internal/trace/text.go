@@ -33,14 +33,14 @@ func WriteText(w io.Writer, p *Pass) error {
 	b.WriteString("\n\n")
 
 	fmt.Fprintf(&b, "Forward pass: A[0] = X; for l = 1 … %d, Z[l] = A[l−1]·W[l]ᵀ + B[l] and A[l] = g(Z[l])\n\n", L)
-	block(&b, p.x(), "X = A[0]", "columns "+strings.Join(p.Features, ", "))
+	block(&b, p.x(), "X = A[0]", columns(p.Features))
 	for l := 1; l <= L; l++ {
 		block(&b, p.w(l), "", "row j: the weights into unit j of layer "+strconv.Itoa(l))
 		block(&b, p.b(l), "", "")
 		block(&b, p.z(l), zFormula(l), "")
 		block(&b, p.a(l), aFormula(l, p.Acts[l-1]), "")
 	}
-	block(&b, p.y(), "", "columns "+strings.Join(p.Outputs, ", "))
+	block(&b, p.y(), "", columns(p.Outputs))
 	fmt.Fprintf(&b, "Cost: %s\n  J = %s\n\n", p.costFormula(), num(p.Cost))
 
 	b.WriteString("Backward pass: every d… is ∂J/∂… of the batch's mean cost J, so the 1/m of\n" +
@@ -57,6 +57,15 @@ func WriteText(w io.Writer, p *Pass) error {
 	block(&b, p.dx(), daFormula(0), "")
 	_, err := io.WriteString(w, strings.TrimSuffix(b.String(), "\n"))
 	return err
+}
+
+// columns names the columns of X or Y: all of them, or the first and last
+// of a matrix too wide to print.
+func columns(names []string) string {
+	if len(names) > textMaxCols {
+		return fmt.Sprintf("columns %s … %s", names[0], names[len(names)-1])
+	}
+	return "columns " + strings.Join(names, ", ")
 }
 
 // rowList is "row 0" or "rows 0, 1, 5".
