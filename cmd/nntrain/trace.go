@@ -92,8 +92,12 @@ func runTrace(s *streams, o *traceOptions) error {
 	b := j.train.Subset(rows)
 	pool := network.NewPool(1)
 	defer pool.Close()
+	data := j.train.Path
+	if j.val != nil {
+		data = fmt.Sprintf("the %d training rows of %s (those data.validation_split leaves)", j.train.Rows, j.train.Path)
+	}
 	p := &trace.Pass{
-		Spec: sp.File, Data: j.train.Path, Weights: weights, Rows: rows,
+		Spec: sp.File, Data: data, Weights: weights, Rows: rows,
 		Features: j.train.Features, Outputs: unitNames(j), Loss: j.loss, L2: sp.Train.L2,
 		X: b.X, Y: b.Y,
 		Trace: backprop.TraceBatch(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, b.Rows),

@@ -20,7 +20,7 @@ import (
 // Pass is a traced batch with what is needed to name its parts.
 type Pass struct {
 	Spec     string   // the spec file
-	Data     string   // the training data file
+	Data     string   // the training data: the file, or which rows of it
 	Weights  string   // where the weights came from, e.g. "configs/lecture/342-init.json"
 	Rows     []int    // the traced rows, 0-based indices of the training rows
 	Features []string // the input columns, n[0] of them
