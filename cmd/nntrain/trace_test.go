@@ -336,3 +336,40 @@ const wrongShapeModel = `{"format": "nntrain-model/1", "features": ["x1", "x2"],
   {"in": 2, "out": 5, "activation": "tanh", "weight": [[1, 0], [0, 1], [1, 1], [0, 0], [1, 0]], "bias": [0, 0, 0, 0, 0]},
   {"in": 5, "out": 3, "activation": "softmax", "weight": [[1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0]], "bias": [0, 0, 0]}]}
 `
+
+// TestREADMELectureOutput: the README's lecture section shows what the
+// binary prints for these commands, byte for byte, so it cannot drift.
+func TestREADMELectureOutput(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{
+		"trace --config configs/lecture/342.yaml --init configs/lecture/342-init.json",
+		"trace --config configs/lecture/342.yaml --init configs/lecture/342-init.json --format json",
+		"params --config configs/lecture/231.yaml",
+	} {
+		t.Run(cmd, func(t *testing.T) {
+			prompt := "$ ./nntrain " + cmd + "\n"
+			i := strings.Index(string(readme), prompt)
+			if i < 0 {
+				t.Fatalf("README has no %q", prompt)
+			}
+			block := string(readme[i+len(prompt):])
+			if end := strings.Index(block, "\n```"); end >= 0 {
+				block = block[:end+1]
+			}
+			if next := strings.Index(block, "\n$ "); next >= 0 {
+				block = block[:next+1]
+				block = strings.TrimSuffix(block, "\n\n") + "\n"
+			}
+			r := nntrain(t, nil, strings.Fields(cmd)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.err)
+			}
+			if r.out != block {
+				t.Errorf("README shows\n%s\nthe binary prints\n%s", block, r.out)
+			}
+		})
+	}
+}
