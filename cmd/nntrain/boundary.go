@@ -21,9 +21,14 @@ import (
 const (
 	boundaryWidth  = 7 * vg.Inch
 	boundaryHeight = 6 * vg.Inch
-	// boundaryGrid is the number of cells per axis at which the network is
-	// evaluated: finer than the plot area's pixels, so no step shows.
-	boundaryGrid = 600
+	// boundaryGrid is the most cells per axis at which the network is
+	// evaluated: as fine as the plot area's pixels, so no step shows. A
+	// large network gets fewer, so that drawing costs at most about
+	// boundaryWork multiply-adds (a fraction of a second), and never fewer
+	// than boundaryMinGrid.
+	boundaryGrid    = 600
+	boundaryMinGrid = 120
+	boundaryWork    = 1e9
 	// boundaryPoints bounds the training points drawn; a larger set is
 	// thinned to every k-th row.
 	boundaryPoints = 5000
@@ -75,7 +80,7 @@ func plotBoundary(w io.Writer, j *job, pool *network.Pool) error {
 
 	// The class predicted at the centre of every cell, a chunk of rows of
 	// the grid at a time.
-	const n = boundaryGrid
+	n := boundaryGridSize(net)
 	img := image.NewRGBA(image.Rect(0, 0, n, n))
 	chunk := n * 8
 	ws := net.NewWorkspace(chunk)
@@ -85,8 +90,8 @@ func plotBoundary(w io.Writer, j *job, pool *network.Pool) error {
 		m := min(chunk, n*n-start)
 		for i := 0; i < m; i++ {
 			col, row := (start+i)%n, (start+i)/n // row 0 is the top of the image
-			x[2*i] = lo[0] + (float64(col)+0.5)*(hi[0]-lo[0])/n
-			x[2*i+1] = hi[1] - (float64(row)+0.5)*(hi[1]-lo[1])/n
+			x[2*i] = lo[0] + (float64(col)+0.5)*(hi[0]-lo[0])/float64(n)
+			x[2*i+1] = hi[1] - (float64(row)+0.5)*(hi[1]-lo[1])/float64(n)
 		}
 		j.norm.Apply(x[:2*m])
 		a := net.Forward(pool, ws, x[:2*m], m)
@@ -140,6 +145,18 @@ func plotBoundary(w io.Writer, j *job, pool *network.Pool) error {
 	p.Draw(draw.Crop(dc, vg.Millimeter*2, -vg.Millimeter*2, vg.Millimeter*2, -vg.Millimeter*2))
 	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 	return err
+}
+
+// boundaryGridSize is the number of cells per axis for net: boundaryGrid,
+// or fewer when a forward pass of that many rows would cost more than
+// boundaryWork multiply-adds.
+func boundaryGridSize(net *network.Net) int {
+	perRow := 0
+	for _, l := range net.Layers {
+		perRow += l.In * l.Out
+	}
+	n := int(math.Sqrt(boundaryWork / float64(perRow)))
+	return max(boundaryMinGrid, min(boundaryGrid, n))
 }
 
 // outlinedCircle is a filled circle with a dark ring, so a point shows on a
