@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/network"
 )
 
@@ -50,19 +51,29 @@ func regionColor(k int) color.RGBA {
 	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 255}
 }
 
-// wantsBoundary is whether a run draws boundary.png: a class target and
-// exactly two inputs, so that the input plane is the whole input.
-func wantsBoundary(j *job) bool {
-	return j.train.Classes != nil && len(j.train.Features) == 2
+// wantsBoundary is whether a run on d draws boundary.png: a class target
+// and exactly two inputs, so that the input plane is the whole input.
+func wantsBoundary(d *dataset.Set) bool {
+	return d.Classes != nil && len(d.Features) == 2
+}
+
+// boundaryPlot is what boundary.png shows: the trained net, the training
+// rows d (normalised by norm) and the names shown for classes.
+type boundaryPlot struct {
+	name       string // the spec's name, in the title
+	net        *network.Net
+	norm       dataset.Norm
+	d          *dataset.Set
+	classNames map[string]string
 }
 
 // plotBoundary draws boundary.png: the input plane in the data's own units
 // (before normalisation), each point coloured by the class the trained
 // network predicts there, with the training rows on top in their true
 // class's colour, as TensorFlow Playground shows a two-input problem.
-func plotBoundary(w io.Writer, j *job, pool *network.Pool) error {
-	d, net := j.train, j.net
-	raw := func(r, c int) float64 { return d.X[r*2+c]*j.norm.Scale[c] + j.norm.Offset[c] }
+func plotBoundary(w io.Writer, pool *network.Pool, bp boundaryPlot) error {
+	d, net, norm := bp.d, bp.net, bp.norm
+	raw := func(r, c int) float64 { return d.X[r*2+c]*norm.Scale[c] + norm.Offset[c] }
 	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
 	for r := 0; r < d.Rows; r++ {
 		for c := 0; c < 2; c++ {
@@ -93,7 +104,7 @@ func plotBoundary(w io.Writer, j *job, pool *network.Pool) error {
 			x[2*i] = lo[0] + (float64(col)+0.5)*(hi[0]-lo[0])/float64(n)
 			x[2*i+1] = hi[1] - (float64(row)+0.5)*(hi[1]-lo[1])/float64(n)
 		}
-		j.norm.Apply(x[:2*m])
+		norm.Apply(x[:2*m])
 		a := net.Forward(pool, ws, x[:2*m], m)
 		for i := 0; i < m; i++ {
 			img.SetRGBA((start+i)%n, (start+i)/n, regionColor(backprop.PredictClass(a[i*k:i*k+k])))
@@ -101,7 +112,7 @@ func plotBoundary(w io.Writer, j *job, pool *network.Pool) error {
 	}
 
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s: predicted class over the input plane", j.spec.Name)
+	p.Title.Text = fmt.Sprintf("%s: predicted class over the input plane", bp.name)
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text, p.Y.Label.Text = d.Features[0], d.Features[1]
 	p.Add(plotter.NewImage(img, lo[0], lo[1], hi[0], hi[1]))
@@ -112,7 +123,7 @@ func plotBoundary(w io.Writer, j *job, pool *network.Pool) error {
 	}
 
 	step := max(1, (d.Rows+boundaryPoints-1)/boundaryPoints)
-	names := j.classNames()
+	names := bp.classNames
 	for c, class := range d.Classes {
 		var pts plotter.XYs
 		for r := 0; r < d.Rows; r += step {

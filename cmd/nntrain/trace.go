@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nntrain/nntrain/internal/backprop"
 	"github.com/nntrain/nntrain/internal/network"
 	"github.com/nntrain/nntrain/internal/spec"
 	"github.com/nntrain/nntrain/internal/trace"
@@ -59,12 +59,15 @@ func runTrace(s *streams, o *traceOptions) error {
 	if err := requireFlag("trace", "config", o.config); err != nil {
 		return err
 	}
-	write := map[string]func(*strings.Builder, *trace.Pass) error{
-		"text": func(b *strings.Builder, p *trace.Pass) error { return trace.WriteText(b, p) },
-		"json": func(b *strings.Builder, p *trace.Pass) error { return trace.WriteJSON(b, p) },
-		"dot":  func(b *strings.Builder, p *trace.Pass) error { return trace.WriteDot(b, p) },
-	}[o.format]
-	if write == nil {
+	var write func(io.Writer, *trace.Pass) error
+	switch o.format {
+	case "text":
+		write = trace.WriteText
+	case "json":
+		write = trace.WriteJSON
+	case "dot":
+		write = trace.WriteDot
+	default:
 		return badInput(fmt.Errorf("nntrain trace: --format %q: want text, json or dot", o.format))
 	}
 	rows, err := parseRows(o.rows)
@@ -83,33 +86,22 @@ func runTrace(s *streams, o *traceOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	for _, r := range rows {
-		if r >= j.train.Rows {
-			return badInput(fmt.Errorf("nntrain trace: --rows: row %d is past the end: %s has %d training rows (0 to %d)",
-				r, j.train.Path, j.train.Rows, j.train.Rows-1))
-		}
-	}
-	b := j.train.Subset(rows)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	data := j.train.Path
+	p, err := trace.New(j.net, pool, j.loss, sp.Train.L2, j.train, rows)
+	if err != nil {
+		return badInput(fmt.Errorf("nntrain trace: --rows: %w", err))
+	}
+	p.Spec, p.Weights = sp.File, weights
 	if j.val != nil {
-		data = fmt.Sprintf("the %d training rows of %s (those data.validation_split leaves)", j.train.Rows, j.train.Path)
+		p.Data = fmt.Sprintf("the %d training rows of %s (those data.validation_split leaves)", j.train.Rows, j.train.Path)
 	}
-	p := &trace.Pass{
-		Spec: sp.File, Data: data, Weights: weights, Rows: rows,
-		Features: j.train.Features, Outputs: unitNames(j), Loss: j.loss, L2: sp.Train.L2,
-		X: b.X, Y: b.Y,
-		Trace: backprop.TraceBatch(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, b.Rows),
-	}
-	for _, l := range j.net.Layers {
-		p.Acts, p.Alphas = append(p.Acts, l.Act), append(p.Alphas, l.Alpha)
-	}
+	// Rendered whole before printing, so a failure prints nothing.
 	var out strings.Builder
 	if err := write(&out, p); err != nil {
 		return err
 	}
-	_, err = fmt.Fprint(s.out, out.String())
+	_, err = io.WriteString(s.out, out.String())
 	return err
 }
 
@@ -145,20 +137,6 @@ func parseRows(arg string) ([]int, error) {
 // maxTraceRows bounds a trace's batch: it is for looking at, and every
 // matrix of the pass is copied out.
 const maxTraceRows = 10000
-
-// unitNames says what each output unit stands for: the class of its
-// one-hot column, "target=class" for bce's single unit, else the target.
-func unitNames(j *job) []string {
-	d := j.train
-	switch {
-	case d.Classes != nil && d.Binary && len(d.Targets) == 1:
-		return []string{d.Targets[0] + "=" + d.Classes[1]}
-	case d.Classes != nil && !d.Binary:
-		return d.Classes
-	default:
-		return d.Targets
-	}
-}
 
 // initWeights sets the job's weights from the model.json at path or, when
 // path is "", from the spec's seeded initialisation, and says which.

@@ -193,9 +193,10 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		{"cost.png", pngBuf.Bytes()},
 	}
 	var extra []string
-	if wantsBoundary(j) {
+	if wantsBoundary(j.train) {
 		var b bytes.Buffer
-		if err := plotBoundary(&b, j, pool); err != nil {
+		bp := boundaryPlot{name: sp.Name, net: j.net, norm: j.norm, d: j.train, classNames: j.classNames()}
+		if err := plotBoundary(&b, pool, bp); err != nil {
 			return fmt.Errorf("boundary.png: %w", err)
 		}
 		files, extra = append(files, outFile{"boundary.png", b.Bytes()}), append(extra, "boundary.png")

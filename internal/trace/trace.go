@@ -14,6 +14,7 @@ import (
 	"math"
 
 	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/network"
 )
 
@@ -31,6 +32,44 @@ type Pass struct {
 	Alphas   []float64            // leaky_relu slopes, per layer
 	X, Y     []float64            // the batch, m × n[0] and m × n[L], after encoding and normalisation
 	*backprop.Trace
+}
+
+// New traces the given rows of d (0-based; d already encoded and
+// normalised) through net with backprop.TraceBatch, the loss and its l2
+// term. Spec, Data and Weights are left for the caller to name. A row past
+// the end of d is an error naming d's file.
+func New(net *network.Net, pool *network.Pool, loss backprop.Loss, l2 float64, d *dataset.Set, rows []int) (*Pass, error) {
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("trace: no rows")
+	}
+	for _, r := range rows {
+		if r < 0 || r >= d.Rows {
+			return nil, fmt.Errorf("row %d is past the end: %s has %d training rows (0 to %d)", r, d.Path, d.Rows, d.Rows-1)
+		}
+	}
+	b := d.Subset(rows)
+	p := &Pass{
+		Data: d.Path, Rows: rows, Features: d.Features, Outputs: unitNames(d), Loss: loss, L2: l2,
+		X: b.X, Y: b.Y,
+		Trace: backprop.TraceBatch(net, pool, loss, l2, b.X, b.Y, b.Rows),
+	}
+	for _, l := range net.Layers {
+		p.Acts, p.Alphas = append(p.Acts, l.Act), append(p.Alphas, l.Alpha)
+	}
+	return p, nil
+}
+
+// unitNames says what each output unit stands for: the class of its
+// one-hot column, "target=class" for bce's single unit, else the target.
+func unitNames(d *dataset.Set) []string {
+	switch {
+	case d.Classes != nil && d.Outputs() == 1:
+		return []string{d.Targets[0] + "=" + d.Classes[1]}
+	case d.Classes != nil:
+		return d.Classes
+	default:
+		return d.Targets
+	}
 }
 
 // matrix is a row-major view with its lecture name and shape.
