@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -89,8 +90,12 @@ func runTrace(s *streams, o *traceOptions) error {
 	pool := network.NewPool(1)
 	defer pool.Close()
 	p, err := trace.New(j.net, pool, j.loss, sp.Train.L2, j.train, rows)
-	if err != nil {
+	var rowErr *trace.RowError
+	if errors.As(err, &rowErr) {
 		return badInput(fmt.Errorf("nntrain trace: --rows: %w", err))
+	}
+	if err != nil {
+		return badInput(err)
 	}
 	p.Spec, p.Weights = sp.File, weights
 	if j.val != nil {

@@ -44,7 +44,7 @@ func New(net *network.Net, pool *network.Pool, loss backprop.Loss, l2 float64, d
 	}
 	for _, r := range rows {
 		if r < 0 || r >= d.Rows {
-			return nil, fmt.Errorf("row %d is past the end: %s has %d training rows (0 to %d)", r, d.Path, d.Rows, d.Rows-1)
+			return nil, &RowError{Row: r, Rows: d.Rows, Path: d.Path}
 		}
 	}
 	b := d.Subset(rows)
@@ -57,6 +57,16 @@ func New(net *network.Net, pool *network.Pool, loss backprop.Loss, l2 float64, d
 		p.Acts, p.Alphas = append(p.Acts, l.Act), append(p.Alphas, l.Alpha)
 	}
 	return p, nil
+}
+
+// RowError is a traced row that the training rows do not have.
+type RowError struct {
+	Row, Rows int
+	Path      string
+}
+
+func (e *RowError) Error() string {
+	return fmt.Sprintf("row %d is past the end: %s has %d training rows (0 to %d)", e.Row, e.Path, e.Rows, e.Rows-1)
 }
 
 // unitNames says what each output unit stands for: the class of its
