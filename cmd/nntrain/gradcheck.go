@@ -1,13 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nntrain/nntrain/internal/backprop"
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
@@ -62,27 +63,18 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	j, err := loadJob(sp)
+	gc, err := run.GradCheck(sp, run.GradCheckOptions{Rows: o.rows, PerLayer: o.perLayer, Init: o.init, All: o.all, Corrupt: s.corruptGrads})
+	var tooMany *run.TooManyParamsError
+	if errors.As(err, &tooMany) {
+		return badInput(fmt.Errorf("nntrain gradcheck: --all: %w (without --all, gradcheck checks up to --per-layer of each layer)", err))
+	}
 	if err != nil {
 		return badInput(err)
 	}
-	if _, err := j.initWeights(o.init); err != nil {
-		return badInput(err)
-	}
-	if n := len(j.net.Params); o.all && n > maxGradcheckAll {
-		return badInput(fmt.Errorf("nntrain gradcheck: --all: the network of %s has %d parameters; --all lists at most %d (without --all, gradcheck checks up to --per-layer of each layer)",
-			sp.File, n, maxGradcheckAll))
-	}
-	rng := newRand(sp.Seed, streamCheck)
-	m := min(o.rows, j.train.Rows)
-	idx := rng.Perm(j.train.Rows)[:m]
-	b := j.train.Subset(idx)
-	pool := network.NewPool(1)
-	defer pool.Close()
 	if o.all {
-		return gradcheckAll(s, o, backprop.GradCheckAll(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, m), m)
+		return gradcheckAll(s, o, gc.Params, gc.Rows)
 	}
-	checks := backprop.GradCheck(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, m, o.perLayer, rng)
+	m, checks := gc.Rows, gc.Layers
 	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "layer\tchecked\tworst rel. error\tat\tbackprop\tnumeric\tresult\n")
 	bad := 0
@@ -100,10 +92,6 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 	}
 	return nil
 }
-
-// maxGradcheckAll bounds --all: a listing is for reading, one line per
-// parameter, and each costs two forward passes.
-const maxGradcheckAll = 1000
 
 // gradcheckAll prints one line per parameter and fails when any disagrees.
 func gradcheckAll(s *streams, o *gradcheckOptions, checks []backprop.ParamCheck, m int) error {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 	"github.com/nntrain/nntrain/internal/trace"
 )
@@ -79,27 +79,13 @@ func runTrace(s *streams, o *traceOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	j, err := loadJob(sp)
-	if err != nil {
-		return badInput(err)
-	}
-	weights, err := j.initWeights(o.init)
-	if err != nil {
-		return badInput(err)
-	}
-	pool := network.NewPool(1)
-	defer pool.Close()
-	p, err := trace.New(j.net, pool, j.loss, sp.Train.L2, j.train, rows)
+	p, err := run.Trace(sp, run.TraceOptions{Init: o.init, Rows: rows})
 	var rowErr *trace.RowError
 	if errors.As(err, &rowErr) {
 		return badInput(fmt.Errorf("nntrain trace: --rows: %w", err))
 	}
 	if err != nil {
 		return badInput(err)
-	}
-	p.Spec, p.Weights = sp.File, weights
-	if j.val != nil {
-		p.Data = fmt.Sprintf("the %d training rows of %s (those data.validation_split leaves)", j.train.Rows, j.train.Path)
 	}
 	// Rendered whole before printing, so a failure prints nothing.
 	var out strings.Builder
@@ -142,20 +128,3 @@ func parseRows(arg string) ([]int, error) {
 // maxTraceRows bounds a trace's batch: it is for looking at, and every
 // matrix of the pass is copied out.
 const maxTraceRows = 10000
-
-// initWeights sets the job's weights from the model.json at path or, when
-// path is "", from the spec's seeded initialisation, and says which.
-func (j *job) initWeights(path string) (string, error) {
-	sp := j.spec
-	if path != "" {
-		return path, j.initFrom(path)
-	}
-	if err := j.net.Init(sp.Model.Init, sp.Model.InitScale, newRand(sp.Seed, streamInit)); err != nil {
-		return "", fmt.Errorf("%s: model.init: %w", sp.File, err)
-	}
-	desc := fmt.Sprintf("model.init %s, seed %d", sp.Model.Init, sp.Seed)
-	if sp.Model.Init == "normal" {
-		desc = fmt.Sprintf("model.init normal × %g, seed %d", sp.Model.InitScale, sp.Seed)
-	}
-	return desc, nil
-}

@@ -42,7 +42,14 @@ func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss
 // the rounding error of the differences (about 1e-10·J) from counting on
 // gradients that are almost 0.
 func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
-	c := newChecker(net, pool, loss, l2, x, y, m)
+	return GradCheckWith(net, pool, loss, l2, x, y, m, perLayer, rng, nil)
+}
+
+// GradCheckWith is GradCheck with a hook for tests of the check itself:
+// corrupt, when not nil, changes backprop's gradients before they are
+// compared, so that a test can assert a wrong gradient is reported.
+func GradCheckWith(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand, corrupt func(grads []float64)) []LayerCheck {
+	c := newChecker(net, pool, loss, l2, x, y, m, corrupt)
 	var res []LayerCheck
 	off := 0
 	for li, l := range net.Layers {
@@ -81,8 +88,9 @@ type ParamCheck struct {
 // GradCheckAll compares every parameter's backprop gradient with its central
 // difference, in the order of net.Params (each layer's W row by row, then B),
 // as GradCheck does for a sample.
-func GradCheckAll(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int) []ParamCheck {
-	c := newChecker(net, pool, loss, l2, x, y, m)
+// corrupt is GradCheckWith's test hook.
+func GradCheckAll(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int, corrupt func(grads []float64)) []ParamCheck {
+	c := newChecker(net, pool, loss, l2, x, y, m, corrupt)
 	var res []ParamCheck
 	off := 0
 	for li, l := range net.Layers {
@@ -109,11 +117,14 @@ type checker struct {
 	grads   []float64
 }
 
-func newChecker(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int) *checker {
+func newChecker(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int, corrupt func(grads []float64)) *checker {
 	c := &checker{net: net, pool: pool, ws: net.NewWorkspace(m), loss: loss, l2: l2, weights: net.WeightRanges(), x: x, y: y, m: m}
 	_, a := forwardCost(net, pool, c.ws, loss, l2, c.weights, x, y, m)
 	backward(net, pool, c.ws, loss, l2, c.weights, x, y, a, m)
 	c.grads = append([]float64(nil), net.Grads...)
+	if corrupt != nil {
+		corrupt(c.grads)
+	}
 	return c
 }
 

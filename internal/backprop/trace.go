@@ -103,5 +103,3 @@ func (l Loss) outputGrad(d, y, a []float64, m int) {
 		}
 	}
 }
-
-func clone(s []float64) []float64 { return append([]float64(nil), s...) }

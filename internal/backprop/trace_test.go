@@ -27,7 +27,7 @@ func TestTraceBatchConsistent(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(7, 8))
 			net := network.New(3, []network.LayerSpec{{Units: 4, Activation: network.LeakyReLU, Alpha: 0.1}, {Units: 2, Activation: c.out}})
-			if err := net.Init("xavier", 0, rng); err != nil {
+			if err := net.Init(network.InitXavier, 0, rng); err != nil {
 				t.Fatal(err)
 			}
 			m := 5
