@@ -66,6 +66,9 @@ type RowError struct {
 }
 
 func (e *RowError) Error() string {
+	if e.Rows == 1 {
+		return fmt.Sprintf("row %d is past the end: %s has 1 training row (row 0)", e.Row, e.Path)
+	}
 	return fmt.Sprintf("row %d is past the end: %s has %d training rows (0 to %d)", e.Row, e.Path, e.Rows, e.Rows-1)
 }
 
