@@ -243,12 +243,7 @@ func checkGates(gates []gate, j *job) error {
 		if d == nil {
 			continue
 		}
-		// A report of no rows has every key a real one has, with NaN values.
-		if d.Classes != nil {
-			all[name] = metrics.Classification(0, math.NaN(), nil, nil, d.Classes)
-		} else {
-			all[name] = metrics.Regression(0, math.NaN(), nil, nil, d.Outputs())
-		}
+		all[name] = emptyReport(d)
 	}
 	for _, g := range gates {
 		if _, err := metrics.Value(all, g.path); err != nil && !errors.Is(err, metrics.ErrNaN) {
@@ -284,18 +279,48 @@ func costLog(epochs []backprop.Epoch, hasVal bool, metric string) *metrics.CostL
 	return c
 }
 
-// report scores a data set with the trained network.
+// report scores a data set with the trained network: classes (with
+// roc_auc and average_precision when there are two), several 0/1 targets
+// of bce (multi-label), or regression.
 func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset.Set) metrics.Report {
 	j, a := backprop.Evaluate(net, pool, loss, data(d))
 	k := net.Outputs()
-	if d.Classes != nil {
+	switch {
+	case d.Classes != nil:
 		pred := make([]int, d.Rows)
 		for r := range pred {
 			pred[r] = backprop.PredictClass(a[r*k : r*k+k])
 		}
-		return metrics.Classification(d.Rows, j, d.Labels, pred, d.Classes)
+		rep := metrics.Classification(d.Rows, j, d.Labels, pred, d.Classes)
+		if len(d.Classes) == 2 {
+			// The positive class's output: the sigmoid unit, or softmax's second.
+			score := make([]float64, d.Rows)
+			for r := range score {
+				score[r] = a[r*k+k-1]
+			}
+			rep.AddBinaryScores(d.Labels, score)
+		}
+		return rep
+	case d.Binary:
+		return metrics.MultiLabel(d.Rows, j, d.Y, a, d.Targets)
 	}
 	return metrics.Regression(d.Rows, j, d.Y, a, k)
+}
+
+// emptyReport is a report of no rows with every key that a real report of
+// d would have, its values NaN.
+func emptyReport(d *dataset.Set) metrics.Report {
+	switch {
+	case d.Classes != nil:
+		r := metrics.Classification(0, math.NaN(), nil, nil, d.Classes)
+		if len(d.Classes) == 2 {
+			r.AddBinaryScores(nil, nil)
+		}
+		return r
+	case d.Binary:
+		return metrics.MultiLabel(0, math.NaN(), nil, nil, d.Targets)
+	}
+	return metrics.Regression(0, math.NaN(), nil, nil, d.Outputs())
 }
 
 // summaryLine is the one line a person reads at the end of a run:
