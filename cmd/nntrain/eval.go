@@ -60,7 +60,7 @@ func runEval(ctx context.Context, s *streams, o *evalOptions) error {
 	normalizeWith(m, d.X)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	r := report(m.Net, pool, loss, d)
+	r := report(m.Net, pool, loss, d, nil)
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: errors.New("nntrain eval: interrupted")}
 	}

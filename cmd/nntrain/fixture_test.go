@@ -127,7 +127,7 @@ func TestFixturesLibrary(t *testing.T) {
 			pool := network.NewPool(2)
 			defer pool.Close()
 			cfg := trainConfig(sp, j.loss)
-			res, err := backprop.Train(context.Background(), j.net, pool, cfg, data(j.train), nil, newRand(sp.Seed, streamShuffle), backprop.Hooks{})
+			res, err := backprop.Train(context.Background(), j.net, pool, cfg, j.data(j.train), nil, newRand(sp.Seed, streamShuffle), backprop.Hooks{})
 			if err != nil {
 				t.Fatal(err)
 			}

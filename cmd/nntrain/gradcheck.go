@@ -65,9 +65,16 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 	m := min(o.rows, j.train.Rows)
 	idx := rng.Perm(j.train.Rows)[:m]
 	b := j.train.Subset(idx)
+	var w []float64 // the rows' weights in the loss, as training uses them
+	if tw := j.weights[j.train]; tw != nil {
+		w = make([]float64, m)
+		for i, r := range idx {
+			w[i] = tw[r]
+		}
+	}
 	pool := network.NewPool(1)
 	defer pool.Close()
-	checks := backprop.GradCheck(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, m, o.perLayer, rng)
+	checks := backprop.GradCheck(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, w, m, o.perLayer, rng)
 	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "layer\tchecked\tworst rel. error\tat\tbackprop\tnumeric\tresult\n")
 	bad := 0

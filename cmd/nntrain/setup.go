@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/nntrain/nntrain/internal/backprop"
@@ -33,6 +34,9 @@ type job struct {
 	norm       dataset.Norm
 	net        *network.Net
 	loss       backprop.Loss
+	// weights holds the row weights of the loss for train, val and test
+	// (class_weight of each row's class); no entry means unweighted rows.
+	weights map[*dataset.Set][]float64
 }
 
 func datasetConfig(s *spec.Spec) dataset.Config {
@@ -105,6 +109,9 @@ func loadJob(s *spec.Spec) (*job, error) {
 			return nil, err
 		}
 	}
+	if err := j.fitWeights(); err != nil {
+		return nil, err
+	}
 	nf := len(j.train.Features)
 	j.norm = dataset.FitNorm(s.Data.Normalize, j.train.X, j.train.Rows, nf)
 	for _, d := range []*dataset.Set{j.train, j.val, j.test} {
@@ -154,12 +161,67 @@ func checkOutputs(s *spec.Spec, d *dataset.Set) error {
 	}
 }
 
-// data converts a Set for the training loop.
-func data(d *dataset.Set) *backprop.Data {
+// fitWeights turns train.class_weight into the row weights of every split:
+// balanced from the class counts of the training rows (after the split), a
+// map by the class names of the data. The same class weights weigh the
+// validation and test losses.
+func (j *job) fitWeights() error {
+	s := j.spec
+	cw := s.Train.ClassWeight
+	if cw == nil {
+		return nil
+	}
+	const key = "train.class_weight"
+	classes := j.train.Classes
+	switch {
+	case classes == nil && j.train.Binary:
+		return s.Errorf(key, "is for a class target, but the %d 0/1 columns of %s (%s) are multi-label targets",
+			len(j.train.Targets), j.train.Path, strings.Join(j.train.Targets, ", "))
+	case classes == nil:
+		return s.Errorf(key, "is for a class target, but column %q of %s is a number, so loss %s makes this regression",
+			j.train.Targets[0], j.train.Path, s.Loss)
+	}
+	var w []float64
+	if cw.Balanced {
+		w = backprop.BalancedClassWeights(j.train.Labels, len(classes))
+	} else {
+		w = make([]float64, len(classes))
+		for i := range w {
+			w[i] = 1
+		}
+		for _, name := range cw.Classes {
+			i := slices.Index(classes, name)
+			if i < 0 {
+				return s.Errorf(key+"."+name, "no class %q in column %q of %s (its classes: %s)",
+					name, j.train.Targets[0], j.train.Path, strings.Join(classes[:min(len(classes), 20)], ", "))
+			}
+			w[i] = cw.Weights[name]
+		}
+	}
+	j.weights = map[*dataset.Set][]float64{}
+	for _, d := range []*dataset.Set{j.train, j.val, j.test} {
+		if d != nil {
+			j.weights[d] = backprop.RowWeights(d.Labels, w, nil)
+		}
+	}
+	return nil
+}
+
+// data converts a Set for the training loop, with its row weights.
+func (j *job) data(d *dataset.Set) *backprop.Data {
 	if d == nil {
 		return nil
 	}
-	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels}
+	return data(d, j.weights[d])
+}
+
+// data converts a Set for the training loop; w holds the rows' weights in
+// the loss, nil for unweighted rows.
+func data(d *dataset.Set, w []float64) *backprop.Data {
+	if d == nil {
+		return nil
+	}
+	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels, W: w}
 }
 
 func workers(n int) int {

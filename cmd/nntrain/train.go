@@ -142,7 +142,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	}
 	prog := newProgress(s, o.quiet, sp, j, metric)
 	start := time.Now()
-	res, err := backprop.Train(ctx, j.net, pool, cfg, data(j.train), data(j.val), newRand(sp.Seed, streamShuffle),
+	res, err := backprop.Train(ctx, j.net, pool, cfg, j.data(j.train), j.data(j.val), newRand(sp.Seed, streamShuffle),
 		backprop.Hooks{Batch: prog.batch, Epoch: prog.epoch})
 	prog.finish()
 	elapsed := time.Since(start)
@@ -161,12 +161,12 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		return badInput(fmt.Errorf("%s: %w", sp.File, err))
 	}
 
-	splits := []metrics.Split{{Name: "train", Report: report(j.net, pool, j.loss, j.train)}}
+	splits := []metrics.Split{{Name: "train", Report: report(j.net, pool, j.loss, j.train, j.weights[j.train])}}
 	if j.val != nil {
-		splits = append(splits, metrics.Split{Name: "validation", Report: report(j.net, pool, j.loss, j.val)})
+		splits = append(splits, metrics.Split{Name: "validation", Report: report(j.net, pool, j.loss, j.val, j.weights[j.val])})
 	}
 	if j.test != nil {
-		splits = append(splits, metrics.Split{Name: "test", Report: report(j.net, pool, j.loss, j.test)})
+		splits = append(splits, metrics.Split{Name: "test", Report: report(j.net, pool, j.loss, j.test, j.weights[j.test])})
 	}
 
 	var modelBuf, costBuf, metricsBuf, pngBuf bytes.Buffer
@@ -281,9 +281,10 @@ func costLog(epochs []backprop.Epoch, hasVal bool, metric string) *metrics.CostL
 
 // report scores a data set with the trained network: classes (with
 // roc_auc and average_precision when there are two), several 0/1 targets
-// of bce (multi-label), or regression.
-func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset.Set) metrics.Report {
-	j, a := backprop.Evaluate(net, pool, loss, data(d))
+// of bce (multi-label), or regression. The loss is weighted by w when it is
+// not nil; the other metrics never are.
+func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset.Set, w []float64) metrics.Report {
+	j, a := backprop.Evaluate(net, pool, loss, data(d, w))
 	k := net.Outputs()
 	switch {
 	case d.Classes != nil:

@@ -22,30 +22,32 @@ type LayerCheck struct {
 // GradStep is the step h of the central differences (J(w+h) − J(w−h)) / 2h.
 const GradStep = 1e-6
 
-// Cost returns the batch cost J of m rows with the l2 term, as training sees it.
-func Cost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) float64 {
-	j, _ := forwardCost(net, pool, ws, loss, l2, net.WeightRanges(), x, y, m)
+// Cost returns the batch cost J of m rows with the l2 term, as training sees
+// it; w holds the rows' weights, nil for unweighted rows.
+func Cost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y, w []float64, m int) float64 {
+	j, _ := forwardCost(net, pool, ws, loss, l2, net.WeightRanges(), x, y, w, m)
 	return j
 }
 
 // Gradients fills net.Grads with backprop's gradient of Cost.
-func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) {
+func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y, w []float64, m int) {
 	weights := net.WeightRanges()
-	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
-	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
+	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, w, m)
+	backward(net, pool, ws, loss, l2, weights, x, y, w, a, m)
 }
 
-// GradCheck compares backprop's gradients on a batch with central
+// GradCheck compares backprop's gradients on a batch (rows weighted by w,
+// nil for unweighted) with central
 // differences, for every parameter of each layer or, when a layer has more
 // than perLayer, a sample of perLayer drawn with rng. The relative error of
 // one parameter is |g − n| / max(|g| + |n|, 1e-4): the floor keeps
 // the rounding error of the differences (about 1e-10·J) from counting on
 // gradients that are almost 0.
-func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
+func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
 	ws := net.NewWorkspace(m)
 	weights := net.WeightRanges()
-	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
-	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
+	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, w, m)
+	backward(net, pool, ws, loss, l2, weights, x, y, w, a, m)
 	grads := append([]float64(nil), net.Grads...)
 	var res []LayerCheck
 	off := 0
@@ -62,12 +64,12 @@ func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y
 		lc := LayerCheck{Layer: li + 1, Checked: len(idx), Total: size, WorstRel: -1}
 		for _, i := range idx {
 			p := off + i
-			w := net.Params[p]
-			net.Params[p] = w + GradStep
-			jp, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
-			net.Params[p] = w - GradStep
-			jm, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
-			net.Params[p] = w
+			v := net.Params[p]
+			net.Params[p] = v + GradStep
+			jp, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, w, m)
+			net.Params[p] = v - GradStep
+			jm, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, w, m)
+			net.Params[p] = v
 			num := (jp - jm) / (2 * GradStep)
 			g := grads[p]
 			rel := math.Abs(g-num) / math.Max(math.Abs(g)+math.Abs(num), 1e-4)

@@ -13,11 +13,13 @@ import (
 
 // Data is a data set in memory, row-major: X is Rows×inputs, Y is
 // Rows×outputs (one-hot for classes). Labels holds the class index of each
-// row for class targets and is nil for regression.
+// row for class targets and is nil for regression. W holds each row's weight
+// in the loss (finite, ≥ 0) and is nil when the rows are unweighted.
 type Data struct {
 	X, Y   []float64
 	Rows   int
 	Labels []int
+	W      []float64
 }
 
 // Config is what the training loop needs from a spec.
@@ -93,35 +95,37 @@ func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (
 }
 
 // Step runs one batch of m rows: the forward pass, the cost J (l2 term
-// included, before the update), backprop and the optimizer's update. It
-// returns J and the output activations (m×outputs, valid until the next
-// Step). When J is not finite it stops before changing any weight.
-func (t *Trainer) Step(x, y []float64, m int) (float64, []float64) {
+// included, before the update), backprop and the optimizer's update. w holds
+// the rows' weights, nil for unweighted rows. It returns J and the output
+// activations (m×outputs, valid until the next Step). When J is not finite
+// it stops before changing any weight.
+func (t *Trainer) Step(x, y, w []float64, m int) (float64, []float64) {
 	cfg := t.cfg
-	j, a := forwardCost(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, m)
+	j, a := forwardCost(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, w, m)
 	if !finite(j) {
 		return j, a
 	}
-	backward(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, a, m)
+	backward(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, w, a, m)
 	t.opt.StepOn(t.pool, t.net.Params, t.net.Grads)
 	return j, a
 }
 
 // forwardCost runs the forward pass of m rows and returns the batch cost J,
-// l2 term included, and the output activations (a view into ws).
-func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y []float64, m int) (float64, []float64) {
+// l2 term included, and the output activations (a view into ws). w holds the
+// rows' weights (nil: unweighted); the l2 term is not weighted.
+func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, w []float64, m int) (float64, []float64) {
 	out := net.Outputs()
 	a := net.Forward(pool, ws, x, m)
 	z := ws.Z[len(ws.Z)-1][:m*out]
-	return loss.Cost(y, z, a, m, out) + l2Penalty(net, weights, l2, m), a
+	return loss.Cost(y, z, a, w, m, out) + l2Penalty(net, weights, l2, m), a
 }
 
 // backward fills net.Grads with the gradient of forwardCost's J for the
 // batch it last ran, a being its output activations.
-func backward(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, a []float64, m int) {
+func backward(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, w, a []float64, m int) {
 	out := net.Outputs()
 	last := net.Layers[len(net.Layers)-1]
-	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, last.Act, last.Alpha)
+	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, w, last.Act, last.Alpha)
 	net.Backward(pool, ws, x, m)
 	addL2Grad(net, weights, l2, m)
 }
@@ -149,6 +153,10 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 	}
 	xb, yb := make([]float64, bs*in), make([]float64, bs*out)
 	lb := make([]int, bs)
+	var wb []float64
+	if train.W != nil {
+		wb = make([]float64, bs)
+	}
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
@@ -173,7 +181,7 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 		for b := 0; b < batches; b++ {
 			lo := b * bs
 			m := min(bs, n-lo)
-			var x, y []float64
+			var x, y, w []float64
 			var labels []int
 			if cfg.Shuffle {
 				rows := idx[lo : lo+m]
@@ -184,14 +192,21 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 						lb[r] = train.Labels[src]
 					}
 				}
+				if wb != nil {
+					dataset.Gather(wb, train.W, 1, rows)
+					w = wb[:m]
+				}
 				x, y, labels = xb[:m*in], yb[:m*out], lb[:m]
 			} else {
 				x, y = train.X[lo*in:(lo+m)*in], train.Y[lo*out:(lo+m)*out]
 				if train.Labels != nil {
 					labels = train.Labels[lo : lo+m]
 				}
+				if train.W != nil {
+					w = train.W[lo : lo+m]
+				}
 			}
-			j, a := tr.Step(x, y, m)
+			j, a := tr.Step(x, y, w, m)
 			if !finite(j) {
 				return res, &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j, BeforeUpdate: epoch == 1 && b == 0}
 			}

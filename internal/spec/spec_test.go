@@ -190,7 +190,8 @@ func TestKeysCoverContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Collect dotted paths by indentation: enough for this block-style file.
-	seen := map[string]bool{"model.layers.<i>.alpha": true, "model.layers.<i>": true, "data.class_names.<label>": true}
+	seen := map[string]bool{"model.layers.<i>.alpha": true, "model.layers.<i>": true, "data.class_names.<label>": true,
+		"train.class_weight": true} // the contract's Additions, "Sample and class weights"
 	var stack []string
 	for _, line := range strings.Split(string(text), "\n") {
 		trim := strings.TrimLeft(line, " ")
