@@ -7,10 +7,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/network"
 	"github.com/nntrain/nntrain/internal/spec"
 )
@@ -39,6 +42,20 @@ func fixtureDirs(t *testing.T) []string {
 		dirs[i] = filepath.Dir(d)
 	}
 	return dirs
+}
+
+// skipUnsupported skips a case whose spec uses a key this build does not
+// read yet, naming it: the sample-weight cases need data.weight, which the
+// dataset reader gains separately from the weighted loss they check.
+func skipUnsupported(t *testing.T, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "\n  weight: ") && !slices.Contains(spec.Keys(), "data.weight") {
+		t.Skip("needs the data.weight column (CONTRACT.md, Tabular columns), which this build's spec and dataset do not read yet")
+	}
 }
 
 func readExpected(t *testing.T, dir string) *expected {
@@ -112,6 +129,7 @@ func compareNet(t *testing.T, e *expected, net *network.Net, losses []float64) {
 func TestFixturesLibrary(t *testing.T) {
 	for _, dir := range fixtureDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
+			skipUnsupported(t, dir)
 			e := readExpected(t, dir)
 			sp, err := spec.Load(filepath.Join(dir, "spec.yaml"), nil, nil)
 			if err != nil {
@@ -150,6 +168,7 @@ func TestFixturesLibrary(t *testing.T) {
 func TestFixturesCLI(t *testing.T) {
 	for _, dir := range fixtureDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
+			skipUnsupported(t, dir)
 			e := readExpected(t, dir)
 			out := t.TempDir()
 			r := nntrain(t, nil, "train", "--config", filepath.Join(dir, "spec.yaml"), "--init", filepath.Join(dir, "init.json"), "--out", out, "--quiet")
@@ -195,5 +214,80 @@ func TestFixturesCLI(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The sample-weight fixtures through the library, before the data.weight
+// key exists: the weight column is read here and left out of the features,
+// so the weighted loss and its gradient are checked against PyTorch now.
+// Once data.weight is read by the spec and dataset, TestFixturesLibrary and
+// TestFixturesCLI cover these cases too.
+func TestFixturesSampleWeightsLibrary(t *testing.T) {
+	n := 0
+	for _, dir := range fixtureDirs(t) {
+		text, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var col string
+		var kept []string
+		for _, line := range strings.Split(string(text), "\n") {
+			if v, ok := strings.CutPrefix(line, "  weight: "); ok {
+				col = strings.TrimSpace(v)
+				continue
+			}
+			kept = append(kept, line)
+		}
+		if col == "" {
+			continue
+		}
+		n++
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			e := readExpected(t, dir)
+			sp, err := spec.Parse(filepath.Join(dir, "spec.yaml"), []byte(strings.Join(kept, "\n")), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			header, err := dataset.Header(sp.Data.Train)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range header {
+				if h != col && !slices.Contains(sp.Data.Target, h) {
+					sp.Data.Features = append(sp.Data.Features, h)
+				}
+			}
+			j, err := loadJob(sp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := j.initFrom(filepath.Join(dir, "init.json")); err != nil {
+				t.Fatal(err)
+			}
+			ws, err := dataset.LoadFeatures(sp.Data.Train, []string{col})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := ws.X
+			if cw := j.weights[j.train]; cw != nil {
+				for i := range w {
+					w[i] *= cw[i]
+				}
+			}
+			pool := network.NewPool(2)
+			defer pool.Close()
+			res, err := backprop.Train(context.Background(), j.net, pool, trainConfig(sp, j.loss), data(j.train, w), nil, newRand(sp.Seed, streamShuffle), backprop.Hooks{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var losses []float64
+			for _, ep := range res.Epochs {
+				losses = append(losses, ep.TrainLoss)
+			}
+			compareNet(t, e, j.net, losses)
+		})
+	}
+	if n < 4 {
+		t.Errorf("found %d fixtures with a weight column, want at least 4", n)
 	}
 }
