@@ -221,7 +221,7 @@ func data(d *dataset.Set, w []float64) *backprop.Data {
 	if d == nil {
 		return nil
 	}
-	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels, W: w}
+	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels, W: w, MultiLabel: d.Binary && d.Classes == nil}
 }
 
 func workers(n int) int {

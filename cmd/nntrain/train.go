@@ -137,8 +137,8 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	defer pool.Close()
 	cfg := trainConfig(sp, j.loss)
 	metric := "r2"
-	if j.train.Classes != nil {
-		metric = "accuracy"
+	if j.train.Classes != nil || j.train.Binary {
+		metric = "accuracy" // of whole rows for several 0/1 targets, as metrics.json's
 	}
 	prog := newProgress(s, o.quiet, sp, j, metric)
 	start := time.Now()

@@ -21,6 +21,7 @@ type evaluator struct {
 func newEvaluator(net *network.Net, d *Data) *evaluator {
 	e := &evaluator{net: net, ws: net.NewWorkspace(max(1, min(d.Rows, evalChunk)))}
 	e.tm.init(d.Labels != nil, net.Outputs())
+	e.tm.multi = d.MultiLabel
 	return e
 }
 

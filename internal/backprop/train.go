@@ -15,11 +15,14 @@ import (
 // Rows×outputs (one-hot for classes). Labels holds the class index of each
 // row for class targets and is nil for regression. W holds each row's weight
 // in the loss (finite, ≥ 0) and is nil when the rows are unweighted.
+// MultiLabel marks several 0/1 targets (bce): its metric is the share of rows
+// whose every output is on the right side of 0.5, not r².
 type Data struct {
-	X, Y   []float64
-	Rows   int
-	Labels []int
-	W      []float64
+	X, Y       []float64
+	Rows       int
+	Labels     []int
+	W          []float64
+	MultiLabel bool
 }
 
 // Config is what the training loop needs from a spec.
@@ -171,6 +174,7 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 	batches := (n + bs - 1) / bs
 	var tm trainMetric
 	tm.init(train.Labels != nil, out)
+	tm.multi = train.MultiLabel
 
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		if cfg.Shuffle {
@@ -246,10 +250,11 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 	return res, nil
 }
 
-// trainMetric accumulates the running accuracy (class targets) or r²
-// (regression) of an epoch's batch forward passes.
+// trainMetric accumulates the running accuracy (class targets; for
+// multi-label targets, of whole rows) or r² (regression) of an epoch's batch
+// forward passes.
 type trainMetric struct {
-	class         bool
+	class, multi  bool
 	rows, correct int
 	sy, syy, sres []float64
 }
@@ -271,6 +276,18 @@ func (t *trainMetric) reset() {
 func (t *trainMetric) add(y, a []float64, labels []int, m int) {
 	k := len(a) / m
 	t.rows += m
+	if t.multi {
+		for r := 0; r < m; r++ {
+			all := true
+			for j, v := range a[r*k : r*k+k] {
+				all = all && (v >= 0.5) == (y[r*k+j] == 1)
+			}
+			if all {
+				t.correct++
+			}
+		}
+		return
+	}
 	if t.class {
 		for r := 0; r < m; r++ {
 			if PredictClass(a[r*k:r*k+k]) == labels[r] {
@@ -292,7 +309,7 @@ func (t *trainMetric) value() float64 {
 	if t.rows == 0 {
 		return math.NaN()
 	}
-	if t.class {
+	if t.class || t.multi {
 		return float64(t.correct) / float64(t.rows)
 	}
 	return r2(t.sy, t.syy, t.sres, t.rows)
