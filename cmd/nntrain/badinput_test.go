@@ -72,6 +72,8 @@ func badCases(t *testing.T) []badCase {
 			"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  class_weight: {10: 2}"),
 			"train.csv": "x1,x2,label\n1,2,1\n2,1,2\n3,3,3\n1,1,1\n2,2,2\n3,1,3\n"},
 			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight.10: ", `no class "10"`, "(its classes: 1, 2, 3)"}},
+		{name: "class_weight zero for every class", files: map[string]string{"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  class_weight: {a: 0, b: 0, c: 0}")},
+			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight: gives every training row of ", "weight 0"}},
 		{name: "class_weight with a regression target", files: map[string]string{
 			"spec.yaml": specWith("  target: label", "  target: y", "    - {units: 3, activation: softmax}", "    - {units: 1, activation: linear}",
 				"loss: cross_entropy", "loss: mse", "  epochs: 5", "  epochs: 5\n  class_weight: balanced"),

@@ -204,6 +204,13 @@ func (j *job) fitWeights() error {
 			j.weights[d] = backprop.RowWeights(d.Labels, w, nil)
 		}
 	}
+	var total float64
+	for _, v := range j.weights[j.train] {
+		total += v
+	}
+	if total == 0 {
+		return s.Errorf(key, "gives every training row of %s weight 0, so there is nothing to learn from", j.train.Path)
+	}
 	return nil
 }
 
