@@ -15,13 +15,13 @@ const evalChunk = 256
 type evaluator struct {
 	net *network.Net
 	ws  *network.Workspace
-	tm  trainMetric
+	tm  Running
 }
 
 func newEvaluator(net *network.Net, d *Data) *evaluator {
 	e := &evaluator{net: net, ws: net.NewWorkspace(max(1, min(d.Rows, evalChunk)))}
 	e.tm.init(d.Labels != nil, net.Outputs())
-	e.tm.multi = d.MultiLabel
+	e.tm.Multi = d.MultiLabel
 	return e
 }
 

@@ -167,7 +167,7 @@ func TestWeightedOutputDelta(t *testing.T) {
 func TestEvaluateWeighted(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	net := network.New(2, []network.LayerSpec{{Units: 3, Activation: network.Tanh}, {Units: 2, Activation: network.Softmax}})
-	net.Init("xavier", 0, rng)
+	net.Init(network.InitXavier, 0, rng)
 	n := evalChunk*2 + 37
 	d := &Data{X: make([]float64, n*2), Y: make([]float64, n*2), Rows: n, Labels: make([]int, n), W: make([]float64, n)}
 	for r := 0; r < n; r++ {
