@@ -37,7 +37,12 @@ training rows did not have gives all-zero inputs for its column, and one line
 on stderr says how many rows had one. --data - reads stdin; a .gz file is
 decompressed.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runPredict(c.Context(), s, o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := notEmpty(c, "out"); err != nil {
+				return err
+			}
+			return runPredict(c.Context(), s, o)
+		},
 	}
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "CSV rows to predict")
@@ -65,6 +70,10 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 		return badInput(err)
 	}
 	reportUnseen(s, "predict", p.Unseen)
+	if n := p.NonFiniteRows(); n > 0 {
+		fmt.Fprintf(s.err, "nntrain predict: warning: %s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64); those rows get no class\n",
+			o.model, n, p.Rows, o.data)
+	}
 	var buf bytes.Buffer
 	if err := p.WriteCSV(&buf); err != nil {
 		return err

@@ -128,7 +128,7 @@ nntrain predict: column "pclass": 1 row has a category that the training rows di
 	}
 
 	r = nntrainIn(t, dir, nil, "eval", "-m", "run/model.json", "-d", "later.csv", "--json")
-	if r.code != 0 || !strings.Contains(r.out, `"rows": 3`) || !strings.Contains(r.err, `column "sex": 1 row has`) {
+	if r.code != 0 || !strings.Contains(r.out, `"rows":3`) || !strings.Contains(r.err, `column "sex": 1 row has`) {
 		t.Errorf("eval: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 

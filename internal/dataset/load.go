@@ -305,6 +305,9 @@ func read(path string, data []byte, cfg Config, opt options, tabular bool) (*Set
 	if tabular && format.missingNumber() {
 		r.slow = true // the fast path would read a missing text such as -999 as a number
 	}
+	if len(p.keep) > 0 {
+		r.slow = true // the fast path keeps no text of the number columns it parses
+	}
 	start := *r // the reader just after the header, for another pass
 	textLine, textValue := 0, ""
 	for {
@@ -959,6 +962,11 @@ func (s *Set) encodeClasses(ids []int, names []string, cfg Config) error {
 	classes := names
 	if cfg.Classes == nil {
 		classes = sortClasses(names)
+	}
+	if cfg.Classes == nil {
+		if err := checkClassCount(s.Path, s.Targets[0], len(classes), len(ids)); err != nil {
+			return err
+		}
 	}
 	if cfg.Binary && len(classes) != 2 {
 		return &Error{Path: s.Path, Column: s.Targets[0],

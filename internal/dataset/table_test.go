@@ -534,3 +534,20 @@ func TestFsum(t *testing.T) {
 		t.Errorf("mean of two large values = %v", got)
 	}
 }
+
+// TestLoadTableKeep keeps the texts of any column, numbers included, as
+// written, for plain rows (the reader's fast path) and quoted ones.
+func TestLoadTableKeep(t *testing.T) {
+	data := "id,a,c,y\nr1,1.5,p,1\nr2,NA,q,2\n\"r,3\",007,p,3\n"
+	for _, opt := range []options{{}, {slow: true}, {chunks: 2}} {
+		s, err := loadTableWith("k.csv", []byte(data), Config{Target: []string{"y"}, Exclude: []string{"id"}, Keep: []string{"a", "id", "y"},
+			Format: Format{Missing: DefaultMissing}}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [][]string{{"1.5", "NA", "007"}, {"r1", "r2", "r,3"}, {"1", "2", "3"}}
+		if !reflect.DeepEqual(s.Kept, want) {
+			t.Errorf("%+v: kept %q, want %q", opt, s.Kept, want)
+		}
+	}
+}

@@ -9,10 +9,11 @@ import (
 type kind int
 
 const (
-	kSection  kind = iota // top-level mapping with fixed keys (data, model, ...)
-	kStruct               // mapping with fixed keys that may itself be set or left out
-	kList                 // sequence of elem
-	kLabelMap             // mapping from an integer class label to a string
+	kSection     kind = iota // top-level mapping with fixed keys (data, model, ...)
+	kStruct                  // mapping with fixed keys that may itself be set or left out
+	kList                    // sequence of elem
+	kLabelMap                // mapping from an integer class label to a string
+	kClassWeight             // "balanced", or a mapping from a class name to a number
 	kString
 	kStrings // a string or a sequence of strings
 	kTexts   // kStrings whose null items are their text (data.missing: [NA, null])
@@ -84,6 +85,7 @@ var root = &field{kind: kSection, fields: []*field{
 			leaf("min_delta", kFloat),
 		}},
 		leaf("workers", kInt),
+		leaf("class_weight", kClassWeight),
 	),
 	sec("output",
 		leaf("dir", kString),
@@ -210,22 +212,40 @@ func canonLabel(s string) (string, bool) {
 
 // suggest returns the candidate closest to s when it is close enough to be
 // a likely typo, else "".
+//
+// Only candidates worthComparing with s are compared, so a long s (a
+// 14 KB environment variable name) costs nothing: the distance of two
+// strings is at least the difference of their lengths.
 func suggest(s string, cands []string) string {
 	best, bestD := "", -1
 	for _, c := range cands {
+		if !worthComparing(s, c) {
+			continue
+		}
 		d := editDistance(s, c)
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
 	}
-	limit := 2
-	if len(s) >= 9 {
-		limit = 3
-	}
-	if bestD < 0 || bestD > limit || best == s {
+	if bestD < 0 || bestD > suggestLimit(s) || best == s {
 		return ""
 	}
 	return best
+}
+
+// suggestLimit is the largest edit distance suggest accepts for s.
+func suggestLimit(s string) int {
+	if len(s) >= 9 {
+		return 3
+	}
+	return 2
+}
+
+// worthComparing reports whether c could be within suggestLimit of s: their
+// lengths (in bytes, an upper bound of the runes that differ) are close.
+func worthComparing(s, c string) bool {
+	d := len(s) - len(c)
+	return d >= -4*suggestLimit(s) && d <= 4*suggestLimit(s)
 }
 
 // editDistance is the Levenshtein distance counting an adjacent swap as one

@@ -79,7 +79,17 @@ type Train struct {
 	BatchSize     int     // 0 = the whole training set
 	L2            float64 // >= 0
 	EarlyStopping *EarlyStopping
-	Workers       int // 0 = number of CPUs
+	Workers       int          // 0 = number of CPUs
+	ClassWeight   *ClassWeight // nil when not given
+}
+
+// ClassWeight is train.class_weight: each class's factor in the row weights
+// of the loss. Either Balanced (w_c = n / (K·n_c) over the training rows) or
+// the given Weights, classes not listed getting 1.
+type ClassWeight struct {
+	Balanced bool
+	Weights  map[string]float64 // class name as in the data → weight ≥ 0
+	Classes  []string           // the keys of Weights in the order written
 }
 
 // EarlyStopping stops training when val_loss has not improved by more than
@@ -109,6 +119,14 @@ var (
 
 // MaxWorkers bounds train.workers; more is almost surely a typo.
 const MaxWorkers = 256
+
+// MaxEpochs bounds train.epochs. cost.csv holds a row per epoch (about 40
+// bytes), so ten million epochs already make a 400 MB file; more is a typo
+// or a run no one will wait for. The other counts (units, batch_size,
+// patience) stop at 2³¹−1: a batch larger than the training rows is the
+// whole set, and the size of a network is checked against the machine's
+// memory before anything is allocated.
+const MaxEpochs = 10_000_000
 
 // Load reads the spec file at path, applies the overrides, validates it and
 // fills in the defaults. sets are --set key=value strings in command-line
@@ -214,6 +232,10 @@ func (d *decoder) required(key string) error {
 	if d.has(key) {
 		return nil
 	}
+	if p, ok := d.nulled[key]; ok {
+		// --set train.epochs= : the override emptied it, so it is at fault.
+		return p.errorf(key, "required key is missing: the override's empty value means \"not given\"")
+	}
 	return d.errorf(key, "required key is missing")
 }
 
@@ -235,7 +257,13 @@ func (d *decoder) intIn(key string, def, lo, hi int64, rule string) (int, error)
 		return int(def), nil
 	}
 	if v < lo || v > hi {
-		return 0, d.errorf(key, "must be %s, got %d", rule, v)
+		// rule states the lower end (and what it means); the upper one is
+		// stated too, so that a value past it says what is accepted.
+		r, note, _ := strings.Cut(rule, " (")
+		if note != "" {
+			note = " (" + note
+		}
+		return 0, d.errorf(key, "must be %s and <= %d%s, got %d", r, hi, note, v)
 	}
 	return int(v), nil
 }
@@ -411,7 +439,7 @@ func (d *decoder) build(file string) (*Spec, error) {
 	if err := d.required("train.epochs"); err != nil {
 		return nil, err
 	}
-	if s.Train.Epochs, err = d.intIn("train.epochs", 0, 1, math.MaxInt32, ">= 1"); err != nil {
+	if s.Train.Epochs, err = d.intIn("train.epochs", 0, 1, MaxEpochs, ">= 1"); err != nil {
 		return nil, err
 	}
 	if s.Train.BatchSize, err = d.intIn("train.batch_size", 0, 0, math.MaxInt32, ">= 0 (0 = the whole training set)"); err != nil {
@@ -439,7 +467,10 @@ func (d *decoder) build(file string) (*Spec, error) {
 		s.Train.EarlyStopping = es
 	}
 	if s.Train.Workers, err = d.intIn("train.workers", 0, 0, MaxWorkers,
-		fmt.Sprintf("between 0 and %d (0 = number of CPUs)", MaxWorkers)); err != nil {
+		">= 0 (0 = number of CPUs)"); err != nil {
+		return nil, err
+	}
+	if s.Train.ClassWeight, err = d.classWeightIn("train.class_weight", s); err != nil {
 		return nil, err
 	}
 
@@ -452,6 +483,34 @@ func (d *decoder) build(file string) (*Spec, error) {
 		s.Output.Dir = resolvePath(s.Dir, v)
 	}
 	return s, nil
+}
+
+// classWeightIn validates train.class_weight. That the classes exist, and
+// that the target is one of classes at all, is checked against the data.
+func (d *decoder) classWeightIn(key string, s *Spec) (*ClassWeight, error) {
+	if !d.has(key) {
+		return nil, nil
+	}
+	if s.Loss == "bce" && len(s.Data.Target) > 1 {
+		return nil, d.errorf(key, "is for a class target, but bce with %d target columns is multi-label classification", len(s.Data.Target))
+	}
+	if s.Loss == "mse" && len(s.Data.Target) > 1 {
+		return nil, d.errorf(key, "is for a class target, but mse with %d target columns is regression", len(s.Data.Target))
+	}
+	switch v := d.vals[key].v.(type) {
+	case string:
+		if v != "balanced" {
+			msg := fmt.Sprintf("must be balanced or a mapping {class: weight, ...}, got %q", v)
+			if suggest(v, []string{"balanced"}) != "" {
+				msg += ` (did you mean "balanced"?)`
+			}
+			return nil, d.errorf(key, "%s", msg)
+		}
+		return &ClassWeight{Balanced: true}, nil
+	case *ClassWeight:
+		return v, nil
+	}
+	panic("spec: class_weight decoded to an unexpected value")
 }
 
 // columns checks a list of column names: not empty, no empty names, no
