@@ -284,16 +284,24 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 	}
 	for j, sc := range train.Columns {
 		c := Column{Name: sc.Name, Kind: sc.Kind}
+		// Only the median needs the values themselves; the mean is summed
+		// as the rows go by, so a wide all-number file is not copied.
+		keep := sc.Kind == KindNumber && imp.Number == ImputeMedian
 		var vals []float64
+		var sum fsummer
 		counts := make([]int, len(sc.Levels))
-		missing := 0
+		missing, n := 0, 0
 		for i := range train.Rows {
 			v := train.X[i*nf+j]
 			switch {
 			case math.IsNaN(v):
 				missing++
 			case sc.Kind == KindNumber:
-				vals = append(vals, v)
+				n++
+				sum.add(v)
+				if keep {
+					vals = append(vals, v)
+				}
 			default:
 				counts[int(v)]++
 			}
@@ -305,7 +313,7 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 			c.HasFill = imp.Number != ImputeNumberError
 			switch imp.Number {
 			case ImputeMean:
-				c.Fill = mean(vals)
+				c.Fill = sum.mean(n, train.X[j:], nf)
 			case ImputeMedian:
 				c.Fill = median(vals)
 			}
@@ -357,60 +365,50 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 	return e, nil
 }
 
-// mean is Σx/n with the sum correctly rounded (fsum), so that the fill does
-// not depend on the order of the rows and is what NumPy's and Python's
-// means give; Σ(x/n) when the sum overflows.
-func mean(x []float64) float64 {
-	n := float64(len(x))
-	if s := fsum(x); !math.IsInf(s, 0) && !math.IsNaN(s) {
-		return s / n
+// fsummer sums float64s correctly rounded: Shewchuk's exact partials, as
+// Python's math.fsum keeps them. The mean fill is then the same whatever
+// the order of the rows, and it is what NumPy's and Python's means give.
+type fsummer struct{ partials []float64 }
+
+func (f *fsummer) add(v float64) {
+	i := 0
+	for _, y := range f.partials {
+		if math.Abs(v) < math.Abs(y) {
+			v, y = y, v
+		}
+		hi := v + y
+		lo := y - (hi - v)
+		if lo != 0 {
+			f.partials[i] = lo
+			i++
+		}
+		v = hi
 	}
-	s := 0.0
-	for _, v := range x {
-		s += v / n
-	}
-	return s
+	f.partials = append(f.partials[:i], v)
 }
 
-// fsum is the correctly rounded sum of x: Shewchuk's exact partials, as
-// Python's math.fsum computes it. With an overflow on the way it returns
-// ±Inf or NaN.
-func fsum(x []float64) float64 {
-	var partials []float64
-	for _, v := range x {
-		i := 0
-		for _, y := range partials {
-			if math.Abs(v) < math.Abs(y) {
-				v, y = y, v
-			}
-			hi := v + y
-			lo := y - (hi - v)
-			if lo != 0 {
-				partials[i] = lo
-				i++
-			}
-			v = hi
-		}
-		partials = append(partials[:i], v)
-	}
-	n := len(partials)
+// sum is the correctly rounded sum of what was added; with an overflow on
+// the way it is ±Inf or NaN.
+func (f *fsummer) sum() float64 {
+	p := f.partials
+	n := len(p)
 	if n == 0 {
 		return 0
 	}
 	// Add the partials from the largest down while the sum stays exact,
 	// then round half-even across the partials that remain.
 	n--
-	hi, lo := partials[n], 0.0
+	hi, lo := p[n], 0.0
 	for n > 0 {
 		n--
-		v, y := hi, partials[n]
+		v, y := hi, p[n]
 		hi = v + y
 		lo = y - (hi - v)
 		if lo != 0 {
 			break
 		}
 	}
-	if n > 0 && ((lo < 0 && partials[n-1] < 0) || (lo > 0 && partials[n-1] > 0)) {
+	if n > 0 && ((lo < 0 && p[n-1] < 0) || (lo > 0 && p[n-1] > 0)) {
 		y := lo * 2
 		v := hi + y
 		if v-hi == y {
@@ -418,6 +416,40 @@ func fsum(x []float64) float64 {
 		}
 	}
 	return hi
+}
+
+// mean is the sum over count values; when the sum overflows, Σ(x/count)
+// over the non-NaN values of column x[0], x[stride], x[2·stride], ….
+func (f *fsummer) mean(count int, x []float64, stride int) float64 {
+	n := float64(count)
+	if s := f.sum(); !math.IsInf(s, 0) && !math.IsNaN(s) {
+		return s / n
+	}
+	s := 0.0
+	for i := 0; i < len(x); i += stride {
+		if v := x[i]; !math.IsNaN(v) {
+			s += v / n
+		}
+	}
+	return s
+}
+
+// fsum is the correctly rounded sum of x (fsummer over a slice).
+func fsum(x []float64) float64 {
+	var f fsummer
+	for _, v := range x {
+		f.add(v)
+	}
+	return f.sum()
+}
+
+// mean is fsummer's mean of x.
+func mean(x []float64) float64 {
+	var f fsummer
+	for _, v := range x {
+		f.add(v)
+	}
+	return f.mean(len(x), x, 1)
 }
 
 // median is the middle value of x, or the mean of the two middle values.
