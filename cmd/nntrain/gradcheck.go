@@ -67,7 +67,12 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 	b := j.train.Subset(idx)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	checks := backprop.GradCheck(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, m, o.perLayer, rng)
+	var drop *network.Dropout
+	if j.net.HasDropout() {
+		// The masks of one training pass, held fixed while J is differenced.
+		drop = newDropout(sp.Seed)
+	}
+	checks := backprop.GradCheck(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, m, o.perLayer, rng, drop)
 	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "layer\tchecked\tworst rel. error\tat\tbackprop\tnumeric\tresult\n")
 	bad := 0

@@ -19,10 +19,18 @@ const (
 	streamInit    = 2
 	streamShuffle = 3
 	streamCheck   = 4
+	streamDropout = 5
 )
 
 func newRand(seed int64, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(uint64(seed), stream*0x9e3779b97f4a7c15))
+}
+
+// newDropout is the stream of the dropout masks, another of the seed's
+// streams (the same PCG seeding as newRand).
+func newDropout(seed int64) *network.Dropout {
+	stream := uint64(streamDropout)
+	return network.NewDropout(uint64(seed), stream*0x9e3779b97f4a7c15)
 }
 
 // job is a spec turned into data and a network ready to train.
@@ -50,16 +58,38 @@ func dataConfig(loss string, targets, features []string) dataset.Config {
 	}
 }
 
-// trainConfig is what the training loop takes from a spec.
+// trainConfig is what the training loop takes from a spec (which has
+// validated every name, so parsing them cannot fail).
 func trainConfig(s *spec.Spec, loss backprop.Loss) backprop.Config {
+	t := s.Train
+	kind, err := backprop.ParseOptimizer(t.Optimizer)
+	must(err)
 	cfg := backprop.Config{
-		Loss: loss, Optimizer: s.Train.Optimizer, LR: s.Train.LearningRate, Momentum: s.Train.Momentum,
-		Epochs: s.Train.Epochs, BatchSize: s.Train.BatchSize, L2: s.Train.L2, Shuffle: s.Data.Shuffle,
+		Loss: loss,
+		Optim: backprop.OptimizerConfig{Kind: kind, LR: t.LearningRate, Momentum: t.Momentum,
+			Beta1: t.Betas[0], Beta2: t.Betas[1], Eps: t.Eps, WeightDecay: t.WeightDecay, Alpha: t.Alpha},
+		Epochs: t.Epochs, BatchSize: t.BatchSize, L2: t.L2, ClipNorm: t.ClipNorm, Shuffle: s.Data.Shuffle,
+		Dropout: newDropout(s.Seed),
 	}
-	if es := s.Train.EarlyStopping; es != nil {
+	if sc := t.Schedule; sc != nil {
+		k, err := backprop.ParseSchedule(sc.Kind)
+		must(err)
+		cfg.Schedule = backprop.ScheduleConfig{Kind: k, StepSize: sc.StepSize, Gamma: sc.Gamma, TMax: sc.TMax, EtaMin: sc.EtaMin,
+			Factor: sc.Factor, Patience: sc.Patience, Threshold: sc.Threshold, MinLR: sc.MinLR}
+	}
+	if es := t.EarlyStopping; es != nil {
 		cfg.Patience, cfg.MinDelta = es.Patience, es.MinDelta
+		cfg.Monitor, err = backprop.ParseMonitor(es.Monitor)
+		must(err)
 	}
 	return cfg
+}
+
+// must panics on a name that the spec's validation should have refused.
+func must(err error) {
+	if err != nil {
+		panic("nntrain: spec passed validation with " + err.Error())
+	}
 }
 
 // loadJob reads the spec's data, splits and normalises it, and builds the
@@ -123,7 +153,7 @@ func layerSpecs(s *spec.Spec) []network.LayerSpec {
 		if err != nil {
 			panic("nntrain: spec passed validation with " + err.Error())
 		}
-		ls = append(ls, network.LayerSpec{Units: l.Units, Activation: act, Alpha: l.Alpha})
+		ls = append(ls, network.LayerSpec{Units: l.Units, Activation: act, Alpha: l.Alpha, Dropout: l.Dropout})
 	}
 	return ls
 }

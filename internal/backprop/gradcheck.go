@@ -24,14 +24,14 @@ const GradStep = 1e-6
 
 // Cost returns the batch cost J of m rows with the l2 term, as training sees it.
 func Cost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) float64 {
-	j, _ := forwardCost(net, pool, ws, loss, l2, net.WeightRanges(), x, y, m)
+	j, _ := forwardCost(net, pool, ws, nil, loss, l2, net.WeightRanges(), x, y, m)
 	return j
 }
 
 // Gradients fills net.Grads with backprop's gradient of Cost.
 func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) {
 	weights := net.WeightRanges()
-	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
+	_, a := forwardCost(net, pool, ws, nil, loss, l2, weights, x, y, m)
 	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
 }
 
@@ -41,12 +41,20 @@ func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss
 // one parameter is |g − n| / max(|g| + |n|, 1e-4): the floor keeps
 // the rounding error of the differences (about 1e-10·J) from counting on
 // gradients that are almost 0.
-func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
+//
+// With drop set (a network with dropout), the first pass draws the masks
+// from it and every later pass holds them fixed, so J is a smooth function
+// of the weights and the check covers dropout's backward pass.
+func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand, drop *network.Dropout) []LayerCheck {
 	ws := net.NewWorkspace(m)
 	weights := net.WeightRanges()
-	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
+	_, a := forwardCost(net, pool, ws, drop, loss, l2, weights, x, y, m)
 	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
 	grads := append([]float64(nil), net.Grads...)
+	if drop != nil {
+		defer func(h bool) { drop.Hold = h }(drop.Hold)
+		drop.Hold = true
+	}
 	var res []LayerCheck
 	off := 0
 	for li, l := range net.Layers {
@@ -64,9 +72,9 @@ func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y
 			p := off + i
 			w := net.Params[p]
 			net.Params[p] = w + GradStep
-			jp, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
+			jp, _ := forwardCost(net, pool, ws, drop, loss, l2, weights, x, y, m)
 			net.Params[p] = w - GradStep
-			jm, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
+			jm, _ := forwardCost(net, pool, ws, drop, loss, l2, weights, x, y, m)
 			net.Params[p] = w
 			num := (jp - jm) / (2 * GradStep)
 			g := grads[p]

@@ -61,7 +61,7 @@ func TestGradCheckAllPairings(t *testing.T) {
 					}
 					p := network.NewPool(1)
 					defer p.Close()
-					for _, c := range GradCheck(net, p, o.loss, l2, x, y, m, 1000, rng) {
+					for _, c := range GradCheck(net, p, o.loss, l2, x, y, m, 1000, rng, nil) {
 						t.Logf("layer %d: worst relative error %.3g at %s (backprop %.6g, numeric %.6g)", c.Layer, c.WorstRel, c.Worst, c.Backprop, c.Numeric)
 						if c.WorstRel > 1e-5 {
 							t.Errorf("layer %d: worst relative error %.3g at %s, want ≤ 1e-5", c.Layer, c.WorstRel, c.Worst)

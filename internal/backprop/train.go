@@ -23,15 +23,51 @@ type Data struct {
 // Config is what the training loop needs from a spec.
 type Config struct {
 	Loss      Loss
-	Optimizer string
-	LR        float64
-	Momentum  float64
+	Optim     OptimizerConfig // Optim.LR is epoch 1's learning rate
 	Epochs    int
 	BatchSize int // 0: the whole training set in one batch
 	L2        float64
+	ClipNorm  float64        // clip the gradient's L2 norm to this (clip_grad_norm_); 0 off
+	Schedule  ScheduleConfig // Kind NoSchedule: the same lr every epoch
 	Shuffle   bool
-	Patience  int     // early stopping on val_loss; 0 turns it off
+	Patience  int     // early stopping; 0 turns it off
 	MinDelta  float64 // the improvement that resets the patience
+	Monitor   Monitor // what early stopping watches
+	// Dropout draws the masks of the layers with dropout; it must be set
+	// when the network has any.
+	Dropout *network.Dropout
+}
+
+// Monitor is the validation figure early stopping watches.
+type Monitor int
+
+const (
+	ValLoss     Monitor = iota // lower is better
+	ValAccuracy                // higher is better (class targets)
+	ValR2                      // higher is better (regression)
+)
+
+var monitorNames = [...]string{"val_loss", "val_accuracy", "val_r2"}
+
+func (m Monitor) String() string { return monitorNames[m] }
+
+// ParseMonitor maps a spec name to its Monitor.
+func ParseMonitor(s string) (Monitor, error) {
+	for i, n := range monitorNames {
+		if n == s {
+			return Monitor(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown monitor %q (want val_loss, val_accuracy or val_r2)", s)
+}
+
+// value is the monitored figure of an epoch, negated when higher is better,
+// so that lower is always better.
+func (m Monitor) value(e Epoch) float64 {
+	if m == ValLoss {
+		return e.ValLoss
+	}
+	return -e.ValMetric
 }
 
 // Epoch is one row of cost.csv. Metric is the accuracy for class targets
@@ -40,6 +76,7 @@ type Epoch struct {
 	N                      int
 	TrainLoss, ValLoss     float64
 	TrainMetric, ValMetric float64
+	LR                     float64 // the learning rate the epoch trained with
 }
 
 // Hooks lets the caller watch a run; either may be nil.
@@ -52,7 +89,7 @@ type Hooks struct {
 type Result struct {
 	Epochs       []Epoch
 	StoppedEarly bool
-	BestEpoch    int // with early stopping: the epoch whose weights were kept
+	BestEpoch    int // with early stopping: the epoch whose weights were kept (and written)
 }
 
 // ErrInterrupted is returned when ctx is cancelled; the current batch has
@@ -79,39 +116,51 @@ type Trainer struct {
 	pool    *network.Pool
 	cfg     Config
 	opt     *Optimizer
+	drop    *network.Dropout
 	ws      *network.Workspace
 	weights [][2]int
 }
 
 // NewTrainer prepares steps on batches of up to maxRows rows.
 func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (*Trainer, error) {
-	opt, err := NewOptimizer(cfg.Optimizer, cfg.LR, cfg.Momentum, len(net.Params))
+	opt, err := NewOptimizer(cfg.Optim, len(net.Params))
 	if err != nil {
 		return nil, err
 	}
-	return &Trainer{net: net, pool: pool, cfg: cfg, opt: opt, ws: net.NewWorkspace(maxRows), weights: net.WeightRanges()}, nil
+	if net.HasDropout() && cfg.Dropout == nil {
+		return nil, errors.New("backprop: the network has dropout layers but Config.Dropout is nil")
+	}
+	return &Trainer{net: net, pool: pool, cfg: cfg, opt: opt, drop: cfg.Dropout, ws: net.NewWorkspace(maxRows), weights: net.WeightRanges()}, nil
 }
 
-// Step runs one batch of m rows: the forward pass, the cost J (l2 term
-// included, before the update), backprop and the optimizer's update. It
+// Step runs one batch of m rows: the forward pass (dropping units where
+// layers have dropout), the cost J (l2 term included, before the update),
+// backprop, clipping when set, and the optimizer's update. It
 // returns J and the output activations (m×outputs, valid until the next
 // Step). When J is not finite it stops before changing any weight.
 func (t *Trainer) Step(x, y []float64, m int) (float64, []float64) {
 	cfg := t.cfg
-	j, a := forwardCost(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, m)
+	j, a := forwardCost(t.net, t.pool, t.ws, t.drop, cfg.Loss, cfg.L2, t.weights, x, y, m)
 	if !finite(j) {
 		return j, a
 	}
 	backward(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, a, m)
+	if cfg.ClipNorm > 0 {
+		ClipNorm(t.net.Grads, cfg.ClipNorm) // after the l2 term, before the optimizer
+	}
 	t.opt.StepOn(t.pool, t.net.Params, t.net.Grads)
 	return j, a
 }
 
+// SetLR sets the learning rate of the steps that follow.
+func (t *Trainer) SetLR(lr float64) { t.opt.LR = lr }
+
 // forwardCost runs the forward pass of m rows and returns the batch cost J,
-// l2 term included, and the output activations (a view into ws).
-func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y []float64, m int) (float64, []float64) {
+// l2 term included, and the output activations (a view into ws). drop is
+// nil for a pass without dropout.
+func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, drop *network.Dropout, loss Loss, l2 float64, weights [][2]int, x, y []float64, m int) (float64, []float64) {
 	out := net.Outputs()
-	a := net.Forward(pool, ws, x, m)
+	a := net.ForwardTrain(pool, ws, x, m, drop)
 	z := ws.Z[len(ws.Z)-1][:m*out]
 	return loss.Cost(y, z, a, m, out) + l2Penalty(net, weights, l2, m), a
 }
@@ -158,13 +207,22 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 		ev = newEvaluator(net, val)
 	}
 	var best []float64
-	bestLoss, wait := math.Inf(1), 0
+	bestLoss, wait := math.Inf(1), 0 // the monitored value, lower is better
+	var sched *Schedule
+	if cfg.Schedule.Kind != NoSchedule {
+		sched = NewSchedule(cfg.Schedule, cfg.Optim.LR)
+	}
+	lr := cfg.Optim.LR
 	res := &Result{}
 	batches := (n + bs - 1) / bs
 	var tm trainMetric
 	tm.init(train.Labels != nil, out)
 
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		if sched != nil {
+			lr = sched.LR()
+			tr.SetLR(lr)
+		}
 		if cfg.Shuffle {
 			dataset.Shuffle(idx, rng)
 		}
@@ -204,7 +262,7 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 				return res, ErrInterrupted
 			}
 		}
-		e := Epoch{N: epoch, TrainLoss: sum / float64(n), TrainMetric: tm.value(), ValLoss: math.NaN(), ValMetric: math.NaN()}
+		e := Epoch{N: epoch, TrainLoss: sum / float64(n), TrainMetric: tm.value(), ValLoss: math.NaN(), ValMetric: math.NaN(), LR: lr}
 		if ev != nil {
 			e.ValLoss, e.ValMetric = ev.run(pool, cfg.Loss, val, nil)
 			if !finite(e.ValLoss) {
@@ -215,9 +273,16 @@ func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config
 		if hooks.Epoch != nil {
 			hooks.Epoch(e)
 		}
+		if sched != nil {
+			watched := e.TrainLoss
+			if ev != nil {
+				watched = e.ValLoss
+			}
+			sched.Step(watched)
+		}
 		if cfg.Patience > 0 && ev != nil {
-			if e.ValLoss < bestLoss-cfg.MinDelta {
-				bestLoss, wait, res.BestEpoch = e.ValLoss, 0, epoch
+			if v := cfg.Monitor.value(e); v < bestLoss-cfg.MinDelta {
+				bestLoss, wait, res.BestEpoch = v, 0, epoch
 				best = append(best[:0], net.Params...)
 			} else if wait++; wait >= cfg.Patience {
 				res.StoppedEarly = true
