@@ -173,14 +173,14 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	if err := j.model().Write(&modelBuf); err != nil {
 		return badInput(fmt.Errorf("%s: %w; nothing was written", sp.File, err))
 	}
-	cost := costLog(res.Epochs, j.val != nil, metric)
+	cost := costLog(res.Epochs, j.val != nil, metric, sp.Train.Schedule != nil)
 	if err := cost.WriteCSV(&costBuf); err != nil {
 		return err
 	}
-	if err := metrics.WriteJSON(&metricsBuf, splits); err != nil {
+	kept := res.BestEpoch // early stopping keeps the weights of the best epoch; else 0
+	if err := metrics.WriteRunJSON(&metricsBuf, splits, kept); err != nil {
 		return err
 	}
-	kept := res.BestEpoch // early stopping keeps the weights of the best val_loss; else 0
 	if err := plotCost(&pngBuf, cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
 		return fmt.Errorf("cost.png: %w", err)
 	}
@@ -201,7 +201,11 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	for _, sp := range splits {
 		all[sp.Name] = sp.Report
 	}
-	summary := summaryLine(sp.Name, res, kept, elapsed, splits, outDir)
+	monitor := "val_loss"
+	if es := sp.Train.EarlyStopping; es != nil {
+		monitor = es.Monitor
+	}
+	summary := summaryLine(sp.Name, res, kept, monitor, elapsed, splits, outDir)
 	if !o.quiet {
 		fmt.Fprintln(s.err, summary)
 	}
@@ -267,19 +271,29 @@ func gateError(g gate, err error) error {
 }
 
 // costLog turns the epochs of a run into cost.csv: epoch, train_loss, then
-// val_loss with a validation set, then the metric's train_ and val_ columns.
-func costLog(epochs []backprop.Epoch, hasVal bool, metric string) *metrics.CostLog {
+// val_loss with a validation set, then the metric's train_ and val_ columns,
+// then with a schedule lr, the learning rate the epoch trained with.
+func costLog(epochs []backprop.Epoch, hasVal bool, metric string, hasLR bool) *metrics.CostLog {
 	cols := []string{"epoch", "train_loss", "val_loss", "train_" + metric, "val_" + metric}
 	if !hasVal {
 		cols = []string{"epoch", "train_loss", "train_" + metric}
 	}
+	if hasLR {
+		cols = append(cols, "lr")
+	}
 	c := metrics.NewCostLog(cols...)
+	row := make([]float64, 0, len(cols))
 	for _, e := range epochs {
+		row = append(row[:0], float64(e.N), e.TrainLoss)
 		if hasVal {
-			c.Append(float64(e.N), e.TrainLoss, e.ValLoss, e.TrainMetric, e.ValMetric)
+			row = append(row, e.ValLoss, e.TrainMetric, e.ValMetric)
 		} else {
-			c.Append(float64(e.N), e.TrainLoss, e.TrainMetric)
+			row = append(row, e.TrainMetric)
 		}
+		if hasLR {
+			row = append(row, e.LR)
+		}
+		c.Append(row...)
 	}
 	return c
 }
@@ -301,14 +315,14 @@ func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset
 // summaryLine is the one line a person reads at the end of a run:
 //
 //	iris: 200 epochs in 1.2s; train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
-func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Duration, splits []metrics.Split, outDir string) string {
+func summaryLine(name string, res *backprop.Result, kept int, monitor string, elapsed time.Duration, splits []metrics.Split, outDir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
 	switch {
 	case res.StoppedEarly:
-		fmt.Fprintf(&b, " (stopped early: no better val_loss since epoch %d, whose weights were kept)", kept)
+		fmt.Fprintf(&b, " (stopped early: no better %s since epoch %d, whose weights were kept)", monitor, kept)
 	case kept > 0 && kept < len(res.Epochs):
-		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best val_loss)", kept)
+		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best %s)", kept, monitor)
 	}
 	for _, sp := range splits {
 		r := sp.Report
