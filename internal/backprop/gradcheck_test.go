@@ -8,7 +8,9 @@ import (
 	"github.com/nntrain/nntrain/internal/network"
 )
 
-// Every hidden activation with every output/loss pairing the contract allows.
+// Every hidden activation with every output/loss pairing the contract
+// allows, with and without dropout on the hidden layers (its masks drawn
+// once and held fixed while J is differenced).
 func TestGradCheckAllPairings(t *testing.T) {
 	hidden := []network.Activation{network.Linear, network.Sigmoid, network.Tanh, network.ReLU, network.LeakyReLU}
 	outputs := []struct {
@@ -27,15 +29,20 @@ func TestGradCheckAllPairings(t *testing.T) {
 	}
 	for _, h := range hidden {
 		for _, o := range outputs {
-			for _, l2 := range []float64{0, 0.3} {
-				name := fmt.Sprintf("%v-%v-%v-l2=%g", h, o.act, o.loss, l2)
+			for _, c := range []struct{ l2, dropout float64 }{{0, 0}, {0.3, 0}, {0, 0.4}, {0.3, 0.4}} {
+				l2 := c.l2
+				name := fmt.Sprintf("%v-%v-%v-l2=%g-dropout=%g", h, o.act, o.loss, l2, c.dropout)
 				t.Run(name, func(t *testing.T) {
 					rng := rand.New(rand.NewPCG(1, 2))
 					net := network.New(4, []network.LayerSpec{
-						{Units: 5, Activation: h, Alpha: 0.1},
-						{Units: 3, Activation: h, Alpha: 0.1},
+						{Units: 5, Activation: h, Alpha: 0.1, Dropout: c.dropout},
+						{Units: 3, Activation: h, Alpha: 0.1, Dropout: c.dropout / 2},
 						{Units: o.k, Activation: o.act, Alpha: 0.2},
 					})
+					var drop *network.Dropout
+					if c.dropout > 0 {
+						drop = network.NewDropout(5, 6)
+					}
 					for i := range net.Params {
 						net.Params[i] = rng.NormFloat64() * 0.7
 					}
@@ -61,7 +68,7 @@ func TestGradCheckAllPairings(t *testing.T) {
 					}
 					p := network.NewPool(1)
 					defer p.Close()
-					for _, c := range GradCheck(net, p, o.loss, l2, x, y, m, 1000, rng, nil) {
+					for _, c := range GradCheck(net, p, o.loss, l2, x, y, m, 1000, rng, drop) {
 						t.Logf("layer %d: worst relative error %.3g at %s (backprop %.6g, numeric %.6g)", c.Layer, c.WorstRel, c.Worst, c.Backprop, c.Numeric)
 						if c.WorstRel > 1e-5 {
 							t.Errorf("layer %d: worst relative error %.3g at %s, want ≤ 1e-5", c.Layer, c.WorstRel, c.Worst)
