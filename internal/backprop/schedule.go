@@ -10,11 +10,11 @@ import (
 type ScheduleKind int
 
 const (
-	NoSchedule  ScheduleKind = iota
-	StepLR                   // lr·γ^⌊(e−1)/step_size⌋
-	ExponentialLR            // lr·γ^(e−1)
-	CosineLR                 // CosineAnnealingLR(T_max, eta_min)
-	PlateauLR                // ReduceLROnPlateau(mode min, threshold_mode rel, cooldown 0, eps 1e-8)
+	NoSchedule    ScheduleKind = iota
+	StepLR                     // lr·γ^⌊(e−1)/step_size⌋
+	ExponentialLR              // lr·γ^(e−1)
+	CosineLR                   // CosineAnnealingLR(T_max, eta_min)
+	PlateauLR                  // ReduceLROnPlateau(mode min, threshold_mode rel, cooldown 0, eps 1e-8)
 )
 
 var scheduleNames = [...]string{"none", "step", "exponential", "cosine", "plateau"}

@@ -65,8 +65,8 @@ type Train struct {
 	ClipNorm      float64    // >= 0; 0 = no clipping
 	Schedule      *Schedule  // nil: the same learning rate every epoch
 	Epochs        int        // >= 1
-	BatchSize     int     // 0 = the whole training set
-	L2            float64 // >= 0
+	BatchSize     int        // 0 = the whole training set
+	L2            float64    // >= 0
 	EarlyStopping *EarlyStopping
 	Workers       int // 0 = number of CPUs
 }

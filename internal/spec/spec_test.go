@@ -82,7 +82,7 @@ func TestBaseLoads(t *testing.T) {
 			ValidationSplit: 0.25, Shuffle: true, Normalize: "standard"},
 		Model: Model{Init: "xavier", InitScale: 0.01, Layers: []Layer{
 			{Units: 4, Activation: "tanh"}, {Units: 3, Activation: "softmax"}}},
-		Loss:   "cross_entropy",
+		Loss: "cross_entropy",
 		Train: Train{Optimizer: "adam", LearningRate: 0.1, Momentum: 0.9, Betas: [2]float64{0.9, 0.999}, Eps: 1e-8,
 			WeightDecay: 0.01, Alpha: 0.99, Epochs: 10, BatchSize: 8},
 		Output: Output{Dir: filepath.Join("dir", "out")},
@@ -890,7 +890,9 @@ func TestTrainingOptionDefaults(t *testing.T) {
 		get              func(*Spec) any
 		want             any
 	}{
-		{"adamw", "adamw", "", func(s *Spec) any { return []float64{s.Train.Betas[0], s.Train.Betas[1], s.Train.Eps, s.Train.WeightDecay} },
+		{"adamw", "adamw", "", func(s *Spec) any {
+			return []float64{s.Train.Betas[0], s.Train.Betas[1], s.Train.Eps, s.Train.WeightDecay}
+		},
 			[]float64{0.9, 0.999, 1e-8, 0.01}},
 		{"betas given", "adam", "  betas: [0.8, 0.99]", func(s *Spec) any { return s.Train.Betas }, [2]float64{0.8, 0.99}},
 		{"rmsprop", "rmsprop", "", func(s *Spec) any { return []float64{s.Train.Alpha, s.Train.Eps} }, []float64{0.99, 1e-8}},
