@@ -111,7 +111,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"predict", "--data", ""}, []string{"csv", ":8"}},
 		{[]string{"eval", "--data", ""}, []string{"csv", ":8"}},
 		{[]string{"params", "--config", ""}, []string{"yaml", "yml", ":8"}},
-		{[]string{"train", "--set", "train.ep"}, []string{"train.epochs=", ":6"}},
+		{[]string{"train", "--set", "train.ep"}, []string{"train.eps=", "train.epochs=", ":6"}},
 		{[]string{"train", "--set", "model.layers.1.act"}, []string{"model.layers.1.activation=", ":6"}},
 		{[]string{"train", "--fail-under", "validation.acc"}, []string{"validation.accuracy=", ":6"}},
 	} {
