@@ -7,8 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nntrain/nntrain/internal/dataset"
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
@@ -54,26 +53,14 @@ func runParams(s *streams, o *paramsOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	in := len(sp.Data.Features)
-	if in == 0 {
-		// Only the header is needed to count the other columns.
-		h, err := dataset.Header(sp.Data.Train)
-		if err != nil {
-			return badInput(err)
-		}
-		fs, err := dataset.Features(sp.Data.Train, h, sp.Data.Target)
-		if err != nil {
-			return badInput(err)
-		}
-		in = len(fs)
+	shapes, total, err := run.Params(sp)
+	if err != nil {
+		return badInput(err)
 	}
 	var layers []paramsLayer
-	// The shapes of the network train would build, not a second count.
-	net := network.New(in, layerSpecs(sp))
-	for _, l := range net.Layers {
-		layers = append(layers, paramsLayer{In: l.In, Out: l.Out, Weights: len(l.W), Biases: len(l.B), Params: len(l.W) + len(l.B)})
+	for _, l := range shapes {
+		layers = append(layers, paramsLayer{In: l.In, Out: l.Out, Weights: l.Weights, Biases: l.Biases, Params: l.Params})
 	}
-	total := len(net.Params)
 	if o.json {
 		b, err := json.Marshal(struct {
 			Layers []paramsLayer `json:"layers"`

@@ -16,7 +16,7 @@ import (
 	"github.com/nntrain/nntrain/internal/backprop"
 	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/metrics"
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
@@ -39,7 +39,7 @@ func newTrainCmd(s *streams) *cobra.Command {
 (output.dir of the spec, or --out):
 
   model.json    the trained weights, features, classes and normalisation
-  cost.csv      train_loss (and val_loss, accuracy or r2) per epoch
+  cost.csv      train_loss (and val_loss, accuracy or r2, lr) per epoch
   cost.png      a plot of cost.csv
   metrics.json  loss and metrics on the train, validation and test rows
 
@@ -111,16 +111,12 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	if o.out != "" {
 		outDir = o.out
 	}
-	j, err := loadJob(sp)
+	j, err := run.Load(sp)
 	if err != nil {
 		return badInput(err)
 	}
-	if o.init != "" {
-		if err := j.initFrom(o.init); err != nil {
-			return badInput(err)
-		}
-	} else if err := j.net.Init(sp.Model.Init, sp.Model.InitScale, newRand(sp.Seed, streamInit)); err != nil {
-		return badInput(fmt.Errorf("%s: model.init: %w", sp.File, err))
+	if err := j.Init(o.init); err != nil {
+		return badInput(err)
 	}
 	if err := checkGates(gates, j); err != nil {
 		return badInput(err)
@@ -133,27 +129,20 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		return interrupted(0, outDir)
 	}
 
-	pool := network.NewPool(workers(sp.Train.Workers))
-	defer pool.Close()
-	cfg := trainConfig(sp, j.loss)
-	metric := "r2"
-	if j.train.Classes != nil {
-		metric = "accuracy"
-	}
+	metric := j.Metric()
 	prog := newProgress(s, o.quiet, sp, j, metric)
 	start := time.Now()
-	res, err := backprop.Train(ctx, j.net, pool, cfg, data(j.train), data(j.val), newRand(sp.Seed, streamShuffle),
-		backprop.Hooks{Batch: prog.batch, Epoch: prog.epoch})
+	res, err := j.Fit(ctx, prog)
 	prog.finish()
 	elapsed := time.Since(start)
 	var nf *backprop.NonFiniteError
 	switch {
 	case errors.Is(err, backprop.ErrInterrupted):
-		return interrupted(len(res.Epochs), outDir)
+		return interrupted(len(res.History.Epochs), outDir)
 	case errors.As(err, &nf) && nf.BeforeUpdate:
 		// No update has happened: the data's scale is the cause.
 		return badInput(fmt.Errorf("%s: the loss of the first batch is %v before any update, so not the learning rate but the values in %s (or the initial weights) are too large: rescale them, or set data.normalize for the features; nothing was written, the files in %s are as they were",
-			sp.File, nf.Loss, j.train.Path, outDir))
+			sp.File, nf.Loss, j.Train.Path, outDir))
 	case errors.As(err, &nf):
 		return badInput(fmt.Errorf("%s: %w (train.learning_rate is %g); nothing was written, the files in %s are as they were",
 			sp.File, nf, sp.Train.LearningRate, outDir))
@@ -161,58 +150,38 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		return badInput(fmt.Errorf("%s: %w", sp.File, err))
 	}
 
-	splits := []metrics.Split{{Name: "train", Report: report(j.net, pool, j.loss, j.train)}}
-	if j.val != nil {
-		splits = append(splits, metrics.Split{Name: "validation", Report: report(j.net, pool, j.loss, j.val)})
-	}
-	if j.test != nil {
-		splits = append(splits, metrics.Split{Name: "test", Report: report(j.net, pool, j.loss, j.test)})
-	}
-
-	var modelBuf, costBuf, metricsBuf, pngBuf bytes.Buffer
-	if err := j.model().Write(&modelBuf); err != nil {
-		return badInput(fmt.Errorf("%s: %w; nothing was written", sp.File, err))
-	}
-	cost := costLog(res.Epochs, j.val != nil, metric, sp.Train.Schedule != nil)
-	if err := cost.WriteCSV(&costBuf); err != nil {
-		return err
-	}
-	kept := res.BestEpoch // early stopping keeps the weights of the best epoch; else 0
-	if err := metrics.WriteRunJSON(&metricsBuf, splits, kept); err != nil {
-		return err
-	}
-	if err := plotCost(&pngBuf, cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
+	hist := res.History
+	var pngBuf bytes.Buffer
+	kept := hist.BestEpoch // early stopping keeps the weights of the best epoch; else 0
+	if err := plotCost(&pngBuf, res.Cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
 		return fmt.Errorf("cost.png: %w", err)
 	}
 	files := []outFile{
-		{"model.json", modelBuf.Bytes()},
-		{"cost.csv", costBuf.Bytes()},
-		{"metrics.json", metricsBuf.Bytes()},
+		{"model.json", res.ModelJSON},
+		{"cost.csv", res.CostCSV},
+		{"metrics.json", res.MetricsJSON},
 		{"cost.png", pngBuf.Bytes()},
 	}
 	if ctx.Err() != nil {
-		return interrupted(len(res.Epochs), outDir)
+		return interrupted(len(hist.Epochs), outDir)
 	}
-	if err := writeAll(outDir, files); err != nil {
+	if err := s.files.writeAll(outDir, files); err != nil {
 		return badInput(err)
 	}
 
-	all := map[string]metrics.Report{}
-	for _, sp := range splits {
-		all[sp.Name] = sp.Report
-	}
+	all := res.Reports()
 	monitor := "val_loss"
 	if es := sp.Train.EarlyStopping; es != nil {
 		monitor = es.Monitor
 	}
-	summary := summaryLine(sp.Name, res, kept, monitor, elapsed, splits, outDir)
+	summary := summaryLine(sp.Name, hist, kept, monitor, elapsed, res.Splits, outDir)
 	if !o.quiet {
 		fmt.Fprintln(s.err, summary)
 	}
 	if o.json {
 		js := map[string]any{
-			"name": sp.Name, "epochs": len(res.Epochs), "seconds": elapsed.Seconds(),
-			"stopped_early": res.StoppedEarly, "out": outDir, "metrics": all,
+			"name": sp.Name, "epochs": len(hist.Epochs), "seconds": elapsed.Seconds(),
+			"stopped_early": hist.StoppedEarly, "out": outDir, "metrics": all,
 		}
 		if kept > 0 {
 			js["best_epoch"] = kept
@@ -241,9 +210,9 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 
 // checkGates resolves each --fail-under key path before training, on the
 // metrics of the untrained network, so that a typo costs no training run.
-func checkGates(gates []gate, j *job) error {
+func checkGates(gates []gate, j *run.Job) error {
 	all := map[string]metrics.Report{}
-	for name, d := range map[string]*dataset.Set{"train": j.train, "validation": j.val, "test": j.test} {
+	for name, d := range map[string]*dataset.Set{"train": j.Train, "validation": j.Val, "test": j.Test} {
 		if d == nil {
 			continue
 		}
@@ -268,48 +237,6 @@ func gateError(g gate, err error) error {
 		err = ke.Err
 	}
 	return fmt.Errorf("nntrain train: --fail-under %s: %w", g.path, err)
-}
-
-// costLog turns the epochs of a run into cost.csv: epoch, train_loss, then
-// val_loss with a validation set, then the metric's train_ and val_ columns,
-// then with a schedule lr, the learning rate the epoch trained with.
-func costLog(epochs []backprop.Epoch, hasVal bool, metric string, hasLR bool) *metrics.CostLog {
-	cols := []string{"epoch", "train_loss", "val_loss", "train_" + metric, "val_" + metric}
-	if !hasVal {
-		cols = []string{"epoch", "train_loss", "train_" + metric}
-	}
-	if hasLR {
-		cols = append(cols, "lr")
-	}
-	c := metrics.NewCostLog(cols...)
-	row := make([]float64, 0, len(cols))
-	for _, e := range epochs {
-		row = append(row[:0], float64(e.N), e.TrainLoss)
-		if hasVal {
-			row = append(row, e.ValLoss, e.TrainMetric, e.ValMetric)
-		} else {
-			row = append(row, e.TrainMetric)
-		}
-		if hasLR {
-			row = append(row, e.LR)
-		}
-		c.Append(row...)
-	}
-	return c
-}
-
-// report scores a data set with the trained network.
-func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset.Set) metrics.Report {
-	j, a := backprop.Evaluate(net, pool, loss, data(d))
-	k := net.Outputs()
-	if d.Classes != nil {
-		pred := make([]int, d.Rows)
-		for r := range pred {
-			pred[r] = backprop.PredictClass(a[r*k : r*k+k])
-		}
-		return metrics.Classification(d.Rows, j, d.Labels, pred, d.Classes)
-	}
-	return metrics.Regression(d.Rows, j, d.Y, a, k)
 }
 
 // summaryLine is the one line a person reads at the end of a run:

@@ -46,11 +46,21 @@ func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss
 // from it and every later pass holds them fixed, so J is a smooth function
 // of the weights and the check covers dropout's backward pass.
 func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand, drop *network.Dropout) []LayerCheck {
+	return GradCheckWith(net, pool, loss, l2, x, y, m, perLayer, rng, drop, nil)
+}
+
+// GradCheckWith is GradCheck with a hook for tests of the check itself:
+// corrupt, when not nil, changes backprop's gradients before they are
+// compared, so that a test can assert a wrong gradient is reported.
+func GradCheckWith(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand, drop *network.Dropout, corrupt func(grads []float64)) []LayerCheck {
 	ws := net.NewWorkspace(m)
 	weights := net.WeightRanges()
 	_, a := forwardCost(net, pool, ws, drop, loss, l2, weights, x, y, m)
 	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
 	grads := append([]float64(nil), net.Grads...)
+	if corrupt != nil {
+		corrupt(grads)
+	}
 	if drop != nil {
 		defer func(h bool) { drop.Hold = h }(drop.Hold)
 		drop.Hold = true

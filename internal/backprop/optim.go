@@ -61,19 +61,20 @@ const (
 	DefaultWeightDecay = 0.01 // AdamW's
 )
 
-// OptimizerState is what an optimizer carries from one step to the next:
-// the step count and the moments, in the flat layout of the parameters.
+// OptimizerState is an optimizer's moments and step count, part of State,
+// in the flat layout of the parameters: V is the momentum buffer (momentum,
+// nesterov), adam's and adamw's first moment or rmsprop's square average;
+// S adam's and adamw's second moment; T the updates taken (one per batch).
 type OptimizerState struct {
-	Step int       // updates taken (one per batch); adam's and adamw's t
-	V    []float64 // momentum buffer; adam's m; rmsprop's square average
-	S    []float64 // adam's v (second moment); nil otherwise
+	V, S []float64
+	T    int
 }
 
 // Optimizer updates the flat parameters from the flat gradients. Each kind
 // is one loop over the whole slice, with PyTorch's formula above it.
 type Optimizer struct {
 	OptimizerConfig // LR may be changed between steps (a schedule sets it per epoch)
-	State           OptimizerState
+	st              OptimizerState
 
 	// The update in flight: its slices and adam's constants of this step,
 	// and the func value handed to Pool.Range, made once.
@@ -101,10 +102,10 @@ func NewOptimizer(c OptimizerConfig, n int) (*Optimizer, error) {
 	switch c.Kind {
 	case SGD:
 	case Momentum, Nesterov, RMSprop:
-		o.State.V = make([]float64, n)
+		o.st.V = make([]float64, n)
 	case Adam, AdamW:
-		o.State.V = make([]float64, n)
-		o.State.S = make([]float64, n)
+		o.st.V = make([]float64, n)
+		o.st.S = make([]float64, n)
 	default:
 		return nil, fmt.Errorf("unknown optimizer %v", c.Kind)
 	}
@@ -118,9 +119,9 @@ func (o *Optimizer) Step(w, g []float64) { o.StepOn(nil, w, g) }
 // parameter's update is independent, so the result is the same). A nil pool
 // runs on the caller.
 func (o *Optimizer) StepOn(p *network.Pool, w, g []float64) {
-	o.State.Step++
+	o.st.T++
 	if o.Kind == Adam || o.Kind == AdamW {
-		t := float64(o.State.Step)
+		t := float64(o.st.T)
 		o.adamStep = o.LR / (1 - math.Pow(o.Beta1, t))
 		o.bc2sqrt = math.Sqrt(1 - math.Pow(o.Beta2, t))
 	}
@@ -145,14 +146,14 @@ func (o *Optimizer) update(lo, hi int) {
 		}
 	case Momentum:
 		// v = μ·v + g; w −= lr·v   (PyTorch SGD with momentum, no dampening; v starts at 0)
-		mu, v := o.Momentum, o.State.V[lo:hi]
+		mu, v := o.Momentum, o.st.V[lo:hi]
 		for i, gi := range g {
 			v[i] = mu*v[i] + gi
 			w[i] -= lr * v[i]
 		}
 	case Nesterov:
 		// v = μ·v + g; w −= lr·(g + μ·v)   (PyTorch SGD(momentum=μ, nesterov=True))
-		mu, v := o.Momentum, o.State.V[lo:hi]
+		mu, v := o.Momentum, o.st.V[lo:hi]
 		for i, gi := range g {
 			v[i] = mu*v[i] + gi
 			w[i] -= lr * (gi + mu*v[i])
@@ -161,7 +162,7 @@ func (o *Optimizer) update(lo, hi int) {
 		// PyTorch Adam (1.13, single tensor):
 		//   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 		//   w −= (lr / (1−β1^t)) · (m / (√v / √(1−β2^t) + ε))   (addcdiv_)
-		m, v := o.State.V[lo:hi], o.State.S[lo:hi]
+		m, v := o.st.V[lo:hi], o.st.S[lo:hi]
 		b1, b2, eps := o.Beta1, o.Beta2, o.Eps
 		step, bc2sqrt := o.adamStep, o.bc2sqrt
 		for i, gi := range g {
@@ -175,7 +176,7 @@ func (o *Optimizer) update(lo, hi int) {
 		//   w = w·(1 − lr·λ)                      (param.mul_(1 − lr·weight_decay))
 		//   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 		//   w −= (lr / (1−β1^t)) · (m / (√v / √(1−β2^t) + ε))
-		m, v := o.State.V[lo:hi], o.State.S[lo:hi]
+		m, v := o.st.V[lo:hi], o.st.S[lo:hi]
 		b1, b2, eps := o.Beta1, o.Beta2, o.Eps
 		step, bc2sqrt := o.adamStep, o.bc2sqrt
 		decay := 1 - lr*o.WeightDecay
@@ -188,13 +189,27 @@ func (o *Optimizer) update(lo, hi int) {
 	case RMSprop:
 		// PyTorch RMSprop (1.13, single tensor; momentum 0, not centered):
 		//   s = α·s + (1−α)·g²;  w −= lr · g / (√s + ε)
-		s := o.State.V[lo:hi]
+		s := o.st.V[lo:hi]
 		alpha, eps := o.Alpha, o.Eps
 		for i, gi := range g {
 			s[i] = alpha*s[i] + (1-alpha)*gi*gi
 			w[i] -= lr * (gi / (math.Sqrt(s[i]) + eps)) // addcdiv_: w + (−lr)·(g / avg)
 		}
 	}
+}
+
+func (o *Optimizer) state() OptimizerState {
+	return OptimizerState{V: clone(o.st.V), S: clone(o.st.S), T: o.st.T}
+}
+
+func (o *Optimizer) restore(s OptimizerState) error {
+	if len(s.V) != len(o.st.V) || len(s.S) != len(o.st.S) || s.T < 0 {
+		return fmt.Errorf("state's optimizer moments (%d, %d) do not fit %s on this network (%d, %d)", len(s.V), len(s.S), o.Kind, len(o.st.V), len(o.st.S))
+	}
+	copy(o.st.V, s.V)
+	copy(o.st.S, s.S)
+	o.st.T = s.T
+	return nil
 }
 
 // ClipNorm scales g so that its L2 norm is at most maxNorm, as

@@ -29,12 +29,12 @@ func TestScheduleClosedForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.cfg.Kind.String(), func(t *testing.T) {
-			s := NewSchedule(tt.cfg, base)
+			s, st, lr := Schedule{tt.cfg, base}, ScheduleState{}, base
 			for e := 1; e <= 40; e++ {
-				if got, want := s.LR(), tt.want(e); math.Abs(got-want) > 1e-13*want {
-					t.Fatalf("epoch %d: lr %.17g, want %.17g", e, got, want)
+				if want := tt.want(e); math.Abs(lr-want) > 1e-13*want {
+					t.Fatalf("epoch %d: lr %.17g, want %.17g", e, lr, want)
 				}
-				s.Step(0)
+				lr = s.Step(&st, lr, 0)
 			}
 		})
 	}
@@ -44,25 +44,23 @@ func TestScheduleClosedForms(t *testing.T) {
 // patience epochs that are not reduce the lr, never below min_lr, and a
 // reduction of no more than 1e-8 is skipped.
 func TestSchedulePlateau(t *testing.T) {
-	s := NewSchedule(ScheduleConfig{Kind: PlateauLR, Factor: 0.5, Patience: 1, Threshold: 0.1, MinLR: 0.15}, 1)
+	s, st, lr := Schedule{ScheduleConfig{Kind: PlateauLR, Factor: 0.5, Patience: 1, Threshold: 0.1, MinLR: 0.15}, 1}, ScheduleState{}, 1.0
 	losses := []float64{1, 0.95, 0.95, 0.8, 0.75, 0.74, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5}
 	want := []float64{1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.15, 0.15, 0.15, 0.15}
 	//  epoch 2: 0.95 ≥ 1·0.9, bad 1; epoch 3: bad 2 > 1 → 0.5; 0.8 < 0.9 best;
 	//  0.75 ≥ 0.72 bad 1; 0.74 bad 2 → 0.25; 0.5 best; then 0.5 ×2 → 0.15 (min_lr); then no change.
 	for e, l := range losses {
-		if got := s.LR(); got != want[e] {
-			t.Errorf("epoch %d: lr %v, want %v", e+1, got, want[e])
+		if lr != want[e] {
+			t.Errorf("epoch %d: lr %v, want %v", e+1, lr, want[e])
 		}
-		s.Step(l)
+		lr = s.Step(&st, lr, l)
 	}
-	if got := s.LR(); got != want[len(losses)] {
-		t.Errorf("after the last epoch: lr %v, want %v", got, want[len(losses)])
+	if lr != want[len(losses)] {
+		t.Errorf("after the last epoch: lr %v, want %v", lr, want[len(losses)])
 	}
-	tiny := NewSchedule(ScheduleConfig{Kind: PlateauLR, Factor: 0.5, Patience: 0}, 1.5e-8)
-	tiny.Step(1)
-	tiny.Step(1)
-	if tiny.LR() != 1.5e-8 {
-		t.Errorf("a reduction of 7.5e-9 (≤ eps 1e-8) was applied: lr %v", tiny.LR())
+	tiny, tst := Schedule{ScheduleConfig{Kind: PlateauLR, Factor: 0.5, Patience: 0}, 1.5e-8}, ScheduleState{}
+	if lr := tiny.Step(&tst, tiny.Step(&tst, 1.5e-8, 1), 1); lr != 1.5e-8 {
+		t.Errorf("a reduction of 7.5e-9 (≤ eps 1e-8) was applied: lr %v", lr)
 	}
 }
 
@@ -73,9 +71,8 @@ func TestTrainReportsScheduledLR(t *testing.T) {
 	net := toyNet(rng)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	cfg := Config{Loss: MSE, Optim: OptimizerConfig{Kind: SGD, LR: 0.1}, Epochs: 7, BatchSize: 5,
-		Schedule: ScheduleConfig{Kind: StepLR, StepSize: 2, Gamma: 0.5}}
-	res, err := Train(context.Background(), net, pool, cfg, train, nil, rng, Hooks{})
+	cfg := Config{Loss: MSE, Optim: OptimizerConfig{Kind: SGD, LR: 0.1}, Epochs: 7, BatchSize: 5}
+	res, err := Train(context.Background(), net, pool, cfg, train, nil, nil, Schedule{ScheduleConfig{Kind: StepLR, StepSize: 2, Gamma: 0.5}, 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,9 +95,8 @@ func TestBestWeightsKeptAtTheLastEpoch(t *testing.T) {
 			net := toyNet(rng)
 			pool := network.NewPool(1)
 			defer pool.Close()
-			cfg := Config{Loss: MSE, Optim: OptimizerConfig{Kind: Adam, LR: 0.05}, Epochs: 300, BatchSize: 4, Shuffle: true,
-				Patience: 1000, Monitor: mon}
-			res, err := Train(context.Background(), net, pool, cfg, train, val, rng, Hooks{})
+			cfg := Config{Loss: MSE, Optim: OptimizerConfig{Kind: Adam, LR: 0.05}, Epochs: 300, BatchSize: 4, Shuffle: true}
+			res, err := Train(context.Background(), net, pool, cfg, train, val, rand.NewPCG(1, 2), EarlyStopping{Patience: 1000, Monitor: mon})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,12 +141,12 @@ func TestEarlyStoppingOnAccuracy(t *testing.T) {
 	}
 	train, val := mk(30), mk(30)
 	net := network.New(2, []network.LayerSpec{{Units: 16, Activation: network.Tanh}, {Units: 2, Activation: network.Softmax}})
-	net.Init("xavier", 0, rng)
+	net.Init(network.InitXavier, 0, rng)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	cfg := Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: Adam, LR: 0.05}, Epochs: 500, BatchSize: 5, Shuffle: true,
-		Patience: 15, Monitor: ValAccuracy}
-	res, err := Train(context.Background(), net, pool, cfg, train, val, rng, Hooks{})
+	cfg := Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: Adam, LR: 0.05}, Epochs: 500, BatchSize: 5, Shuffle: true}
+	es := EarlyStopping{Patience: 15, Monitor: ValAccuracy}
+	res, err := Train(context.Background(), net, pool, cfg, train, val, rand.NewPCG(3, 4), es)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +156,9 @@ func TestEarlyStoppingOnAccuracy(t *testing.T) {
 			best, bestE = e.ValMetric, e.N
 		}
 	}
-	if !res.StoppedEarly || res.BestEpoch != bestE || len(res.Epochs) != bestE+cfg.Patience {
+	if !res.StoppedEarly || res.BestEpoch != bestE || len(res.Epochs) != bestE+es.Patience {
 		t.Errorf("stopped early %v after %d epochs at best %d; want a stop %d epochs after the first best val_accuracy, epoch %d",
-			res.StoppedEarly, len(res.Epochs), res.BestEpoch, cfg.Patience, bestE)
+			res.StoppedEarly, len(res.Epochs), res.BestEpoch, es.Patience, bestE)
 	}
 }
 

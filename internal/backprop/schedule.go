@@ -49,39 +49,43 @@ type ScheduleConfig struct {
 	MinLR     float64 // plateau
 }
 
-// ScheduleState is everything a schedule carries from one epoch to the
-// next; a run restored with it continues exactly. All fields are finite
-// numbers, so it survives any encoding (Best is meaningful when HasBest).
+// ScheduleState is what a schedule carries from one epoch to the next
+// besides the learning rate itself (State.LR), part of State. All fields
+// are finite numbers (Best is meaningful when HasBest).
 type ScheduleState struct {
 	Epoch   int     // PyTorch's last_epoch: steps taken (epochs finished)
-	LR      float64 // the learning rate of the next epoch
 	HasBest bool    // plateau: a loss has been seen
 	Best    float64 // plateau: best loss so far
 	Bad     int     // plateau: num_bad_epochs
 }
 
-// Schedule sets the learning rate of each epoch. Make it with NewSchedule,
-// read LR before an epoch and call Step after it.
+// Schedule is the callback that sets each epoch's learning rate: after an
+// epoch it steps the schedule and puts the next epoch's rate in State.LR,
+// which the Trainer applies from the next batch on. Base is the spec's
+// learning rate (PyTorch's base_lr, epoch 1's).
 type Schedule struct {
 	ScheduleConfig
-	Base  float64 // the spec's learning rate (PyTorch's base_lr)
-	State ScheduleState
+	Base float64
 }
 
 // plateauEps is ReduceLROnPlateau's eps: a reduction smaller than it is skipped.
 const plateauEps = 1e-8
 
-// NewSchedule starts a schedule at the learning rate base (epoch 1's).
-func NewSchedule(c ScheduleConfig, base float64) *Schedule {
-	return &Schedule{ScheduleConfig: c, Base: base, State: ScheduleState{LR: base}}
+// OnEpochEnd steps the schedule on the epoch just finished: plateau watches
+// its val_loss, or its train_loss without validation data.
+func (c Schedule) OnEpochEnd(s *State) bool {
+	e := s.Epochs[len(s.Epochs)-1]
+	watched := e.ValLoss
+	if math.IsNaN(watched) {
+		watched = e.TrainLoss
+	}
+	s.LR = c.Step(&s.Sched, s.LR, watched)
+	return false
 }
 
-// LR is the learning rate of the coming epoch.
-func (s *Schedule) LR() float64 { return s.State.LR }
-
-// Step ends an epoch and sets the next epoch's learning rate. loss is what
-// plateau watches (val_loss, or the epoch's train_loss without validation);
-// the other kinds ignore it. Each kind follows PyTorch's recursive get_lr,
+// Step ends an epoch trained with learning rate lr and returns the next
+// epoch's, updating st. loss is what plateau watches; the other kinds
+// ignore it. Each kind follows PyTorch's recursive get_lr,
 // which is what a scheduler stepped once per epoch computes, rather than
 // the closed form (they differ in the last bits):
 //
@@ -92,37 +96,37 @@ func (s *Schedule) LR() float64 { return s.State.LR }
 //	plateau:     better when loss < best·(1 − threshold); after more than
 //	             patience epochs that are not, lr ← max(lr·factor, min_lr)
 //	             (skipped when that lowers it by no more than 1e-8)
-func (s *Schedule) Step(loss float64) {
-	st := &s.State
+func (c Schedule) Step(st *ScheduleState, lr, loss float64) float64 {
 	st.Epoch++
 	e := st.Epoch
-	switch s.Kind {
+	switch c.Kind {
 	case StepLR:
-		if e%s.StepSize == 0 {
-			st.LR *= s.Gamma
+		if e%c.StepSize == 0 {
+			lr *= c.Gamma
 		}
 	case ExponentialLR:
-		st.LR *= s.Gamma
+		lr *= c.Gamma
 	case CosineLR:
-		t := float64(s.TMax)
-		if mod(e-1-s.TMax, 2*s.TMax) == 0 {
-			st.LR = st.LR + (s.Base-s.EtaMin)*(1-math.Cos(math.Pi/t))/2
+		t := float64(c.TMax)
+		if mod(e-1-c.TMax, 2*c.TMax) == 0 {
+			lr = lr + (c.Base-c.EtaMin)*(1-math.Cos(math.Pi/t))/2
 		} else {
-			st.LR = (1+math.Cos(math.Pi*float64(e)/t))/(1+math.Cos(math.Pi*float64(e-1)/t))*(st.LR-s.EtaMin) + s.EtaMin
+			lr = (1+math.Cos(math.Pi*float64(e)/t))/(1+math.Cos(math.Pi*float64(e-1)/t))*(lr-c.EtaMin) + c.EtaMin
 		}
 	case PlateauLR:
-		if !st.HasBest || loss < st.Best*(1-s.Threshold) {
+		if !st.HasBest || loss < st.Best*(1-c.Threshold) {
 			st.HasBest, st.Best, st.Bad = true, loss, 0
 		} else {
 			st.Bad++
 		}
-		if st.Bad > s.Patience {
-			if lr := math.Max(st.LR*s.Factor, s.MinLR); st.LR-lr > plateauEps {
-				st.LR = lr
+		if st.Bad > c.Patience {
+			if next := math.Max(lr*c.Factor, c.MinLR); lr-next > plateauEps {
+				lr = next
 			}
 			st.Bad = 0
 		}
 	}
+	return lr
 }
 
 // mod is the modulus with the sign of m, as Python's %.

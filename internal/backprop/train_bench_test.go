@@ -34,7 +34,7 @@ func BenchmarkStep(b *testing.B) {
 					layers = append(layers, network.LayerSpec{Units: u, Activation: act})
 				}
 				net := network.New(bc.sizes[0], layers)
-				if err := net.Init("he", 0, rng); err != nil {
+				if err := net.Init(network.InitHe, 0, rng); err != nil {
 					b.Fatal(err)
 				}
 				pool := network.NewPool(workers)
@@ -67,7 +67,7 @@ func BenchmarkStep(b *testing.B) {
 func TestStepDoesNotAllocate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	net := network.New(20, []network.LayerSpec{{Units: 16, Activation: network.Tanh, Dropout: 0.3}, {Units: 3, Activation: network.Softmax}})
-	net.Init("xavier", 0, rng)
+	net.Init(network.InitXavier, 0, rng)
 	drop := network.NewDropout(1, 5)
 	pool := network.NewPool(2)
 	defer pool.Close()
