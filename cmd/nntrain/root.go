@@ -183,6 +183,16 @@ func requireFlag(cmd, flag, value string) error {
 	return nil
 }
 
+// notEmpty rejects a flag given with an empty value (--out ""), which would
+// otherwise mean the same as leaving it out: a script whose variable is
+// unset should hear about it, not write somewhere else.
+func notEmpty(c *cobra.Command, flag string) error {
+	if f := c.Flags().Lookup(flag); f != nil && f.Changed && f.Value.String() == "" {
+		return badInput(fmt.Errorf("%s: --%s is empty; give a path or leave the flag out", c.CommandPath(), flag))
+	}
+	return nil
+}
+
 // unknownCommand rejects a first word that names no command, with cobra's
 // suggestions.
 func unknownCommand(c *cobra.Command, args []string) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/nntrain/nntrain/internal/backprop"
 	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/metrics"
+	"github.com/nntrain/nntrain/internal/network"
 	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
@@ -47,7 +48,10 @@ Files are written to temporary names and renamed, so a run that fails or is
 interrupted leaves the files of an earlier run as they were.
 
 Progress goes to stderr: a bar on a terminal, one line per epoch otherwise,
-nothing with --quiet; a one-line summary ends the run.
+nothing with --quiet; a one-line summary ends the run. An epoch line's
+train_loss (as in cost.csv) is the mean over that epoch's batches, each taken
+before its update; the summary scores the final (or kept) weights, so its
+train loss is lower.
 
 Any spec key can be overridden: --set train.learning_rate=0.05, or the
 environment, NNTRAIN_TRAIN_LEARNING_RATE=0.05 (flags win over the
@@ -58,7 +62,12 @@ written); 2 a bad spec, data file or command line, or a loss that diverged
 (nothing is written); 130 interrupted: Ctrl-C or SIGTERM finishes the current
 batch and writes nothing, a second Ctrl-C stops at once.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runTrain(c.Context(), s, o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := notEmpty(c, "out"); err != nil {
+				return err
+			}
+			return runTrain(c.Context(), s, o)
+		},
 	}
 	f := c.Flags()
 	f.StringVarP(&o.config, "config", "c", "", "the spec (YAML)")
@@ -73,6 +82,11 @@ batch and writes nothing, a second Ctrl-C stops at once.`,
 	_ = c.RegisterFlagCompletionFunc("fail-under", completeGate)
 	return c
 }
+
+// bigBatchRows is the training-set size from which a whole-set batch
+// (batch_size 0) earns a hint: one update per epoch over that many rows is
+// slow to learn and holds every row's activations at once.
+const bigBatchRows = 100_000
 
 type gate struct {
 	path  string
@@ -120,6 +134,15 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	}
 	if err := checkGates(gates, j); err != nil {
 		return badInput(err)
+	}
+	if o.init == "" && j.InitKind == network.InitZeros && len(sp.Model.Layers) > 1 {
+		// Shown even with --quiet: the run cannot learn what it should.
+		fmt.Fprintf(s.err, "nntrain train: warning: model.init is zeros (%s): the units of each hidden layer start equal, get equal gradients and stay equal, so a hidden layer acts as one unit; use he, xavier or normal\n",
+			sp.Where("model.init"))
+	}
+	if !o.quiet && sp.Train.BatchSize == 0 && j.Train.Rows >= bigBatchRows {
+		fmt.Fprintf(s.err, "nntrain train: hint: train.batch_size is 0, so each epoch is one update over all %d rows; a batch_size of 32 to 512 usually learns in far fewer epochs and less memory\n",
+			j.Train.Rows)
 	}
 	// Fail before training when the run folder cannot be written.
 	if err := checkDir(outDir); err != nil {
@@ -195,6 +218,12 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	var failed []string
 	for _, g := range gates {
 		v, err := metrics.Value(all, g.path)
+		if errors.Is(err, metrics.ErrNaN) {
+			// Undefined (r2 of one row): the bound is not met, as a
+			// check that fails, not as bad input; the files are written.
+			failed = append(failed, fmt.Sprintf("%s is undefined (n/a), so not at least %g", g.path, g.bound))
+			continue
+		}
 		if err != nil {
 			return badInput(gateError(g, err))
 		}
@@ -241,7 +270,7 @@ func gateError(g gate, err error) error {
 
 // summaryLine is the one line a person reads at the end of a run:
 //
-//	iris: 200 epochs in 1.2s; train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
+//	iris: 200 epochs in 1.2s; final weights: train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
 func summaryLine(name string, res *backprop.Result, kept int, monitor string, elapsed time.Duration, splits []metrics.Split, outDir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
@@ -251,13 +280,27 @@ func summaryLine(name string, res *backprop.Result, kept int, monitor string, el
 	case kept > 0 && kept < len(res.Epochs):
 		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best %s)", kept, monitor)
 	}
-	for _, sp := range splits {
+	// The epoch lines (and cost.csv) show train_loss as the mean over an
+	// epoch's batches, each taken before its update; these figures score
+	// the weights written, so they differ, and are labelled.
+	if kept > 0 && kept < len(res.Epochs) {
+		fmt.Fprintf(&b, "; weights of epoch %d:", kept)
+	} else {
+		b.WriteString("; final weights:")
+	}
+	for i, sp := range splits {
 		r := sp.Report
-		fmt.Fprintf(&b, "; %s loss %.4g", sp.Name, r.Loss)
+		sep := "; "
+		if i == 0 {
+			sep = " "
+		}
+		fmt.Fprintf(&b, "%s%s loss %.4g", sep, sp.Name, r.Loss)
 		if r.Accuracy != nil {
 			fmt.Fprintf(&b, " accuracy %.4f", *r.Accuracy)
 		}
-		if r.R2 != nil {
+		if r.R2 != nil && math.IsNaN(*r.R2) {
+			b.WriteString(" r2 n/a")
+		} else if r.R2 != nil {
 			fmt.Fprintf(&b, " r2 %.4f", *r.R2)
 		}
 	}

@@ -188,8 +188,12 @@ func (t *Running) value() float64 {
 }
 
 // r2 averages metrics.R2Column over the output columns, SS_tot being
-// Σy² − (Σy)²/n from the running sums (one pass over the batches).
+// Σy² − (Σy)²/n from the running sums (one pass over the batches). Of fewer
+// than two rows it is undefined: NaN, as metrics.Regression's.
 func r2(sy, syy, sres []float64, n int) float64 {
+	if n < 2 {
+		return math.NaN()
+	}
 	var s float64
 	for c := range sy {
 		s += metrics.R2Column(sres[c], syy[c]-sy[c]*sy[c]/float64(n))

@@ -48,20 +48,19 @@ func New(inputs int, layers []LayerSpec) *Net {
 	if inputs < 1 || len(layers) == 0 {
 		panic(fmt.Sprintf("network: New(%d inputs, %d layers)", inputs, len(layers)))
 	}
-	total, in := 0, inputs
 	for _, l := range layers {
-		if l.Units < 1 {
-			panic(fmt.Sprintf("network: layer of %d units", l.Units))
-		}
 		if !(l.Dropout >= 0 && l.Dropout < 1) {
 			panic(fmt.Sprintf("network: dropout %v, want 0 <= p < 1", l.Dropout))
 		}
-		total += l.Units*in + l.Units
-		in = l.Units
 	}
 	if layers[len(layers)-1].Dropout != 0 {
 		panic("network: dropout on the output layer")
 	}
+	_, count := Shapes(inputs, layers)
+	if !count.IsInt64() || count.Int64() > math.MaxInt/8 {
+		panic(fmt.Sprintf("network: New of %s parameters (CheckSize first)", count))
+	}
+	total := int(count.Int64())
 	n := &Net{Params: make([]float64, total), Grads: make([]float64, total)}
 	off, in := 0, inputs
 	for _, l := range layers {

@@ -8,6 +8,7 @@ package run
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -188,8 +189,40 @@ func Load(s *spec.Spec) (*Job, error) {
 			j.Norm.Apply(d.X)
 		}
 	}
+	if err := checkSize(s, tc, nf, j.Train.Rows); err != nil {
+		return nil, err
+	}
 	j.Net = network.New(nf, LayerSpecs(s))
 	return j, nil
+}
+
+// checkSize refuses, before anything of its size is allocated, a network
+// whose training would need more memory than the machine has: it blames the
+// widest layer's units, or train.batch_size when the parameters alone fit.
+func checkSize(s *spec.Spec, tc backprop.Config, inputs, rows int) error {
+	slots := 2 // parameters and gradients
+	switch tc.Optim.Kind {
+	case backprop.Momentum, backprop.Nesterov, backprop.RMSprop:
+		slots++ // velocity, or rmsprop's square average
+	case backprop.Adam, backprop.AdamW:
+		slots += 2 // first and second moments
+	}
+	if s.Train.EarlyStopping != nil {
+		slots++ // the best epoch's weights
+	}
+	if bs := s.Train.BatchSize; bs > 0 && bs < rows {
+		rows = bs
+	}
+	err := network.CheckSize(inputs, LayerSpecs(s), rows, slots, network.MemoryLimit())
+	var se *network.SizeError
+	if errors.As(err, &se) {
+		key := fmt.Sprintf("model.layers.%d.units", se.Layer)
+		if se.Batch {
+			key = "train.batch_size"
+		}
+		return s.Errorf(key, "%v", err)
+	}
+	return err
 }
 
 // LayerSpecs translates the spec's layers for network.New.
