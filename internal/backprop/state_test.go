@@ -59,7 +59,7 @@ func TestStateRoundTripIsByteIdentical(t *testing.T) {
 		res, err := tr.Fit(ctx)
 		return tr, res, err
 	}
-	for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
+	for _, opt := range []OptimizerKind{SGD, Momentum, Nesterov, Adam, AdamW, RMSprop} {
 		for _, shuffle := range []bool{false, true} {
 			// 37 rows in batches of 5: 8 batches, the last one of 2 rows; batch
 			// 8 is an epoch's end before its val_loss and callbacks.
