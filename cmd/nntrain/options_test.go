@@ -66,6 +66,12 @@ func TestScheduleLRColumnAndPanel(t *testing.T) {
 	if err != nil || cfg.Width != 768 || cfg.Height != 1008 {
 		t.Errorf("cost.png %d×%d (%v), want 768×1008: three panels", cfg.Width, cfg.Height, err)
 	}
+	// The epoch lines show the lr too.
+	r = nntrainIn(t, dir, nil, "train", "-c", "spec.yaml", "--set", "train.epochs=5",
+		"--set", "train.schedule={kind: step, step_size: 4, gamma: 0.5}")
+	if lines := strings.Split(r.err, "\n"); r.code != 0 || len(lines) < 5 || !strings.Contains(lines[3], "  lr 0.1  ") || !strings.Contains(lines[4], "  lr 0.05  ") {
+		t.Errorf("exit %d; epoch lines 4 and 5 should show lr 0.1 and 0.05:\n%s", r.code, r.err)
+	}
 	// Without a schedule: no lr column.
 	r = nntrainIn(t, dir, nil, "train", "-q", "-c", "spec.yaml")
 	if header, _ := readCost(t, filepath.Join(dir, "run", "cost.csv")); r.code != 0 || header[len(header)-1] == "lr" {
