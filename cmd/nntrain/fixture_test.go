@@ -16,6 +16,7 @@ import (
 func TestFixturesCLI(t *testing.T) {
 	for _, dir := range fixture.Dirs(t, repoRoot(t)) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
+			fixture.SkipUnsupported(t, dir)
 			e := fixture.ReadExpected(t, dir)
 			if fixture.HasMasks(dir) {
 				t.Skip("dropout: the binary draws its own masks; run.TestFixturesLibrary replays the fixture's")

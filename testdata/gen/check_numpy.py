@@ -5,7 +5,8 @@ report the worst difference from each case's expected.json.
 This shares no code with make_fixtures.py: it reads spec.yaml, init.json and
 data.csv as nntrain would (feature order, class order, normalisation), then
 trains with hand-written forward and backward passes and the contract's update
-rules written out.
+rules written out. Row weights (data.weight, train.class_weight) enter as the
+contract's weighted mean, J = Σ w ℓ / Σ w per batch.
 
     /usr/bin/python3 testdata/gen/check_numpy.py                 # every case in testdata/fixtures
     /usr/bin/python3 testdata/gen/check_numpy.py CASE_DIR ...    # just these
@@ -33,13 +34,21 @@ def read_data(folder, spec):
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     targets = d["target"] if isinstance(d["target"], list) else [d["target"]]
-    features = d.get("features") or [h for h in header if h not in targets]
+    wcol = d.get("weight")
+    features = d.get("features") or [h for h in header if h not in targets and h != wcol]
     at = {h: i for i, h in enumerate(header)}
     X = np.array([[float(r[at[h]]) for h in features] for r in body])
+    # Row weights: class_weight[y] times the data.weight column, each 1 when absent.
+    w = np.ones(len(body))
+    if wcol:
+        w = np.array([float(r[at[wcol]]) for r in body])
+    cw_spec = spec["train"].get("class_weight")
 
     out_units = spec["model"]["layers"][-1]["units"]
     classes = None
-    if spec["loss"] in ("bce", "cross_entropy"):
+    if spec["loss"] == "bce" and len(targets) > 1:
+        Y = np.array([[float(r[at[h]]) for h in targets] for r in body])  # multi-label
+    elif spec["loss"] in ("bce", "cross_entropy"):
         labels = [r[at[targets[0]]] for r in body]
         uniq = set(labels)
         try:
@@ -47,6 +56,13 @@ def read_data(folder, spec):
         except ValueError:
             classes = sorted(uniq, key=lambda s: s.encode())
         k = np.array([classes.index(s) for s in labels])
+        if cw_spec == "balanced":
+            counts = np.bincount(k, minlength=len(classes))
+            w = w * (len(k) / (len(classes) * counts))[k]
+        elif cw_spec:
+            by_name = {str(key): float(v) for key, v in cw_spec.items()}  # YAML reads 10: as an int
+            per = np.array([by_name.get(c, 1.0) for c in classes])
+            w = w * per[k]
         if out_units == 1:
             Y = (k == 1).astype(float)[:, None]
         else:
@@ -65,7 +81,7 @@ def read_data(folder, spec):
     else:
         off, sc = np.zeros(X.shape[1]), np.ones(X.shape[1])
     sc[sc == 0] = 1.0
-    return features, targets, classes, kind, off, sc, (X - off) / sc, Y
+    return features, targets, classes, kind, off, sc, (X - off) / sc, Y, w
 
 
 def g(z, act, alpha):
@@ -97,9 +113,12 @@ def g_prime(z, a, act, alpha):
     raise ValueError(act)
 
 
-def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y, drops=None):
-    """drops[l], when not None, is layer l's dropout noise keep/(1-p): the layer passes on A*noise."""
+def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y, w, drops=None):
+    """J = Σ w_i ℓ_i / Σ w_i (+ the unweighted l2 term) and its gradients; with w all 1
+    this is the plain mean. dZ[L] row i carries w_i / Σw instead of 1/m.
+    drops[l], when not None, is layer l's dropout noise keep/(1-p): the layer passes on A*noise."""
     m = X.shape[0]
+    c = (w / w.sum())[:, None]
     drops = drops or [None] * len(Ws)
     As, Zs, Gs = [X], [], []  # Gs[l]: g(Z) of hidden layer l before dropout
     for l in range(len(Ws)):
@@ -111,16 +130,16 @@ def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y, drops=None):
     Z = Zs[-1]
     if loss == "mse":
         A = g(Z, acts[-1], alphas[-1])
-        J = np.sum((Y - A) ** 2) / (2 * m)
-        dZ = (A - Y) / m * g_prime(Z, A, acts[-1], alphas[-1])
+        J = np.sum(c * (Y - A) ** 2) / 2
+        dZ = (A - Y) * c * g_prime(Z, A, acts[-1], alphas[-1])
     elif loss == "bce":
-        J = np.sum(np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z))) - Y * Z) / m
-        dZ = (1.0 / (1.0 + np.exp(-Z)) - Y) / m
+        J = np.sum(c * (np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z))) - Y * Z))
+        dZ = (1.0 / (1.0 + np.exp(-Z)) - Y) * c
     elif loss == "cross_entropy":
         s = Z - Z.max(axis=1, keepdims=True)
         logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
-        J = -np.sum(Y * logp) / m
-        dZ = (np.exp(logp) - Y) / m
+        J = -np.sum(c * Y * logp)
+        dZ = (np.exp(logp) - Y) * c
     else:
         raise ValueError(loss)
     if l2 > 0:
@@ -150,7 +169,7 @@ def lr_of_epoch(sc, base, e, epochs):
     raise ValueError(k)
 
 
-def train(spec, init, X, Y, masks=None):
+def train(spec, init, X, Y, w, masks=None):
     Ws = [np.array(L["weight"], dtype=float) for L in init["layers"]]
     bs = [np.array(L["bias"], dtype=float) for L in init["layers"]]
     layers = spec["model"]["layers"]
@@ -189,7 +208,8 @@ def train(spec, init, X, Y, masks=None):
                     mk = next(masks)
                     assert mk["layer"] == l
                     drops[l] = np.array(mk["keep"], dtype=float) / (1 - p)
-            J, gW, gb = cost_and_grads(params[:len(Ws)], params[len(Ws):], acts, alphas, spec["loss"], l2, xb, yb, drops)
+            J, gW, gb = cost_and_grads(params[:len(Ws)], params[len(Ws):], acts, alphas, spec["loss"], l2, xb, yb,
+                                       w[s:s + bsz], drops)
             tot += xb.shape[0] * J
             cnt += xb.shape[0]
             grads = gW + gb
@@ -246,7 +266,7 @@ def check(folder):
         init = json.load(f)
     with open(os.path.join(folder, "expected.json")) as f:
         exp = json.load(f)
-    features, targets, classes, kind, off, sc, X, Y = read_data(folder, spec)
+    features, targets, classes, kind, off, sc, X, Y, w = read_data(folder, spec)
     fin = exp["final"]
     problems = []
     if fin["features"] != features or init["features"] != features:
@@ -261,7 +281,7 @@ def check(folder):
     if os.path.exists(os.path.join(folder, "masks.json")):
         with open(os.path.join(folder, "masks.json")) as f:
             masks = json.load(f)["masks"]
-    Ws, bs, losses, lrs = train(spec, init, X, Y, masks)
+    Ws, bs, losses, lrs = train(spec, init, X, Y, w, masks)
     if "lr" in exp:
         if len(lrs) != len(exp["lr"]):
             problems.append("%d lr values, expected %d" % (len(lrs), len(exp["lr"])))
