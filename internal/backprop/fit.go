@@ -239,8 +239,9 @@ func (t *Trainer) Restore(s *State) error {
 		return errors.New("state's best weights do not fit the network")
 	case (s.Dropout != nil) != (t.drop != nil):
 		return errors.New("state's dropout stream does not fit the network (dropout on one side only)")
-	case !(s.LR > 0):
-		return fmt.Errorf("state's learning rate %v is not positive", s.LR)
+	case !(s.LR >= 0) || math.IsInf(s.LR, 1):
+		// 0 is a rate a schedule reaches: cosine at epoch t_max+1 with eta_min 0.
+		return fmt.Errorf("state's learning rate %v is not a finite number ≥ 0", s.LR)
 	}
 	seen := make([]bool, len(s.Perm))
 	for _, r := range s.Perm {

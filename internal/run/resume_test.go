@@ -45,7 +45,7 @@ func TestResumedJobWritesTheSameBytes(t *testing.T) {
 		{"train.optimizer=rmsprop", "train.learning_rate=0.005", "train.epochs=30", "model.layers.0.dropout=0.2"},
 		{"train.optimizer=nesterov", "train.epochs=30", "train.schedule={kind: exponential, gamma: 0.9}"},
 	} {
-		for _, stop := range []cancelAt{{epoch: 1, batch: 8}, {epoch: 7, batch: 3}, {epoch: 21, batch: 5}} {
+		for _, stop := range []cancelAt{{epoch: 1, batch: 8}, {epoch: 7, batch: 3}, {epoch: 8, batch: 2}, {epoch: 21, batch: 5}} {
 			t.Run(fmt.Sprintf("%v/stop=%d.%d", sets, stop.epoch, stop.batch), func(t *testing.T) {
 				load := func(workers int) *Job {
 					sp, err := spec.Load("../../configs/iris.yaml", append([]string{fmt.Sprintf("train.workers=%d", workers)}, sets...), nil)
