@@ -72,8 +72,13 @@ func TestTabularEndToEnd(t *testing.T) {
 	later := "age;id;sex;pclass;fare;survived\n30;Q1;female;1;7,25;yes\nNA;Q2;male;4;;no\n41,5;Q3;other;2;8;no\n"
 	writeFiles(t, dir, map[string]string{"spec.yaml": tabularSpec, "train.csv": tabularCSV(200, 1), "later.csv": later})
 	r := nntrainIn(t, dir, nil, "train", "-q", "-c", "spec.yaml")
-	if r.code != 0 {
+	if r.code != 0 || r.err != "" {
 		t.Fatalf("train: exit %d\n%s", r.code, r.err)
+	}
+	// A test file with categories the training rows lack: train says so.
+	r = nntrainIn(t, dir, nil, "train", "-q", "-c", "spec.yaml", "--set", "data.test=later.csv", "--out", "run2")
+	if want := `nntrain train: later.csv: column "sex": 1 row has a category that the training rows did not have (the first: "other")`; r.code != 0 || !strings.HasPrefix(r.err, want) {
+		t.Errorf("train with a test file: exit %d\n%s\nwant it to start %s", r.code, r.err, want)
 	}
 	m, err := model.ReadFile(filepath.Join(dir, "run", "model.json"))
 	if err != nil {
