@@ -115,8 +115,8 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
   nntrain gradcheck --config configs/iris.yaml
   nntrain trace --config configs/lecture/342.yaml --init configs/lecture/342-init.json
 
-Exit status: 0 success; 1 a check failed (gradcheck, --fail-under); 2 bad
-usage, spec or data; 3 an internal error (a bug in nntrain: please report
+Exit status: 0 success; 1 a check failed (gradcheck, --fail-under,
+--fail-over); 2 bad usage, spec or data; 3 an internal error (a bug in nntrain: please report
 it); 130 interrupted.`,
 		Version: moduleVersion(),
 		// Runnable with its own Args check, so that a word naming no
