@@ -238,7 +238,7 @@ func TestPredictEvalFileForms(t *testing.T) {
 			}{
 				"semicolons": {nntrainIn(t, dir, nil, cmd, "-m", model, "-d", "semi.csv"),
 					`semi.csv: line 1: delimiter: the header holds no "," but holds ";": set the delimiter to ";" (data.delimiter in a spec, --delimiter for predict and eval)`},
-				"tabs": {nntrainIn(t, dir, nil, cmd, "-m", model, "-d", "tab.tsv"), `tab.tsv: line 1: delimiter: the header holds no "," but holds "\t": set the delimiter to "\t"`},
+				"tabs":                {nntrainIn(t, dir, nil, cmd, "-m", model, "-d", "tab.tsv"), `tab.tsv: line 1: delimiter: the header holds no "," but holds "\t": set the delimiter to "\t"`},
 				"semicolons on stdin": {stdin(semi, cmd, "-m", model, "-d", "-"), `stdin: line 1: delimiter: the header holds no "," but holds ";": set the delimiter to ";"`},
 				"commas with --delimiter ';'": {nntrainIn(t, dir, nil, cmd, "-m", model, "-d", data, "--delimiter", ";"),
 					`line 1: delimiter: the header holds no ";" but holds ",": set the delimiter to ","`},
