@@ -125,6 +125,10 @@ func TestCompletion(t *testing.T) {
 		{[]string{"train", "--set", "train.ep"}, []string{"train.eps=", "train.epochs=", ":6"}},
 		{[]string{"train", "--set", "model.layers.1.act"}, []string{"model.layers.1.activation=", ":6"}},
 		{[]string{"train", "--fail-under", "validation.acc"}, []string{"validation.accuracy=", ":6"}},
+		{[]string{"train", "--fail-over", "test.lo"}, []string{"test.loss=", ":6"}},
+		{[]string{"train", "--fail-under", "test.ro"}, []string{"test.roc_auc=", "test.rows=", ":6"}},
+		{[]string{"eval", "--fail-under", "acc"}, []string{"accuracy=", ":6"}},
+		{[]string{"eval", "--fail-over", "r"}, []string{"recall=", "roc_auc=", "r2=", "rmse=", "rows=", ":6"}},
 		// values of the enumerated keys
 		{[]string{"train", "--set", "model.layers.1.activation="}, []string{"model.layers.1.activation=linear", "model.layers.1.activation=sigmoid",
 			"model.layers.1.activation=tanh", "model.layers.1.activation=relu", "model.layers.1.activation=leaky_relu", "model.layers.1.activation=softmax", ":4"}},
