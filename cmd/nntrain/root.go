@@ -106,7 +106,8 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
   nntrain predict --model runs/iris/model.json --data data/iris.csv
   nntrain eval --model runs/iris/model.json --data data/iris.csv
   nntrain params --config configs/iris.yaml
-  nntrain gradcheck --config configs/iris.yaml`,
+  nntrain gradcheck --config configs/iris.yaml
+  nntrain export --model runs/iris/model.json --format onnx --out iris.onnx`,
 		Version:       moduleVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -116,7 +117,7 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
 	})
-	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s))
+	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s), newExportCmd(s))
 	return root
 }
 
