@@ -5,11 +5,17 @@
 //
 //   node check.mjs --onnx M.onnx --data rows.csv --predict pred.csv --tol 1e-5
 //        [--delimiter ,] [--decimal .] [--missing '["", "NA"]']
+//   node check.mjs --onnx M.onnx --data rows.csv --dump out.json [...]
+//
+// --dump writes the outputs as JSON ({"onnx_sha256", "outputs": {name:
+// {"type", "dims", "data"}}}, NaN as null) instead of comparing: the Go
+// tests of internal/export compare those with their own reference.
 //
 // Inputs are built as a caller in another language would: one [N, 1] tensor
 // per graph input, found by name in the CSV header; a number cell that is a
 // missing text becomes NaN, a category cell that is one becomes the first
 // missing text. Cells are trimmed, as predict trims them.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import ort from 'onnxruntime-node';
 
@@ -20,7 +26,7 @@ function args() {
     if (!v[i].startsWith('--') || i + 1 >= v.length) throw new Error(`bad argument ${v[i]}`);
     a[v[i].slice(2)] = v[i + 1];
   }
-  for (const k of ['onnx', 'data', 'predict', 'tol']) if (!(k in a)) throw new Error(`--${k} is required`);
+  for (const k of ['onnx', 'data', ...('dump' in a ? [] : ['predict', 'tol'])]) if (!(k in a)) throw new Error(`--${k} is required`);
   a.tol = Number(a.tol);
   a.missing = JSON.parse(a.missing);
   return a;
@@ -69,6 +75,17 @@ for (const meta of sess.inputMetadata) {
   }
 }
 const out = await sess.run(feeds);
+
+if ('dump' in a) {
+  const outputs = {};
+  for (const [n, t] of Object.entries(out)) {
+    outputs[n] = { type: t.type, dims: t.dims.map(Number), data: Array.from(t.data, (x) => (typeof x === 'bigint' ? Number(x) : Number.isNaN(x) ? null : x)) };
+  }
+  const sha = crypto.createHash('sha256').update(fs.readFileSync(a.onnx)).digest('hex');
+  fs.writeFileSync(a.dump, JSON.stringify({ onnx_sha256: sha, outputs }, null, 1) + '\n');
+  console.log(`${a.onnx}: ${rows.length} rows -> ${a.dump}`);
+  process.exit(0);
+}
 
 const [ph, ...pr] = parseCSV(fs.readFileSync(a.predict, 'utf8'), ',');
 if (pr.length !== rows.length) throw new Error(`${a.predict}: ${pr.length} rows, the data has ${rows.length}`);

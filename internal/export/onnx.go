@@ -125,6 +125,7 @@ func EncodeONNX(m *Model, p Precision) ([]byte, error) {
 			Initializer: g.inits,
 			Input:       g.inputs,
 			Output:      g.outputs,
+			ValueInfo:   g.values,
 		},
 	}
 	if len(m.Info) > 0 {
@@ -151,7 +152,8 @@ type graph struct {
 	inits   []*onnxpb.TensorProto
 	inputs  []*onnxpb.ValueInfoProto
 	outputs []*onnxpb.ValueInfoProto
-	consts  map[string]string // constant name → tensor name, shared
+	values  []*onnxpb.ValueInfoProto // types of intermediate tensors
+	consts  map[string]string        // constant name → tensor name, shared
 	usesML  bool
 }
 
@@ -283,6 +285,9 @@ func (g *graph) column(i int, c Column, missing []string) string {
 	// OneHotEncoder gives float [N, 1, K]; zeros=1 makes an unseen text all
 	// zeros instead of an error, as predict treats it.
 	oh := g.node("OneHotEncoder", []string{x}, c.Name+"/onehot", attrStrings("cats_strings", c.Categories), attrInt("zeros", 1))
+	// ONNX 1.12 has no shape inference for OneHotEncoder: declaring its
+	// output lets the checker's full (strict) check type the rest.
+	g.values = append(g.values, valueInfo(oh, onnxpb.TensorProto_FLOAT, dimN(), dimV(1), dimV(int64(len(c.Categories)))))
 	oh = g.node("Squeeze", []string{oh, g.constInts("axis1", []int64{1})}, c.Name+"/onehot2d")
 	if g.p == Float64 {
 		oh = g.node("Cast", []string{oh}, c.Name+"/onehot64", attrInt("to", int64(onnxpb.TensorProto_DOUBLE)))
