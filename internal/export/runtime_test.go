@@ -76,7 +76,7 @@ var runtimeCases = []runtimeCase{
 // a normalisation that uses the inputs' spread (one-hot inputs 0 and 1).
 func (c runtimeCase) build() *Model {
 	rng := rand.New(rand.NewPCG(11, uint64(len(c.name))))
-	m := &Model{Columns: penguinColumns, Missing: []string{"", "NA"}, Output: c.out, Classes: c.cls, Targets: c.target}
+	m := &Model{Columns: slices.Clone(penguinColumns), Missing: []string{"", "NA"}, Output: c.out, Classes: c.cls, Targets: c.target}
 	for _, col := range m.Columns {
 		if col.Kind == Category {
 			for range col.Categories {
