@@ -4,12 +4,15 @@
 // than tol·max(1, |predict|), or a label differs.
 //
 //   node check.mjs --onnx M.onnx --data rows.csv --predict pred.csv --tol 1e-5
-//        [--delimiter ,] [--decimal .] [--missing '["", "NA"]']
+//        [--model model.json] [--delimiter ,] [--decimal .] [--missing '["", "NA"]']
 //   node check.mjs --onnx M.onnx --data rows.csv --dump out.json [...]
 //
 // --dump writes the outputs as JSON ({"onnx_sha256", "outputs": {name:
 // {"type", "dims", "data"}}}, NaN as null) instead of comparing: the Go
 // tests of internal/export compare those with their own reference.
+//
+// --model takes the delimiter, decimal mark and missing texts of a format-2
+// model.json (flags given after it win).
 //
 // Inputs are built as a caller in another language would: one [N, 1] tensor
 // per graph input, found by name in the CSV header; a number cell that is a
@@ -24,6 +27,13 @@ function args() {
   const v = process.argv.slice(2);
   for (let i = 0; i < v.length; i += 2) {
     if (!v[i].startsWith('--') || i + 1 >= v.length) throw new Error(`bad argument ${v[i]}`);
+    if (v[i] === '--model') {
+      const m = JSON.parse(fs.readFileSync(v[i + 1], 'utf8'));
+      if (m.delimiter) a.delimiter = m.delimiter;
+      if (m.decimal) a.decimal = m.decimal;
+      if (m.missing) a.missing = JSON.stringify(m.missing);
+      continue;
+    }
     a[v[i].slice(2)] = v[i + 1];
   }
   for (const k of ['onnx', 'data', ...('dump' in a ? [] : ['predict', 'tol'])]) if (!(k in a)) throw new Error(`--${k} is required`);
