@@ -21,8 +21,19 @@ appended to bench/out/raw.jsonl.
   validation_split is set to 0 (and early stopping off) so all three train
   on exactly those rows for the spec's full number of epochs.
 
-Peers run with `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`: those
-machine-wide settings are removed for the peer's own process only.
+Peers run at their real best. bench/blas.py asks which core OpenBLAS picked
+(threadpoolctl) and, when it fell back to a weaker one than the CPU runs
+(Debian's 0.3.21 picks SSE3 "Prescott" on CPUs it does not know), sets
+OPENBLAS_CORETYPE to the best core that loads and computes correctly, for
+the peers' processes only (never for nntrain). Any OPENBLAS_CORETYPE /
+OPENBLAS_L2_SIZE of the machine is removed for the peers first. Every peer
+row says which OpenBLAS core it ran (its own threadpoolctl report).
+
+The throughput part also runs PyTorch's minimal loop (contiguous per-epoch
+permutation, batches as views, zero_grad/forward/loss/backward/step only)
+and both PyTorch loops in float32, its default dtype. nntrain's own
+precision is float64 until train.precision lands; the float32 peer rows are
+there for an honest comparison, not a like-for-like ratio.
 """
 
 import argparse
@@ -39,6 +50,7 @@ OUT = os.path.join(ROOT, "bench", "out")
 PY = "/usr/bin/python3"
 PEER = os.path.join(ROOT, "bench", "peer.py")
 UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+PEER_ENV = {}  # set once in main() from bench/blas.py: what the peers run with
 
 # Settings tried for each tool; the fastest is quoted.
 NNTRAIN_WORKERS = (1, 2)
@@ -76,7 +88,7 @@ def shell(env_extra, argv):
     """The command as a person would type it, for the tables."""
     pre = []
     if argv[0] == PY:
-        pre = ["env"] + [f"-u {v}" for v in UNSET]
+        pre = ["env"] + [f"-u {v}" for v in UNSET] + [f"{k}={v}" for k, v in PEER_ENV.items()]
     pre += [f"{k}={v}" for k, v in env_extra.items()]
     rel = [a.replace(ROOT + "/", "") for a in argv]
     return " ".join(pre + [shlex.quote(a) for a in rel])
@@ -88,6 +100,7 @@ def run(argv, env_extra=None, timed=False):
     if argv[0] == PY:
         for v in UNSET:
             env.pop(v, None)
+        env.update(PEER_ENV)
     env.update(env_extra or {})
     if timed:
         argv = ["/usr/bin/time", "-v"] + argv
@@ -116,8 +129,12 @@ def nntrain_cmd(nntrain, spec, sets):
     return argv
 
 
-def peer_cmd(tool, spec, sets, threads=0, repeat=1):
+def peer_cmd(tool, spec, sets, threads=0, repeat=1, dtype="float64", loop="plain"):
     argv = [PY, PEER, "--tool", tool, "--config", os.path.join(ROOT, spec), "--repeat", str(repeat)]
+    if dtype != "float64":
+        argv += ["--dtype", dtype]
+    if loop != "plain":
+        argv += ["--loop", loop]
     if threads:
         argv += ["--threads", str(threads)]
     for s in sets:
@@ -148,11 +165,16 @@ def throughput(args):
         # so that load from elsewhere on the machine falls on all tools alike.
         settings = [("nntrain", f"workers {w}", {}, nntrain_cmd(args.nntrain, spec, [f"train.workers={w}"]))
                     for w in NNTRAIN_WORKERS]
-        settings += [("PyTorch", label, env, peer_cmd("torch", spec, [], threads=th) + ["--cache", cache])
-                     for label, th, env in TORCH_THREADS[:3 if args.spin else 2]]
+        for dtype in ("float64", "float32"):
+            for loop in ("plain", "minimal"):
+                tool = "PyTorch" if dtype == "float64" else "PyTorch float32"
+                settings += [(tool, f"{loop} loop, {label}", env,
+                              peer_cmd("torch", spec, [], threads=th, dtype=dtype, loop=loop) + ["--cache", cache])
+                             for label, th, env in TORCH_THREADS[:3 if args.spin else 2]]
         settings += [("scikit-learn", label, env, peer_cmd("sklearn", spec, []) + ["--cache", cache])
                      for label, env in SKLEARN_THREADS]
         secs = {i: [] for i in range(len(settings))}
+        kern = {}  # setting -> the OpenBLAS core the peer reported
         n_rows = epochs = None
         loads = []
         for r in range(args.runs):
@@ -164,6 +186,8 @@ def throughput(args):
                     n_rows, epochs = js["metrics"]["train"]["rows"], js["epochs"]
                 else:
                     t = js["train_seconds"][0]
+                    b = js.get("blas") or {}
+                    kern[i] = f"{b.get('internal_api', '?')} {b.get('version', '')} {b.get('architecture', '?')}"
                 record("throughput", {"job": spec, "tool": tool, "setting": label, "run": r + 1, "seconds": t})
                 log(f"{spec} run {r + 1} {tool} {label}: {t:.3f}s")
                 secs[i].append(t)
@@ -171,7 +195,7 @@ def throughput(args):
         rows = []  # (tool, setting, median seconds, samples/s, command)
         for i, (tool, label, env, argv) in enumerate(settings):
             med = statistics.median(secs[i])
-            rows.append((tool, label, med, n_rows * epochs / med, shell(env, argv), secs[i]))
+            rows.append((tool, label, med, n_rows * epochs / med, shell(env, argv), secs[i], kern.get(i, "nntrain's own")))
         best = {}
         for r in rows:
             if r[0] not in best or r[3] > best[r[0]][3]:
@@ -180,16 +204,16 @@ def throughput(args):
         if "fashion" in spec:
             # The end-to-end and Fashion-MNIST results runs use each tool's fastest setting.
             args.workers = int(best["nntrain"][1].split()[-1])
-            args.torch_setting = [t[0] for t in TORCH_THREADS].index(best["PyTorch"][1])
+            args.torch_setting = [t[0] for t in TORCH_THREADS].index(best["PyTorch"][1].split(", ", 1)[1])
             args.sklearn_setting = [t[0] for t in SKLEARN_THREADS].index(best["scikit-learn"][1])
         print(f"### {title}: {n_rows} rows x {epochs} epochs, median of {args.runs} interleaved runs "
               f"(1-min load after each round: {', '.join(f'{l:.1f}' for l in loads)})\n")
-        print("| tool | setting | train s (runs) | samples/s (median) | nntrain best ÷ this |")
-        print("| --- | --- | ---: | ---: | ---: |")
+        print("| tool | setting | kernel | train s (runs) | samples/s (median) | nntrain best ÷ this |")
+        print("| --- | --- | --- | ---: | ---: | ---: |")
         for r in rows:
             mark = " **(best)**" if best[r[0]] is r else ""
             runs = ", ".join(f"{t:.2f}" for t in r[5])
-            print(f"| {r[0]} | {r[1]}{mark} | {r[2]:.3f} ({runs}) | {fmt_rate(r[3])} | {nn / r[3]:.2f}× |")
+            print(f"| {r[0]} | {r[1]}{mark} | {r[6]} | {r[2]:.3f} ({runs}) | {fmt_rate(r[3])} | {nn / r[3]:.2f}× |")
         print("\nCommands (peers read the same spec; `--cache` keeps the parsed arrays between runs, "
               "which the loop time does not include anyway):\n")
         for r in rows:
@@ -359,6 +383,17 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated job names (e.g. digits,iris) to run alone")
     args = ap.parse_args()
     parts = ["throughput", "e2e", "results"] if "all" in args.parts else args.parts
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import blas
+    choice = blas.choose()
+    if choice["coretype"]:
+        PEER_ENV["OPENBLAS_CORETYPE"] = choice["coretype"]
+    tried = "; ".join(f"{t['coretype']}: {'ok' if t['correct'] and t['architecture'] == t['coretype'] else 'rejected'}"
+                      for t in choice["tried"]) or "none needed"
+    print(f"OpenBLAS detected core: {choice['detected']}; peers run with "
+          f"{'OPENBLAS_CORETYPE=' + choice['coretype'] if choice['coretype'] else 'its own choice'} "
+          f"(core {choice['architecture']}; forced cores tried: {tried}).\n")
+    record("blas", choice)
     for p in parts:
         {"throughput": throughput, "e2e": e2e, "results": results}[p](args)
 

@@ -3,6 +3,7 @@
 
     /usr/bin/python3 bench/peer.py --tool torch|sklearn --config SPEC.yaml
         [--set key=value]... [--threads N] [--repeat R]
+        [--dtype float64|float32] [--loop plain|minimal]
 
 The spec is read the way nntrain reads it (paths relative to the spec file,
 --set overriding any dotted key), so the three tools run the same job: the
@@ -10,9 +11,19 @@ same CSV rows, normalisation (statistics from the training rows), layer
 sizes and activations, loss, optimizer, learning rate, epochs, batch size
 and l2, all in float64. Prints one JSON line:
 
-    {"tool", "threads", "load_seconds", "train_seconds": [one per repeat],
+    {"tool", "threads", "dtype", "loop", "blas": {threadpoolctl's OpenBLAS entry},
+     "load_seconds", "train_seconds": [one per repeat],
      "rows", "epochs", "samples_per_s" (best repeat),
      "test": [{metric: value}, one per repeat]}
+
+"blas" says which kernel the peer really ran: threadpoolctl's
+threadpool_info() for the OpenBLAS that the process loaded (architecture
+"Prescott" means OpenBLAS did not recognise the CPU and fell back to SSE3).
+
+--loop minimal is PyTorch at its leanest: each epoch's rows are permuted once
+into contiguous tensors and the batches are views of them, and every step is
+only zero_grad, forward, loss, backward, step (no per-batch gather, no
+.item()). --loop plain gathers each batch by index, as a typical script does.
 
 load_seconds covers reading the CSVs and normalising; train_seconds covers
 the epoch loop only, with the data already in memory (the figure nntrain's
@@ -176,18 +187,31 @@ def score(classes, y, p):
     return {"r2": r2(y, p)}
 
 
-def train_torch(spec, xtr, ytr, xte, classes, seed):
+def blas_info():
+    """threadpoolctl's view of the BLAS this process loaded (None without threadpoolctl)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    for lib in threadpool_info():
+        if lib.get("internal_api") in ("openblas", "mkl", "blis"):
+            return {k: lib.get(k) for k in ("internal_api", "version", "architecture", "num_threads", "filepath")}
+    return None
+
+
+def train_torch(spec, xtr, ytr, xte, classes, seed, dtype="float64", loop="plain"):
     import torch
     import torch.nn.functional as F
 
     torch.manual_seed(seed)
+    tdt = {"float64": torch.float64, "float32": torch.float32}[dtype]
     layers, tr = spec["model"]["layers"], spec["train"]
     init = spec["model"].get("init", "normal")
     init_scale = spec["model"].get("init_scale", 0.01)
     acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
     mods, fan_in, linears = [], xtr.shape[1], []
     for i, l in enumerate(layers):
-        lin = torch.nn.Linear(fan_in, l["units"]).double()
+        lin = torch.nn.Linear(fan_in, l["units"]).to(tdt)
         s = {"normal": init_scale, "xavier": (1 / fan_in) ** 0.5, "he": (2 / fan_in) ** 0.5, "zeros": 0.0}[init]
         with torch.no_grad():
             lin.weight.normal_(0, 1).mul_(s)
@@ -211,8 +235,10 @@ def train_torch(spec, xtr, ytr, xte, classes, seed):
         mom = tr.get("momentum", 0.9) if opt_name == "momentum" else 0.0
         opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=mom)
     l2 = tr.get("l2", 0.0) or 0.0
-    X = torch.from_numpy(xtr)
+    X = torch.from_numpy(xtr).to(tdt)
     Y = torch.from_numpy(ytr)
+    if classes is None:
+        Y = Y.to(tdt)
     if classes is None and Y.dim() == 1:
         Y = Y[:, None]
     n, epochs = X.shape[0], tr["epochs"]
@@ -221,7 +247,26 @@ def train_torch(spec, xtr, ytr, xte, classes, seed):
     ce = spec["loss"] == "cross_entropy"
 
     t0 = time.perf_counter()
-    for _ in range(epochs):
+    if loop == "minimal":
+        for _ in range(epochs):
+            if shuffle:
+                perm = torch.randperm(n)
+                Xe, Ye = X[perm], Y[perm]
+            else:
+                Xe, Ye = X, Y
+            for lo in range(0, n, bs):
+                xb, yb = Xe[lo:lo + bs], Ye[lo:lo + bs]
+                opt.zero_grad(set_to_none=True)
+                out = net(xb)
+                if ce:
+                    loss = F.cross_entropy(out, yb)
+                else:
+                    loss = ((out - yb) ** 2).sum() / (2 * xb.shape[0])
+                if l2:
+                    loss = loss + l2 / (2 * xb.shape[0]) * sum((lin.weight ** 2).sum() for lin in linears)
+                loss.backward()
+                opt.step()
+    for _ in range(epochs if loop == "plain" else 0):
         perm = torch.randperm(n) if shuffle else torch.arange(n)
         for lo in range(0, n, bs):
             idx = perm[lo:lo + bs]
@@ -242,12 +287,14 @@ def train_torch(spec, xtr, ytr, xte, classes, seed):
     pred = None
     if xte is not None:
         with torch.no_grad():
-            out = net(torch.from_numpy(xte)).numpy()
+            out = net(torch.from_numpy(xte).to(tdt)).double().numpy()
         pred = out.argmax(axis=1) if ce else out
     return secs, pred
 
 
-def train_sklearn(spec, xtr, ytr, xte, classes, seed):
+def train_sklearn(spec, xtr, ytr, xte, classes, seed, dtype="float64", loop="plain"):
+    if dtype != "float64":
+        raise SystemExit("peer.py: sklearn's MLP is benchmarked in float64 only")
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier, MLPRegressor
 
@@ -298,6 +345,8 @@ def main():
     ap.add_argument("--set", action="append", default=[], dest="sets")
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0 = leave as is)")
     ap.add_argument("--repeat", type=int, default=1, help="train this many times on the loaded data")
+    ap.add_argument("--dtype", choices=("float64", "float32"), default="float64")
+    ap.add_argument("--loop", choices=("plain", "minimal"), default="plain", help="torch only; see above")
     ap.add_argument("--cache", help="keep the parsed, normalised arrays in this folder (load_seconds then means little)")
     a = ap.parse_args()
 
@@ -315,13 +364,13 @@ def main():
     trainer = train_torch if a.tool == "torch" else train_sklearn
     times, tests = [], []
     for r in range(a.repeat):
-        secs, pred = trainer(spec, xtr, ytr, xte, classes, spec.get("seed", 42) + r)
+        secs, pred = trainer(spec, xtr, ytr, xte, classes, spec.get("seed", 42) + r, a.dtype, a.loop)
         times.append(secs)
         if pred is not None:
             tests.append(score(classes, yte, pred))
     epochs = spec["train"]["epochs"]
     res = {
-        "tool": a.tool, "load_seconds": load_secs, "cached": bool(a.cache),
+        "tool": a.tool, "dtype": a.dtype, "loop": a.loop, "blas": blas_info(), "load_seconds": load_secs, "cached": bool(a.cache),
         "train_seconds": times, "rows": int(xtr.shape[0]), "epochs": epochs,
         "samples_per_s": xtr.shape[0] * epochs / min(times),
     }

@@ -121,3 +121,33 @@ func TestCompletion(t *testing.T) {
 		}
 	}
 }
+
+// TestKernelEnv: NNTRAIN_KERNEL forces a matrix kernel; the portable one
+// trains to the same metrics as the default within rounding, and a kernel
+// that cannot run here is exit 2 before any work, not a silent fallback.
+func TestKernelEnv(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinyValSpec, "train.csv": tinyCSV})
+	for _, c := range []struct {
+		value string
+		code  int
+		want  string
+	}{
+		{"go", 0, ""},
+		{"auto", 0, ""},
+		{"avx9000", 2, `nntrain: NNTRAIN_KERNEL="avx9000": unknown kernel`},
+	} {
+		t.Run(c.value, func(t *testing.T) {
+			os.RemoveAll(filepath.Join(dir, "run"))
+			r := nntrainIn(t, dir, []string{"NNTRAIN_KERNEL=" + c.value}, "train", "-q", "-c", "spec.yaml")
+			if r.code != c.code || !strings.Contains(r.err, c.want) {
+				t.Errorf("got exit %d, stderr %q; want exit %d and %q", r.code, r.err, c.code, c.want)
+			}
+			_, err := os.Stat(filepath.Join(dir, "run", "model.json"))
+			if wrote := err == nil; wrote != (c.code == 0) {
+				t.Errorf("model.json written: %v, want %v", wrote, c.code == 0)
+			}
+			noStackTrace(t, r.err)
+		})
+	}
+}

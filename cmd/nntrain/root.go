@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/nntrain/nntrain/internal/network"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -114,6 +115,18 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
 	}
 	root.SetOut(s.out)
 	root.SetErr(s.err)
+	// A kernel forced by NNTRAIN_KERNEL that cannot run here is the user's
+	// error, said before any work rather than silently replaced.
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		for _, kv := range s.env {
+			if name, v, _ := strings.Cut(kv, "="); name == network.KernelEnv {
+				if _, err := network.ParseKernel(v); err != nil {
+					return badInput(fmt.Errorf("nntrain: %w", err))
+				}
+			}
+		}
+		return nil
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
 	})

@@ -149,6 +149,7 @@ func BenchmarkPeakFMA(b *testing.B) {
 // depth kc: the ceiling for the blocked products.
 func BenchmarkKernel(b *testing.B) {
 	r := rand.New(rand.NewPCG(9, 9^0x9e3779b97f4a7c15))
+	kc := machineBlocks().kc
 	a, bb, c := randSlice(r, kc*mr), randSlice(r, kc*nr), make([]float64, mr*nr)
 	for _, asm := range kernels() {
 		b.Run(kernelName(asm), func(b *testing.B) {
@@ -162,19 +163,20 @@ func BenchmarkKernel(b *testing.B) {
 				}
 				best = min(best, time.Since(t0))
 			}
-			b.ReportMetric(2*mr*nr*kc*batch/best.Seconds()/1e9, "best-GFLOP/s")
+			b.ReportMetric(float64(2*mr*nr*kc*batch)/best.Seconds()/1e9, "best-GFLOP/s")
 			reportGFLOPs(b, mr, nr, kc*batch, cpu0)
 		})
 	}
 }
 
-// BenchmarkPack measures packing one 144×256 A block and one 256×392 B block
-// per operand layout, in ns per element of the fastest call.
+// BenchmarkPack measures packing one mc×kc A block and one kc×392 B block
+// (the default blocks: 144×256 and 256×392) per operand layout, in ns per
+// element of the fastest call.
 func BenchmarkPack(b *testing.B) {
 	r := rand.New(rand.NewPCG(9, 9^0x9e3779b97f4a7c15))
-	const m, n, k = mc, 392, kc
+	m, n, k := defaultBlocks.mc, 392, defaultBlocks.kc
 	a, bb := randSlice(r, m*k), randSlice(r, k*n)
-	s := newScratch()
+	s := newScratch(blocks{kc: k, mc: m, nc: n})
 	layouts := []struct {
 		name string
 		j    gemmJob

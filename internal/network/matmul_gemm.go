@@ -40,17 +40,14 @@ package network
 
 import "fmt"
 
-// Block sizes. mr×nr is the register tile of the micro-kernel: 12 of the 16
-// ymm registers accumulate. kc×nr·8 bytes of packed B (16 KiB) stay in a
-// 32 KiB L1 while the A micro-panels stream past; the mc×kc packed A block
-// (288 KiB) lives in a 512 KiB L2; the kc×nc packed B block (1 MiB) in L3.
-// mc is a multiple of mr and nc of nr. A batch of 128 rows is one row block.
+// The register tile of the micro-kernel: 12 of the 16 ymm registers
+// accumulate an mr×nr tile of C. The cache blocks kc, mc and nc come from the
+// machine's cache sizes (blocks.go): kc×nr of packed B stays in L1 while the
+// A micro-panels stream past, the mc×kc packed A block in L2, the kc×nc
+// packed B block in the core's share of L3.
 const (
 	mr = 6
 	nr = 8
-	kc = 256
-	mc = 144
-	nc = 512
 )
 
 // gemmJob describes one product on strided views, plus how its output is cut
@@ -60,7 +57,8 @@ type gemmJob struct {
 	a, b               []float64
 	m, n, k            int
 	ars, acs, brs, bcs int
-	asm                bool // assembly kernel and packing
+	asm                bool   // assembly kernel and packing
+	blk                blocks // cache blocks, those of the Pool's scratch
 
 	tilesM, tilesN int // ⌈m/mr⌉, ⌈n/nr⌉
 	pm, pn         int // task grid: pm row bands × pn column bands
@@ -73,10 +71,10 @@ type scratch struct {
 	tile [mr * nr]float64
 }
 
-func newScratch() *scratch {
+func newScratch(b blocks) *scratch {
 	return &scratch{
-		ap: make([]float64, mc*kc),
-		bp: make([]float64, kc*nc),
+		ap: make([]float64, b.mc*b.kc),
+		bp: make([]float64, b.kc*b.nc),
 	}
 }
 
@@ -140,6 +138,7 @@ func (j *gemmJob) block(s *scratch, i0, i1, j0, j1 int) {
 		}
 		return
 	}
+	kc, mc, nc := j.blk.kc, j.blk.mc, j.blk.nc
 	nj := (j1 - j0 + nc - 1) / nc
 	tj := (j1 - j0 + nr - 1) / nr
 	np := (j.k + kc - 1) / kc

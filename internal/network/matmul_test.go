@@ -53,8 +53,26 @@ func maxAbs(s []float64) float64 {
 	return m
 }
 
+// blockSets are the cache blocks the products are tested with: tiny ones,
+// so that every shape below crosses several block edges in each direction;
+// the defaults, whose edges the shapes straddle; and this machine's.
+func blockSets() []struct {
+	name string
+	blk  blocks
+} {
+	return []struct {
+		name string
+		blk  blocks
+	}{
+		{"tiny", blocks{kc: 16, mc: 12, nc: 16}},
+		{"default", defaultBlocks},
+		{"machine", machineBlocks()},
+	}
+}
+
 // shapes returns (m, n, k) triples around every tile and block boundary:
-// mr=6, nr=8, kc=256, mc=144, nc=512, and the sizes of the issue. Each edge
+// mr=6, nr=8, the default blocks kc=256, mc=144, nc=512, and the sizes of
+// the issue. Each edge
 // size is paired with a few others rather than the full cube, which would
 // take minutes under -race.
 func shapes(r *rand.Rand) [][3]int {
@@ -85,9 +103,13 @@ func shapes(r *rand.Rand) [][3]int {
 func TestMulMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1^0x9e3779b97f4a7c15))
 	var pools []*Pool
+	var names []string
 	for _, asm := range kernels() {
-		pools = append(pools, newPool(3, asm, 0))
-		defer pools[len(pools)-1].Close()
+		for _, bs := range blockSets() {
+			pools = append(pools, newPoolBlocks(3, asm, 0, bs.blk))
+			names = append(names, kernelName(asm)+"/"+bs.name)
+			defer pools[len(pools)-1].Close()
+		}
 	}
 	for _, pr := range products {
 		for _, s := range shapes(r) {
@@ -96,8 +118,8 @@ func TestMulMatchesReference(t *testing.T) {
 			want := make([]float64, m*n)
 			pr.ref(want, a, b, m, n, k)
 			tol := 4 * float64(max(k, 1)) * maxAbs(a) * maxAbs(b) * 0x1p-52
-			for _, pool := range pools {
-				t.Run(fmt.Sprintf("%s/%dx%dx%d/%s", pr.name, m, n, k, kernelName(pool.asm)), func(t *testing.T) {
+			for pi, pool := range pools {
+				t.Run(fmt.Sprintf("%s/%dx%dx%d/%s", pr.name, m, n, k, names[pi]), func(t *testing.T) {
 					got := make([]float64, m*n)
 					for i := range got {
 						got[i] = math.NaN() // C is overwritten, never read first
@@ -289,7 +311,8 @@ func TestPackAsmMatchesGo(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/kb=%d", l.name, kb), func(t *testing.T) {
 				goJ, asmJ := l.j, l.j
 				asmJ.asm = true
-				want, got := make([]float64, mc*kc), make([]float64, mc*kc)
+				size := defaultBlocks.mc * defaultBlocks.kc
+				want, got := make([]float64, size), make([]float64, size)
 				goJ.packA(want, 1, m-1, 2, kb)
 				asmJ.packA(got, 1, m-1, 2, kb)
 				for i := range want {

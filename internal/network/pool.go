@@ -13,7 +13,8 @@ import (
 // size threshold run on the calling goroutine. Every element of C is computed
 // by one goroutine in one fixed summation order (see matmul_gemm.go), so the
 // results are bit-identical for any number of workers. A call allocates
-// nothing: the packing memory of every worker (about 1.3 MiB each) is
+// nothing: the packing memory of every worker ((mc+nc)·kc·8 bytes: about 1.3 MiB with
+// the default blocks) is
 // allocated in NewPool. A pool of one worker starts no goroutine and computes
 // everything on the caller.
 //
@@ -21,7 +22,8 @@ import (
 // goroutines; calls are serialised.
 type Pool struct {
 	workers  int
-	asm      bool // use the assembly kernel and packing (AVX2+FMA)
+	asm      bool   // use the assembly kernel and packing (AVX2+FMA)
+	blk      blocks // cache blocks of every product
 	minFlops int  // products of fewer multiply-adds (m·n·k) run serially
 
 	mu     sync.Mutex // one product at a time
@@ -46,32 +48,61 @@ type Pool struct {
 // parked worker and repacking A costs on a loaded machine.
 const serialFlops = 1 << 19
 
-// NewPool returns a pool of the given number of workers (0 or less means one).
-// The workers are started here and live until Close.
+// NewPool returns a pool of the given number of workers (0 or less means one)
+// on the kernel KernelFromEnv names (the fastest by default; a name that
+// cannot run here falls back to it: commands check KernelFromEnv first) with
+// cache blocks from this machine's cache sizes. The workers are started here
+// and live until Close.
 func NewPool(workers int) *Pool {
-	return newPool(workers, haveAsm(), serialFlops)
+	k, err := KernelFromEnv()
+	if err != nil {
+		k = Best()
+	}
+	return NewPoolKernel(workers, k)
+}
+
+// NewPoolKernel is NewPool on the given kernel, which must be Available.
+func NewPoolKernel(workers int, k Kernel) *Pool {
+	if !k.Available() {
+		panic("network: kernel " + k.String() + " cannot run here")
+	}
+	return newPoolBlocks(workers, k == KernelAVX2, serialFlops, machineBlocks())
 }
 
 // newPool is NewPool with the kernel choice and the serial threshold exposed
 // for tests.
 func newPool(workers int, asm bool, minFlops int) *Pool {
+	return newPoolBlocks(workers, asm, minFlops, machineBlocks())
+}
+
+// newPoolBlocks is newPool with the cache blocks exposed for tests.
+func newPoolBlocks(workers int, asm bool, minFlops int, blk blocks) *Pool {
 	if workers < 1 {
 		workers = 1
 	}
 	p := &Pool{
 		workers:  workers,
 		asm:      asm,
+		blk:      blk,
 		minFlops: minFlops,
 		wake:     make(chan struct{}, workers),
-		local:    newScratch(),
+		local:    newScratch(blk),
 	}
 	if workers > 1 {
 		p.exited.Add(workers)
 		for range workers {
-			go p.worker(newScratch())
+			go p.worker(newScratch(blk))
 		}
 	}
 	return p
+}
+
+// Kernel reports the micro-kernel the pool runs.
+func (p *Pool) Kernel() Kernel {
+	if p.asm {
+		return KernelAVX2
+	}
+	return KernelGo
 }
 
 // Workers reports the pool size.
@@ -185,7 +216,7 @@ func (p *Pool) gemm(c, a, b []float64, m, n, k, ars, acs, brs, bcs int) {
 		panic("network: Pool used after Close")
 	}
 	defer func() { p.job = gemmJob{} }() // drop the caller's slices, also after a panic
-	p.job = gemmJob{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs, asm: p.asm}
+	p.job = gemmJob{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs, asm: p.asm, blk: p.blk}
 	if p.workers == 1 || m*n*k < p.minFlops {
 		p.job.pm, p.job.pn = 1, 1
 		p.job.tilesM = (m + mr - 1) / mr

@@ -170,6 +170,12 @@ func parseSets(sets []string) ([]override, error) {
 
 const envPrefix = "NNTRAIN_"
 
+// machineVars are NNTRAIN_ variables that set up the machine rather than the
+// run (the matrix kernel, read by package network); they are no spec key and
+// not an error here. A spec key can never have these names: no section is
+// called "kernel".
+var machineVars = []string{"NNTRAIN_KERNEL"}
+
 type envPattern struct {
 	re  *regexp.Regexp
 	key string // with placeholders
@@ -259,7 +265,7 @@ func parseEnv(env []string) ([]override, error) {
 	byName := map[string]override{}
 	for _, kv := range env {
 		name, v, ok := strings.Cut(kv, "=")
-		if !ok || !strings.HasPrefix(name, envPrefix) {
+		if !ok || !strings.HasPrefix(name, envPrefix) || slices.Contains(machineVars, name) {
 			continue
 		}
 		src := name + "=" + v

@@ -1,0 +1,135 @@
+package network
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestKernelDispatch checks that every kernel this machine runs is reachable
+// by name and that a Pool runs the one it was given.
+func TestKernelDispatch(t *testing.T) {
+	for _, k := range []Kernel{KernelGo, KernelAVX2} {
+		got, err := ParseKernel(k.String())
+		if !k.Available() {
+			if err == nil {
+				t.Errorf("ParseKernel(%q) on a machine without it: no error", k)
+			}
+			continue
+		}
+		if err != nil || got != k {
+			t.Fatalf("ParseKernel(%q) = %v, %v; want %v", k, got, err, k)
+		}
+		p := NewPoolKernel(1, k)
+		if p.Kernel() != k {
+			t.Errorf("NewPoolKernel(%v).Kernel() = %v", k, p.Kernel())
+		}
+		p.Close()
+	}
+	for _, name := range []string{"", "auto", "AUTO"} {
+		if got, err := ParseKernel(name); err != nil || got != Best() {
+			t.Errorf("ParseKernel(%q) = %v, %v; want %v", name, got, err, Best())
+		}
+	}
+	if _, err := ParseKernel("avx9000"); err == nil {
+		t.Error("ParseKernel(avx9000): no error")
+	}
+	if haveAsm() && Best() != KernelAVX2 {
+		t.Errorf("Best() = %v on a CPU with AVX2+FMA", Best())
+	}
+}
+
+// TestBlocksSameBits checks the summation-order promise across cache
+// blocks: a product gives the same bits for tiny, default and this machine's
+// blocks, so a model trained on one CPU is reproduced on another with the
+// same kernel.
+func TestBlocksSameBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 11^0x9e3779b97f4a7c15))
+	const m, n, k = 150, 530, 300
+	a, b := randSlice(r, m*k), randSlice(r, k*n)
+	for _, asm := range kernels() {
+		for _, pr := range products {
+			var want []float64
+			for _, bs := range blockSets() {
+				p := newPoolBlocks(2, asm, 0, bs.blk)
+				got := make([]float64, m*n)
+				pr.fast(p, got, a, b, m, n, k)
+				p.Close()
+				if want == nil {
+					want = got
+					continue
+				}
+				for e := range got {
+					if math.Float64bits(got[e]) != math.Float64bits(want[e]) {
+						t.Fatalf("%s/%s blocks %s: C[%d][%d] = %v, want %v (tiny blocks)",
+							kernelName(asm), pr.name, bs.name, e/n, e%n, got[e], want[e])
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestCacheBlocks(t *testing.T) {
+	tests := []struct {
+		name       string
+		l1, l2, l3 int
+		want       blocks
+	}{
+		{"unknown", 0, 0, 0, defaultBlocks},
+		{"32K/512K/2M", 32 << 10, 512 << 10, 2 << 20, blocks{kc: 256, mc: 126, nc: 512}},
+		{"48K/2M/1.875M (Xeon)", 48 << 10, 2 << 20, 1920 << 10, blocks{kc: 384, mc: 336, nc: 320}},
+		{"huge caches clamp", 1 << 30, 1 << 30, 1 << 30, blocks{kc: 1024, mc: 510, nc: 4096}},
+		{"tiny caches clamp", 1 << 10, 1 << 10, 1 << 10, blocks{kc: 64, mc: 24, nc: 64}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cacheBlocks(tt.l1, tt.l2, tt.l3)
+			if got != tt.want {
+				t.Errorf("cacheBlocks(%d, %d, %d) = %+v, want %+v", tt.l1, tt.l2, tt.l3, got, tt.want)
+			}
+			if got.mc%mr != 0 || got.nc%nr != 0 {
+				t.Errorf("%+v: mc not a multiple of %d or nc of %d", got, mr, nr)
+			}
+		})
+	}
+}
+
+// TestReadCaches reads a fake sysfs cache folder shaped like Linux's.
+func TestReadCaches(t *testing.T) {
+	dir := t.TempDir()
+	write := func(idx, level, typ, size, shared string) {
+		d := filepath.Join(dir, idx)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, v := range map[string]string{"level": level, "type": typ, "size": size, "shared_cpu_list": shared} {
+			if err := os.WriteFile(filepath.Join(d, name), []byte(v+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write("index0", "1", "Data", "48K", "0")
+	write("index1", "1", "Instruction", "32K", "0")
+	write("index2", "2", "Unified", "2048K", "0")
+	write("index3", "3", "Unified", "30M", "0-7,16-23")
+	l1, l2, l3 := readCaches(dir)
+	if l1 != 48<<10 || l2 != 2<<20 || l3 != 30<<20/16 {
+		t.Errorf("readCaches = %d, %d, %d; want %d, %d, %d", l1, l2, l3, 48<<10, 2<<20, 30<<20/16)
+	}
+	if l1, l2, l3 := readCaches(filepath.Join(dir, "absent")); l1|l2|l3 != 0 {
+		t.Errorf("readCaches(absent) = %d, %d, %d; want zeros", l1, l2, l3)
+	}
+	for s, want := range map[string]int{"32K": 32 << 10, "1M": 1 << 20, "512": 512, "x": 0, "-4K": 0, "": 0} {
+		if got := parseCacheSize(s); got != want {
+			t.Errorf("parseCacheSize(%q) = %d, want %d", s, got, want)
+		}
+	}
+	for s, want := range map[string]int{"0": 1, "0-3": 4, "0-7,16-23": 16, "1,3,5": 3, "3-1": 0, "a": 0} {
+		if got := countCPUs(s); got != want {
+			t.Errorf("countCPUs(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
