@@ -103,8 +103,11 @@ one wave configs/wave.yaml data/wave.csv --set train.epochs=15
 one two_targets $fx/mse_two_targets_sgd_batch10/spec.yaml $fx/mse_two_targets_sgd_batch10/data.csv
 one leaky_default $fx/mse_leaky_default_sgd_full/spec.yaml $fx/mse_leaky_default_sgd_full/data.csv
 one minmax $fx/mse_minmax_sgd_batch10/spec.yaml $fx/mse_minmax_sgd_batch10/data.csv
+one sigmoid_regression $fx/mse_sigmoid_momentum05_batch10/spec.yaml $fx/mse_sigmoid_momentum05_batch10/data.csv
+one tanh_regression $fx/mse_tanh_sgd_full/spec.yaml $fx/mse_tanh_sgd_full/data.csv
 one iris configs/iris.yaml data/iris.csv --set train.epochs=40
 one leaky02_classes $fx/ce_leaky02_adam_batch10/spec.yaml $fx/ce_leaky02_adam_batch10/data.csv
+one deep4 $fx/ce_deep4_adam_batch16/spec.yaml $fx/ce_deep4_adam_batch16/data.csv
 one int_labels $fx/ce_int_labels_sgd_batch12/spec.yaml $fx/ce_int_labels_sgd_batch12/data.csv
 one bce_one_unit $fx/bce_no_yes_first_momentum_batch10/spec.yaml $fx/bce_no_yes_first_momentum_batch10/data.csv
 one bce_relu $fx/bce_relu_sgd_batch7/spec.yaml $fx/bce_relu_sgd_batch7/data.csv
