@@ -229,3 +229,63 @@ func TestReadSafetensorsRejects(t *testing.T) {
 func padded(h string) string {
 	return h + strings.Repeat(" ", (8-len(h)%8)%8)
 }
+
+// FuzzSafetensors: for any layer sizes and metadata text, the file obeys
+// the header rules and gives back every weight.
+func FuzzSafetensors(f *testing.F) {
+	f.Add(uint8(3), uint8(2), uint8(1), `{"a":1}`, true)
+	f.Add(uint8(1), uint8(1), uint8(0), "", false)
+	f.Add(uint8(13), uint8(7), uint8(5), "\"\x00\\ é", true)
+	f.Fuzz(func(t *testing.T, in, hidden, out uint8, info string, f64 bool) {
+		if !utf8.ValidString(info) {
+			return // Info is JSON that encoding/json wrote: UTF-8
+		}
+		sizes := []int{int(in%16) + 1, int(hidden%16) + 1}
+		if out > 0 {
+			sizes = append(sizes, int(out%8)+1)
+		}
+		m := &Model{Info: json.RawMessage(info)}
+		for i := 1; i < len(sizes); i++ {
+			l := Layer{In: sizes[i-1], Out: sizes[i]}
+			for k := range l.In * l.Out {
+				l.W = append(l.W, float64(k)*0.37-1)
+			}
+			for k := range l.Out {
+				l.B = append(l.B, float64(k)*-0.5)
+			}
+			m.Layers = append(m.Layers, l)
+		}
+		if len(m.Layers) == 0 {
+			return
+		}
+		for range sizes[0] {
+			m.Columns = append(m.Columns, Column{Name: fmt.Sprint("x", len(m.Columns))})
+			m.Offset, m.Scale = append(m.Offset, 0), append(m.Scale, 1)
+		}
+		last := m.Layers[len(m.Layers)-1]
+		for range last.Out {
+			m.Targets = append(m.Targets, fmt.Sprint("y", len(m.Targets)))
+		}
+		p := Float32
+		if f64 {
+			p = Float64
+		}
+		b, err := EncodeSafetensors(m, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, meta, err := readSafetensors(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(info) > 0 && meta["nntrain"] != info {
+			t.Errorf("metadata %q, want %q", meta["nntrain"], info)
+		}
+		for i, l := range m.Layers {
+			w := ts[fmt.Sprintf("layers.%d.weight", i)].floats()
+			if len(w) != len(l.W) {
+				t.Fatalf("layers.%d.weight: %d values, want %d", i, len(w), len(l.W))
+			}
+		}
+	})
+}
