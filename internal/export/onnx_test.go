@@ -113,6 +113,7 @@ func TestONNXInterface(t *testing.T) {
 			if gemms != len(c.m.Layers) {
 				t.Errorf("%d Gemm nodes for %d layers", gemms, len(c.m.Layers))
 			}
+			checkTopology(t, mp.GetGraph())
 		})
 	}
 }
@@ -172,6 +173,41 @@ func TestCheckRejects(t *testing.T) {
 		m.Columns[1].Name = name
 		if _, err := EncodeONNX(m, Float32); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("column named %q: err = %v", name, err)
+		}
+	}
+}
+
+// checkTopology: every node reads only graph inputs, constants or outputs
+// of nodes before it, every tensor is written once, and every graph output
+// is written.
+func checkTopology(t *testing.T, g *onnxpb.GraphProto) {
+	t.Helper()
+	known := map[string]bool{}
+	for _, v := range g.GetInput() {
+		known[v.GetName()] = true
+	}
+	for _, c := range g.GetInitializer() {
+		if known[c.GetName()] {
+			t.Errorf("%s is defined twice", c.GetName())
+		}
+		known[c.GetName()] = true
+	}
+	for _, n := range g.GetNode() {
+		for _, in := range n.GetInput() {
+			if !known[in] {
+				t.Errorf("%s reads %s before anything writes it", n.GetName(), in)
+			}
+		}
+		for _, o := range n.GetOutput() {
+			if known[o] {
+				t.Errorf("%s writes %s, written before", n.GetName(), o)
+			}
+			known[o] = true
+		}
+	}
+	for _, o := range g.GetOutput() {
+		if !known[o.GetName()] {
+			t.Errorf("output %s is never written", o.GetName())
 		}
 	}
 }
