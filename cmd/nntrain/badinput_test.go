@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,6 +97,8 @@ func badCases(t *testing.T) []badCase {
 			want: []string{"--set train.learnig_rate=0.5", "learning_rate"}},
 		{name: "unknown key through the environment", args: trainSpec, env: []string{"NNTRAIN_TRAIN_BOGUS=1"},
 			want: []string{"NNTRAIN_TRAIN_BOGUS=1", "spec key"}},
+		{name: "unknown environment variable with a 14 KB name", args: trainSpec, env: []string{"NNTRAIN_" + strings.Repeat("MODEL_LAYERS_1_", 1000) + "=1"},
+			want: []string{"NNTRAIN_MODEL_LAYERS_1_MODEL", "names no spec key"}},
 		{name: "--set without =", args: append(trainSpec, "--set", "train.epochs"),
 			want: []string{"--set train.epochs", "key=value"}},
 		{name: "--set with an empty key", args: append(trainSpec, "--set", "=3"),
@@ -136,6 +139,18 @@ func badCases(t *testing.T) []badCase {
 			args: trainSpec, want: []string{"spec.yaml:13:", "train.epochs", ">= 1", "got 0"}},
 		{name: "epochs too big for an int", files: map[string]string{"spec.yaml": specWith("epochs: 5", "epochs: 99999999999999999999999")},
 			args: trainSpec, want: []string{"spec.yaml:13:", "train.epochs"}},
+		{name: "epochs past the maximum", args: append(trainSpec, "--set", "train.epochs=1000000000000000"),
+			want: []string{"--set train.epochs=1000000000000000", "train.epochs", ">= 1", "<= 10000000", "got 1000000000000000"}},
+		{name: "batch_size past the maximum", args: append(trainSpec, "--set", "train.batch_size=1000000000000"),
+			want: []string{"--set train.batch_size=1000000000000", "train.batch_size", "<= 2147483647", "got 1000000000000"}},
+		{name: "units past the maximum", args: append(trainSpec, "--set", "model.layers.0.units=3000000000"),
+			want: []string{"--set model.layers.0.units=3000000000", "units", "<= 2147483647"}},
+		{name: "empty value for a required key", args: append(trainSpec, "--set", "train.epochs="),
+			want: []string{"--set train.epochs=: train.epochs", "required", "empty value"}},
+		{name: "empty --out", args: append(trainSpec, "--out", ""),
+			want: []string{"nntrain train: ", "--out", "empty"}},
+		{name: "empty predict --out", args: []string{"predict", "--model", "model.json", "--data", "new.csv", "--out", ""},
+			want: []string{"nntrain predict: ", "--out", "empty"}},
 		{name: "validation_split 1", args: append(trainSpec, "--set", "data.validation_split=1"),
 			want: []string{"--set data.validation_split=1", "[0, 1)", "got 1"}},
 		{name: "validation_split negative", files: map[string]string{"spec.yaml": specWith("  target: label", "  target: label\n  validation_split: -0.2")},
@@ -178,6 +193,15 @@ func badCases(t *testing.T) []badCase {
 			args: trainSpec, want: []string{"train.csv", "bce", "2 classes", "found 3"}},
 		{name: "output units do not match the classes", files: map[string]string{"spec.yaml": specWith("{units: 3, activation: softmax}", "{units: 2, activation: softmax}")},
 			args: trainSpec, want: []string{"spec.yaml:9:", "model.layers.1.units", "2 units", "3 classes", "a, b, c"}},
+
+		{name: "a layer of 2e9 units", args: append(trainSpec, "--set", "model.layers.0.units=2000000000"),
+			want: []string{"--set model.layers.0.units=2000000000: model.layers.0.units", "12,000,000,003 parameters", "GiB", "this machine's"}},
+		{name: "gradcheck of a layer of 2e9 units", args: []string{"gradcheck", "-c", "spec.yaml", "--set", "model.layers.0.units=2000000000"},
+			want: []string{"--set model.layers.0.units=2000000000: model.layers.0.units", "parameters", "memory"}},
+		{name: "layers of 2³¹−1 units", args: append(trainSpec, "--set", "model.layers.0.units=2147483647", "--set", "model.layers.1={units: 2147483647, activation: tanh}", "--set", "model.layers.2={units: 3, activation: softmax}"),
+			want: []string{"--set model.layers.0.units=2147483647: model.layers.0.units", "4,611,686,029,164,806,141 parameters", "more than 2⁶⁴ bytes"}},
+		{name: "an ID column as the class target", files: map[string]string{"ids.csv": idCSV(600)}, args: append(trainData("ids.csv"), "--set", "data.target=id"),
+			want: []string{`ids.csv: column "id"`, "600 distinct values in 600 rows", "ID column"}},
 
 		// --- files that cannot be read ---
 		{name: "missing spec", args: []string{"train", "-c", "nope.yaml"},
@@ -324,6 +348,8 @@ func badCases(t *testing.T) []badCase {
 			want: []string{`d.csv: line 3, column "x2"`, `"x"`}},
 		{name: "eval data with an unseen class", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,4,zebra\n"}, args: evalData("d.csv"),
 			want: []string{`d.csv: line 3, column "label"`, `"zebra"`, "a, b, c"}},
+		{name: "eval of a model whose outputs are NaN", files: map[string]string{"model.json": nanModel}, args: evalData("train.csv"),
+			want: []string{"model.json: ", "NaN or infinite for 12 of the 12 rows of train.csv", "overflow"}},
 		{name: "eval data without the target", files: map[string]string{"d.csv": "x1,x2\n1,2\n"}, args: evalData("d.csv"),
 			want: []string{"d.csv: ", `"label"`}},
 
@@ -451,5 +477,58 @@ func TestRealWorldFilesAccepted(t *testing.T) {
 				t.Errorf("model.json lacks the class %q:\n%s", `a, "the first"`, m)
 			}
 		})
+	}
+}
+
+// idCSV is n rows whose "id" column is distinct in every row.
+func idCSV(n int) string {
+	var b strings.Builder
+	b.WriteString("x1,x2,id\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d,%d,user%d\n", i%7, i%11, i)
+	}
+	return b.String()
+}
+
+// TestParamsHugeCounts: params counts without allocating, so a spec far too
+// large to train still prints its exact size (past 2⁶³ here).
+func TestParamsHugeCounts(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV})
+	r := nntrainIn(t, dir, nil, "params", "-c", "spec.yaml", "--json", "--set", "model.layers.0.units=2147483647",
+		"--set", "model.layers.1={units: 2147483647, activation: tanh}", "--set", "model.layers.2={units: 2147483647, activation: softmax}")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	// 2·n + n + 2·(n² + n), n = 2³¹−1
+	if want := `"total":9223372039002259453}`; !strings.Contains(r.out, want) {
+		t.Errorf("got %s, want the total %s", r.out, want)
+	}
+}
+
+// nanModel is goodModel with weights so large that relu passes +Inf on and
+// the next layer makes Inf − Inf = NaN of every output.
+var nanModel = modelWith(`"tanh"`, `"relu"`, `[[-1, 0.5], [0.3, -2], [1, 1], [0.2, -0.3]]`, `[[1e308, 1e308], [1e308, 1e308], [1, 1], [0.2, -0.3]]`)
+
+// TestPredictNaNOutputs: predict still writes a row per input row, but a
+// row whose outputs are NaN gets no class, and stderr says how many.
+func TestPredictNaNOutputs(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"model.json": nanModel, "new.csv": "x1,x2\n1,2\n3,4\n"})
+	r := nntrainIn(t, dir, nil, "predict", "--model", "model.json", "--data", "new.csv")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	if !strings.Contains(r.err, "warning") || !strings.Contains(r.err, "NaN or infinite for 2 of the 2 rows") {
+		t.Errorf("stderr lacks the warning: %q", r.err)
+	}
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want a header and 2 rows:\n%s", len(lines), r.out)
+	}
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l, ",NaN") {
+			t.Errorf("row %q: want an empty class and NaN probabilities", l)
+		}
 	}
 }

@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nntrain/nntrain/internal/backprop"
-	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/metrics"
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 )
 
 type evalOptions struct {
@@ -43,24 +40,10 @@ func runEval(ctx context.Context, s *streams, o *evalOptions) error {
 	if err := requireFlag("eval", "data", o.data); err != nil {
 		return err
 	}
-	m, err := network.ReadModelFile(o.model)
+	m, r, err := run.Evaluate(o.model, o.data)
 	if err != nil {
 		return badInput(err)
 	}
-	loss, err := backprop.ParseLoss(m.Loss)
-	if err != nil {
-		return badInput(fmt.Errorf("%s: %w", o.model, err))
-	}
-	cfg := dataConfig(m.Loss, m.Targets, m.Features)
-	cfg.Classes = m.Classes
-	d, err := dataset.Load(o.data, cfg)
-	if err != nil {
-		return badInput(err)
-	}
-	normalizeWith(m, d.X)
-	pool := network.NewPool(1)
-	defer pool.Close()
-	r := report(m.Net, pool, loss, d)
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: errors.New("nntrain eval: interrupted")}
 	}

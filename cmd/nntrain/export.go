@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nntrain/nntrain/internal/export"
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/model"
 )
 
 type exportOptions struct {
@@ -69,11 +69,11 @@ func runExport(s *streams, o *exportOptions) error {
 	if sameFile(o.model, o.out) {
 		return badInput(fmt.Errorf("%s: --out is the model file itself; nothing was written", o.out))
 	}
-	nm, err := network.ReadModelFile(o.model)
+	nm, err := model.ReadFile(o.model)
 	if err != nil {
 		return badInput(err)
 	}
-	m, err := export.FromNetwork(nm)
+	m, err := export.FromModel(nm)
 	if err != nil {
 		return badInput(fmt.Errorf("%s: %w", o.model, err))
 	}
@@ -81,7 +81,7 @@ func runExport(s *streams, o *exportOptions) error {
 	if err != nil {
 		return badInput(fmt.Errorf("%s: cannot export as %s: %w", o.model, format, err))
 	}
-	if err := writeAll(filepath.Dir(o.out), []outFile{{filepath.Base(o.out), b}}); err != nil {
+	if err := s.files.writeAll(filepath.Dir(o.out), []outFile{{filepath.Base(o.out), b}}); err != nil {
 		return badInput(err)
 	}
 	fmt.Fprintf(s.err, "wrote %s (%s, %s, %d bytes)\n", o.out, format, prec, len(b))

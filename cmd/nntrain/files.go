@@ -54,44 +54,54 @@ func checkDir(dir string) error {
 	}
 }
 
-// rename is os.Rename; tests make it fail part way through a set.
-var rename = os.Rename
+// committer writes sets of files all or nothing and knows, for an
+// immediate exit on a second interrupt, what is in flight. The command owns
+// one (streams.files); nothing here is package state.
+type committer struct {
+	// rename is os.Rename; tests make it fail part way through a set.
+	rename func(oldpath, newpath string) error
 
-// commitMu is held while files are being renamed into place; a second
-// interrupt takes it before exiting, so the process never dies between two
-// renames of one set.
-var commitMu sync.Mutex
+	// mu is held while files are being renamed into place; a second
+	// interrupt takes it before exiting, so the process never dies between
+	// two renames of one set.
+	mu sync.Mutex
+	// committed is set, under mu, once a set of files has been renamed
+	// into place, so that an immediate exit can say so.
+	committed bool
 
-// committed is set, under commitMu, once a set of files has been renamed
-// into place, so that an immediate exit can say so.
-var committed bool
-
-// pending lists temporary files that exist right now, so that an immediate
-// exit can remove them.
-var pending = struct {
-	sync.Mutex
-	names map[string]bool
-}{names: map[string]bool{}}
-
-func addPending(name string) {
-	pending.Lock()
-	pending.names[name] = true
-	pending.Unlock()
+	// pending lists temporary files that exist right now, so that an
+	// immediate exit can remove them.
+	pendingMu sync.Mutex
+	pending   map[string]bool
 }
 
-func dropPending(name string) {
-	pending.Lock()
-	delete(pending.names, name)
-	pending.Unlock()
+func newCommitter() *committer {
+	return &committer{rename: os.Rename, pending: map[string]bool{}}
 }
 
-// removePending deletes every temporary file still lying around.
-func removePending() {
-	pending.Lock()
-	defer pending.Unlock()
-	for n := range pending.names {
+func (c *committer) addPending(name string) {
+	c.pendingMu.Lock()
+	c.pending[name] = true
+	c.pendingMu.Unlock()
+}
+
+func (c *committer) dropPending(name string) {
+	c.pendingMu.Lock()
+	delete(c.pending, name)
+	c.pendingMu.Unlock()
+}
+
+// abort is the immediate exit's part: it waits for a rename in progress,
+// removes every temporary file still lying around, and says whether a set
+// had been committed. It keeps mu, so no later rename can start.
+func (c *committer) abort() (committed bool) {
+	c.mu.Lock()
+	c.pendingMu.Lock()
+	defer c.pendingMu.Unlock()
+	for n := range c.pending {
 		os.Remove(n)
 	}
+	return c.committed
 }
 
 // writeAll writes files into dir all or nothing. Each is first written and
@@ -100,7 +110,7 @@ func removePending() {
 // new ones are renamed over the old. If any step fails, the old files are
 // renamed back and the new ones removed, so the folder holds exactly what
 // it held before; no reader ever sees a half-written file.
-func writeAll(dir string, files []outFile) error {
+func (c *committer) writeAll(dir string, files []outFile) error {
 	if err := ensureDir(dir); err != nil {
 		return err
 	}
@@ -116,7 +126,7 @@ func writeAll(dir string, files []outFile) error {
 	cleanup := func() {
 		for _, t := range tmps {
 			os.Remove(t)
-			dropPending(t)
+			c.dropPending(t)
 		}
 	}
 	for _, f := range files {
@@ -126,7 +136,7 @@ func writeAll(dir string, files []outFile) error {
 			return fmt.Errorf("%s: cannot write in the output folder: %w; nothing was written", dir, unwrapPath(err))
 		}
 		tmps = append(tmps, t.Name())
-		addPending(t.Name())
+		c.addPending(t.Name())
 		_, err = t.Write(f.data)
 		if err == nil {
 			err = t.Sync()
@@ -143,15 +153,15 @@ func writeAll(dir string, files []outFile) error {
 		}
 	}
 
-	commitMu.Lock()
-	defer commitMu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	// Keep every file about to be replaced.
 	backups := make([]string, len(files))
 	dropBackups := func() {
 		for _, b := range backups {
 			if b != "" {
 				os.Remove(b)
-				dropPending(b)
+				c.dropPending(b)
 			}
 		}
 	}
@@ -160,7 +170,7 @@ func writeAll(dir string, files []outFile) error {
 		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
 			continue
 		}
-		b, err := backup(dir, p)
+		b, err := c.backup(dir, p)
 		if err != nil {
 			dropBackups()
 			cleanup()
@@ -170,9 +180,9 @@ func writeAll(dir string, files []outFile) error {
 	}
 	for i, f := range files {
 		p := filepath.Join(dir, f.name)
-		err := rename(tmps[i], p)
+		err := c.rename(tmps[i], p)
 		if err == nil {
-			dropPending(tmps[i])
+			c.dropPending(tmps[i])
 			continue
 		}
 		// Undo the renames done so far.
@@ -180,7 +190,7 @@ func writeAll(dir string, files []outFile) error {
 			q := filepath.Join(dir, files[k].name)
 			if backups[k] != "" {
 				os.Rename(backups[k], q)
-				dropPending(backups[k])
+				c.dropPending(backups[k])
 				backups[k] = ""
 			} else {
 				os.Remove(q)
@@ -191,20 +201,20 @@ func writeAll(dir string, files []outFile) error {
 		return fmt.Errorf("%s: %w; nothing was written", p, unwrapPath(err))
 	}
 	dropBackups()
-	committed = true
+	c.committed = true
 	syncDir(dir)
 	return nil
 }
 
 // backup makes a second name for the file at p in dir, by a hard link where
 // the file system allows one and by a copy otherwise.
-func backup(dir, p string) (string, error) {
+func (c *committer) backup(dir, p string) (string, error) {
 	f, err := os.CreateTemp(dir, "."+filepath.Base(p)+".old-*")
 	if err != nil {
 		return "", err
 	}
 	name := f.Name()
-	addPending(name)
+	c.addPending(name)
 	f.Close()
 	os.Remove(name)
 	if err := os.Link(p, name); err == nil {
@@ -212,7 +222,7 @@ func backup(dir, p string) (string, error) {
 	}
 	if err := copyFile(p, name); err != nil {
 		os.Remove(name)
-		dropPending(name)
+		c.dropPending(name)
 		return "", err
 	}
 	return name, nil

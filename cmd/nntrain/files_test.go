@@ -24,15 +24,15 @@ func TestWriteAllRollsBack(t *testing.T) {
 					writeFiles(t, dir, map[string]string{n: before[n]})
 				}
 				calls := 0
-				rename = func(from, to string) error {
+				c := newCommitter()
+				c.rename = func(from, to string) error {
 					defer func() { calls++ }()
 					if calls == fail {
 						return &os.LinkError{Op: "rename", Old: from, New: to, Err: errors.New("injected failure")}
 					}
 					return os.Rename(from, to)
 				}
-				defer func() { rename = os.Rename }()
-				err := writeAll(dir, files)
+				err := c.writeAll(dir, files)
 				if err == nil || !strings.Contains(err.Error(), "injected failure") || !strings.Contains(err.Error(), filepath.Join(dir, files[fail].name)) {
 					t.Fatalf("got error %v, want the injected failure naming %s", err, files[fail].name)
 				}
@@ -57,7 +57,7 @@ func TestWriteAllRollsBack(t *testing.T) {
 func TestWriteAllReplaces(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new", "run")
 	for _, content := range []string{"first", "second"} {
-		if err := writeAll(dir, []outFile{{"a.txt", []byte(content)}, {"b.txt", []byte(content + " b")}}); err != nil {
+		if err := newCommitter().writeAll(dir, []outFile{{"a.txt", []byte(content)}, {"b.txt", []byte(content + " b")}}); err != nil {
 			t.Fatal(err)
 		}
 		for n, want := range map[string]string{"a.txt": content, "b.txt": content + " b"} {

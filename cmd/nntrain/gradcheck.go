@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nntrain/nntrain/internal/backprop"
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
@@ -54,20 +54,11 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	j, err := loadJob(sp)
+	gc, err := run.GradCheck(sp, run.GradCheckOptions{Rows: o.rows, PerLayer: o.perLayer, Corrupt: s.corruptGrads})
 	if err != nil {
 		return badInput(err)
 	}
-	if err := j.net.Init(sp.Model.Init, sp.Model.InitScale, newRand(sp.Seed, streamInit)); err != nil {
-		return badInput(err)
-	}
-	rng := newRand(sp.Seed, streamCheck)
-	m := min(o.rows, j.train.Rows)
-	idx := rng.Perm(j.train.Rows)[:m]
-	b := j.train.Subset(idx)
-	pool := network.NewPool(1)
-	defer pool.Close()
-	checks := backprop.GradCheck(j.net, pool, j.loss, sp.Train.L2, b.X, b.Y, m, o.perLayer, rng)
+	m, checks := gc.Rows, gc.Layers
 	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "layer\tchecked\tworst rel. error\tat\tbackprop\tnumeric\tresult\n")
 	bad := 0

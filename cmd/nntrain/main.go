@@ -13,6 +13,7 @@ import (
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
+	files := newCommitter()
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -23,15 +24,13 @@ func main() {
 		<-sigs
 		cancel()
 		<-sigs
-		commitMu.Lock()
-		removePending()
-		if committed {
+		if files.abort() {
 			fmt.Fprintln(os.Stderr, "\nnntrain: interrupted again: stopped at once, after the run's files had been written")
 		} else {
 			fmt.Fprintln(os.Stderr, "\nnntrain: interrupted again: stopped at once; no file was written or changed")
 		}
 		os.Exit(exitInterrupted)
 	}()
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := execute(ctx, os.Args[1:], os.Stdout, os.Stderr, files)
 	os.Exit(code)
 }

@@ -3,12 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nntrain/nntrain/internal/dataset"
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
@@ -39,11 +39,11 @@ training CSV other than the target.`,
 }
 
 type paramsLayer struct {
-	In      int `json:"in"`
-	Out     int `json:"out"`
-	Weights int `json:"weights"`
-	Biases  int `json:"biases"`
-	Params  int `json:"params"`
+	In      int   `json:"in"`
+	Out     int   `json:"out"`
+	Weights int64 `json:"weights"`
+	Biases  int64 `json:"biases"`
+	Params  int64 `json:"params"`
 }
 
 func runParams(s *streams, o *paramsOptions) error {
@@ -54,30 +54,18 @@ func runParams(s *streams, o *paramsOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	in := len(sp.Data.Features)
-	if in == 0 {
-		// Only the header is needed to count the other columns.
-		h, err := dataset.Header(sp.Data.Train)
-		if err != nil {
-			return badInput(err)
-		}
-		fs, err := dataset.Features(sp.Data.Train, h, sp.Data.Target)
-		if err != nil {
-			return badInput(err)
-		}
-		in = len(fs)
+	shapes, total, err := run.Params(sp)
+	if err != nil {
+		return badInput(err)
 	}
 	var layers []paramsLayer
-	// The shapes of the network train would build, not a second count.
-	net := network.New(in, layerSpecs(sp))
-	for _, l := range net.Layers {
-		layers = append(layers, paramsLayer{In: l.In, Out: l.Out, Weights: len(l.W), Biases: len(l.B), Params: len(l.W) + len(l.B)})
+	for _, l := range shapes {
+		layers = append(layers, paramsLayer{In: l.In, Out: l.Out, Weights: l.Weights, Biases: l.Biases, Params: l.Params})
 	}
-	total := len(net.Params)
 	if o.json {
 		b, err := json.Marshal(struct {
 			Layers []paramsLayer `json:"layers"`
-			Total  int           `json:"total"`
+			Total  *big.Int      `json:"total"` // exact: three layers of 2³¹−1 units pass 2⁶³
 		}{layers, total})
 		if err != nil {
 			return err
@@ -90,6 +78,6 @@ func runParams(s *streams, o *paramsOptions) error {
 	for i, l := range layers {
 		fmt.Fprintf(tw, "%d\t%s\t%d×%d\t%d\t%d\t%d\t\n", i+1, sp.Model.Layers[i].Activation, l.Out, l.In, l.Weights, l.Biases, l.Params)
 	}
-	fmt.Fprintf(tw, "total\t\t\t\t\t%d\t\n", total)
+	fmt.Fprintf(tw, "total\t\t\t\t\t%s\t\n", total)
 	return tw.Flush()
 }

@@ -3,18 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nntrain/nntrain/internal/backprop"
-	"github.com/nntrain/nntrain/internal/dataset"
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 )
 
 type predictOptions struct {
@@ -31,33 +26,18 @@ feature columns; other columns are ignored) and write one prediction per row as
 CSV: for regression one column per target; for classification a column named
 after the target with the predicted class, then p_<class> per class.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runPredict(c.Context(), s, o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := notEmpty(c, "out"); err != nil {
+				return err
+			}
+			return runPredict(c.Context(), s, o)
+		},
 	}
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "CSV rows to predict")
 	c.Flags().StringVarP(&o.out, "out", "o", "", "write to this file instead of stdout")
 	fileFlags(c, map[string][]string{"model": {"json"}, "data": {"csv"}, "out": {"csv"}})
 	return c
-}
-
-// loadModelData reads a model and the named CSV's feature columns,
-// normalised as the model was trained.
-func loadModelData(modelPath, dataPath string) (*network.Model, *dataset.Set, error) {
-	m, err := network.ReadModelFile(modelPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := dataset.LoadFeatures(dataPath, m.Features)
-	if err != nil {
-		return nil, nil, err
-	}
-	normalizeWith(m, d.X)
-	return m, d, nil
-}
-
-// normalizeWith maps x as the model's training data was mapped.
-func normalizeWith(m *network.Model, x []float64) {
-	dataset.Norm{Kind: m.Normalize.Kind, Offset: m.Normalize.Offset, Scale: m.Normalize.Scale}.Apply(x)
 }
 
 func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
@@ -67,15 +47,16 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 	if err := requireFlag("predict", "data", o.data); err != nil {
 		return err
 	}
-	m, d, err := loadModelData(o.model, o.data)
+	p, err := run.Predict(o.model, o.data)
 	if err != nil {
 		return badInput(err)
 	}
-	pool := network.NewPool(1)
-	defer pool.Close()
-	a := backprop.Predict(m.Net, pool, d.X, d.Rows)
+	if n := p.NonFiniteRows(); n > 0 {
+		fmt.Fprintf(s.err, "nntrain predict: warning: %s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64); those rows get no class\n",
+			o.model, n, p.Rows, o.data)
+	}
 	var buf bytes.Buffer
-	if err := writePredictions(&buf, m, a, d.Rows); err != nil {
+	if err := p.WriteCSV(&buf); err != nil {
 		return err
 	}
 	if ctx.Err() != nil {
@@ -85,51 +66,5 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 		_, err := s.out.Write(buf.Bytes())
 		return err
 	}
-	return badInput(writeAll(filepath.Dir(o.out), []outFile{{filepath.Base(o.out), buf.Bytes()}}))
-}
-
-func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-
-// writePredictions writes the predict CSV for rows outputs a.
-func writePredictions(w io.Writer, m *network.Model, a []float64, rows int) error {
-	cw := csv.NewWriter(w)
-	k := m.Net.Outputs()
-	var header []string
-	if m.Classes == nil {
-		header = append(header, m.Targets...)
-	} else {
-		header = append(header, m.Targets[0])
-		for _, c := range m.Classes {
-			header = append(header, "p_"+c)
-		}
-	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	rec := make([]string, len(header))
-	for r := 0; r < rows; r++ {
-		out := a[r*k : r*k+k]
-		if m.Classes == nil {
-			for j, v := range out {
-				rec[j] = formatFloat(v)
-			}
-		} else {
-			rec[0] = m.Classes[backprop.PredictClass(out)]
-			if k == 1 && len(m.Classes) == 2 {
-				rec[1], rec[2] = formatFloat(1-out[0]), formatFloat(out[0])
-			} else {
-				for j, v := range out {
-					rec[1+j] = formatFloat(v)
-				}
-			}
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("writing predictions: %w", err)
-	}
-	return nil
+	return badInput(s.files.writeAll(filepath.Dir(o.out), []outFile{{filepath.Base(o.out), buf.Bytes()}}))
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
@@ -37,9 +38,9 @@ type progress struct {
 // redraw is how often the bar changes at most; faster is flicker.
 const redraw = 150 * time.Millisecond
 
-func newProgress(s *streams, quiet bool, sp *spec.Spec, j *job, metric string) *progress {
-	p := &progress{s: s, quiet: quiet, name: sp.Name, epochs: sp.Train.Epochs, rows: j.train.Rows, metric: metric,
-		start: time.Now(), hasVal: j.val != nil}
+func newProgress(s *streams, quiet bool, sp *spec.Spec, j *run.Job, metric string) *progress {
+	p := &progress{s: s, quiet: quiet, name: sp.Name, epochs: sp.Train.Epochs, rows: j.Train.Rows, metric: metric,
+		start: time.Now(), hasVal: j.Val != nil}
 	if !quiet && s.isTTY {
 		p.width = 80
 		if f, ok := s.err.(*os.File); ok {
@@ -50,7 +51,7 @@ func newProgress(s *streams, quiet bool, sp *spec.Spec, j *job, metric string) *
 		// The bar counts samples so that it moves within long epochs. The
 		// text before it carries the figures; the bar comes last, where
 		// the library shortens it to fit a narrow terminal.
-		p.bar = progressbar.NewOptions64(int64(sp.Train.Epochs)*int64(j.train.Rows),
+		p.bar = progressbar.NewOptions64(int64(sp.Train.Epochs)*int64(j.Train.Rows),
 			progressbar.OptionSetWriter(s.err),
 			progressbar.OptionSetWidth(20),
 			progressbar.OptionSetDescription(p.describe(0, 0, 0, math.NaN())),
@@ -122,6 +123,17 @@ func (p *progress) describe(epoch, batch, batches int, loss float64) string {
 		}
 	}
 	return strings.Join(texts, "  ") + " "
+}
+
+// OnBatchEnd makes progress a backprop.BatchCallback.
+func (p *progress) OnBatchEnd(epoch, batch, batches int, loss float64) {
+	p.batch(epoch, batch, batches, loss)
+}
+
+// OnEpochEnd makes progress a backprop.Callback; it never stops a run.
+func (p *progress) OnEpochEnd(s *backprop.State) bool {
+	p.epoch(s.Epochs[len(s.Epochs)-1])
+	return false
 }
 
 func (p *progress) batch(epoch, batch, batches int, loss float64) {

@@ -19,6 +19,7 @@ const (
 	exitOK          = 0
 	exitCheckFailed = 1
 	exitBadInput    = 2
+	exitInternal    = 3 // a bug in nntrain (a panic), not the user's input
 	exitInterrupted = 130
 )
 
@@ -36,6 +37,10 @@ type streams struct {
 	out, err io.Writer
 	env      []string // os.Environ() style; NNTRAIN_* layer over the spec
 	isTTY    bool     // stderr is a terminal
+	files    *committer
+	// corruptGrads is set only by tests, to check that gradcheck reports a
+	// wrong gradient.
+	corruptGrads func(grads []float64)
 }
 
 // version is set with -ldflags "-X main.version=v1.2.3"; otherwise the
@@ -62,8 +67,8 @@ func moduleVersion() string {
 
 // run executes one command line and returns the exit status. It never lets a
 // panic or a Go stack trace reach the user.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
-	s := &streams{out: stdout, err: stderr, env: os.Environ(), isTTY: isTerminal(stderr)}
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer, files *committer) (code int) {
+	s := &streams{out: stdout, err: stderr, env: os.Environ(), isTTY: isTerminal(stderr), files: files}
 	return runWith(ctx, args, s)
 }
 
@@ -71,9 +76,12 @@ func runWith(ctx context.Context, args []string, s *streams) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(s.err, "nntrain: internal error: %v (please report this)\n", r)
-			code = exitBadInput
+			code = exitInternal
 		}
 	}()
+	if s.files == nil {
+		s.files = newCommitter()
+	}
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -87,12 +95,8 @@ func runWith(ctx context.Context, args []string, s *streams) (code int) {
 		fmt.Fprintln(s.err, ee.err)
 		return ee.code
 	}
-	// Cobra's own errors: unknown command or flag, wrong argument count.
+	// Cobra's own errors (flag errors are exitErrors, SetFlagErrorFunc).
 	fmt.Fprintf(s.err, "nntrain: %v\n", err)
-	// Flag errors are exitErrors (SetFlagErrorFunc); this is cobra's own.
-	if strings.Contains(err.Error(), "unknown command") {
-		fmt.Fprintf(s.err, "Run 'nntrain --help' for usage.\n")
-	}
 	return exitBadInput
 }
 
@@ -108,10 +112,19 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
   nntrain eval --model runs/iris/model.json --data data/iris.csv
   nntrain params --config configs/iris.yaml
   nntrain gradcheck --config configs/iris.yaml
-  nntrain export --model runs/iris/model.json --format onnx --out iris.onnx`,
-		Version:       moduleVersion(),
-		SilenceUsage:  true,
-		SilenceErrors: true,
+  nntrain export --model runs/iris/model.json --format onnx --out iris.onnx
+
+Exit status: 0 success; 1 a check failed (gradcheck, --fail-under); 2 bad
+usage, spec or data; 3 an internal error (a bug in nntrain: please report
+it); 130 interrupted.`,
+		Version: moduleVersion(),
+		// Runnable with its own Args check, so that a word naming no
+		// command is an exitError here instead of cobra's untyped one.
+		Args:                       unknownCommand,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       func(c *cobra.Command, _ []string) error { return c.Help() },
+		SilenceUsage:               true,
+		SilenceErrors:              true,
 	}
 	root.SetOut(s.out)
 	root.SetErr(s.err)
@@ -169,4 +182,27 @@ func requireFlag(cmd, flag, value string) error {
 		return badInput(fmt.Errorf("nntrain %s: --%s is required (see 'nntrain %s --help')", cmd, flag, cmd))
 	}
 	return nil
+}
+
+// notEmpty rejects a flag given with an empty value (--out ""), which would
+// otherwise mean the same as leaving it out: a script whose variable is
+// unset should hear about it, not write somewhere else.
+func notEmpty(c *cobra.Command, flag string) error {
+	if f := c.Flags().Lookup(flag); f != nil && f.Changed && f.Value.String() == "" {
+		return badInput(fmt.Errorf("%s: --%s is empty; give a path or leave the flag out", c.CommandPath(), flag))
+	}
+	return nil
+}
+
+// unknownCommand rejects a first word that names no command, with cobra's
+// suggestions.
+func unknownCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("nntrain: unknown command %q for %q", args[0], c.CommandPath())
+	if sug := c.SuggestionsFor(args[0]); len(sug) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(sug, "\n\t") + "\n"
+	}
+	return badInput(fmt.Errorf("%s\nRun 'nntrain --help' for usage.", msg))
 }

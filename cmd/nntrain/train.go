@@ -17,6 +17,7 @@ import (
 	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/metrics"
 	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
@@ -47,7 +48,10 @@ Files are written to temporary names and renamed, so a run that fails or is
 interrupted leaves the files of an earlier run as they were.
 
 Progress goes to stderr: a bar on a terminal, one line per epoch otherwise,
-nothing with --quiet; a one-line summary ends the run.
+nothing with --quiet; a one-line summary ends the run. An epoch line's
+train_loss (as in cost.csv) is the mean over that epoch's batches, each taken
+before its update; the summary scores the final (or kept) weights, so its
+train loss is lower.
 
 Any spec key can be overridden: --set train.learning_rate=0.05, or the
 environment, NNTRAIN_TRAIN_LEARNING_RATE=0.05 (flags win over the
@@ -58,7 +62,12 @@ written); 2 a bad spec, data file or command line, or a loss that diverged
 (nothing is written); 130 interrupted: Ctrl-C or SIGTERM finishes the current
 batch and writes nothing, a second Ctrl-C stops at once.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runTrain(c.Context(), s, o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := notEmpty(c, "out"); err != nil {
+				return err
+			}
+			return runTrain(c.Context(), s, o)
+		},
 	}
 	f := c.Flags()
 	f.StringVarP(&o.config, "config", "c", "", "the spec (YAML)")
@@ -73,6 +82,11 @@ batch and writes nothing, a second Ctrl-C stops at once.`,
 	_ = c.RegisterFlagCompletionFunc("fail-under", completeGate)
 	return c
 }
+
+// bigBatchRows is the training-set size from which a whole-set batch
+// (batch_size 0) earns a hint: one update per epoch over that many rows is
+// slow to learn and holds every row's activations at once.
+const bigBatchRows = 100_000
 
 type gate struct {
 	path  string
@@ -111,19 +125,24 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	if o.out != "" {
 		outDir = o.out
 	}
-	j, err := loadJob(sp)
+	j, err := run.Load(sp)
 	if err != nil {
 		return badInput(err)
 	}
-	if o.init != "" {
-		if err := j.initFrom(o.init); err != nil {
-			return badInput(err)
-		}
-	} else if err := j.net.Init(sp.Model.Init, sp.Model.InitScale, newRand(sp.Seed, streamInit)); err != nil {
-		return badInput(fmt.Errorf("%s: model.init: %w", sp.File, err))
+	if err := j.Init(o.init); err != nil {
+		return badInput(err)
 	}
 	if err := checkGates(gates, j); err != nil {
 		return badInput(err)
+	}
+	if o.init == "" && j.InitKind == network.InitZeros && len(sp.Model.Layers) > 1 {
+		// Shown even with --quiet: the run cannot learn what it should.
+		fmt.Fprintf(s.err, "nntrain train: warning: model.init is zeros (%s): the units of each hidden layer start equal, get equal gradients and stay equal, so a hidden layer acts as one unit; use he, xavier or normal\n",
+			sp.Where("model.init"))
+	}
+	if !o.quiet && sp.Train.BatchSize == 0 && j.Train.Rows >= bigBatchRows {
+		fmt.Fprintf(s.err, "nntrain train: hint: train.batch_size is 0, so each epoch is one update over all %d rows; a batch_size of 32 to 512 usually learns in far fewer epochs and less memory\n",
+			j.Train.Rows)
 	}
 	// Fail before training when the run folder cannot be written.
 	if err := checkDir(outDir); err != nil {
@@ -133,27 +152,20 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		return interrupted(0, outDir)
 	}
 
-	pool := network.NewPool(workers(sp.Train.Workers))
-	defer pool.Close()
-	cfg := trainConfig(sp, j.loss)
-	metric := "r2"
-	if j.train.Classes != nil {
-		metric = "accuracy"
-	}
+	metric := j.Metric()
 	prog := newProgress(s, o.quiet, sp, j, metric)
 	start := time.Now()
-	res, err := backprop.Train(ctx, j.net, pool, cfg, data(j.train), data(j.val), newRand(sp.Seed, streamShuffle),
-		backprop.Hooks{Batch: prog.batch, Epoch: prog.epoch})
+	res, err := j.Fit(ctx, prog)
 	prog.finish()
 	elapsed := time.Since(start)
 	var nf *backprop.NonFiniteError
 	switch {
 	case errors.Is(err, backprop.ErrInterrupted):
-		return interrupted(len(res.Epochs), outDir)
+		return interrupted(len(res.History.Epochs), outDir)
 	case errors.As(err, &nf) && nf.BeforeUpdate:
 		// No update has happened: the data's scale is the cause.
 		return badInput(fmt.Errorf("%s: the loss of the first batch is %v before any update, so not the learning rate but the values in %s (or the initial weights) are too large: rescale them, or set data.normalize for the features; nothing was written, the files in %s are as they were",
-			sp.File, nf.Loss, j.train.Path, outDir))
+			sp.File, nf.Loss, j.Train.Path, outDir))
 	case errors.As(err, &nf):
 		return badInput(fmt.Errorf("%s: %w (train.learning_rate is %g); nothing was written, the files in %s are as they were",
 			sp.File, nf, sp.Train.LearningRate, outDir))
@@ -161,54 +173,34 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		return badInput(fmt.Errorf("%s: %w", sp.File, err))
 	}
 
-	splits := []metrics.Split{{Name: "train", Report: report(j.net, pool, j.loss, j.train)}}
-	if j.val != nil {
-		splits = append(splits, metrics.Split{Name: "validation", Report: report(j.net, pool, j.loss, j.val)})
-	}
-	if j.test != nil {
-		splits = append(splits, metrics.Split{Name: "test", Report: report(j.net, pool, j.loss, j.test)})
-	}
-
-	var modelBuf, costBuf, metricsBuf, pngBuf bytes.Buffer
-	if err := j.model().Write(&modelBuf); err != nil {
-		return badInput(fmt.Errorf("%s: %w; nothing was written", sp.File, err))
-	}
-	cost := costLog(res.Epochs, j.val != nil, metric)
-	if err := cost.WriteCSV(&costBuf); err != nil {
-		return err
-	}
-	if err := metrics.WriteJSON(&metricsBuf, splits); err != nil {
-		return err
-	}
-	kept := res.BestEpoch // early stopping keeps the weights of the best val_loss; else 0
-	if err := plotCost(&pngBuf, cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
+	hist := res.History
+	var pngBuf bytes.Buffer
+	kept := hist.BestEpoch // early stopping keeps the weights of the best val_loss; else 0
+	if err := plotCost(&pngBuf, res.Cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
 		return fmt.Errorf("cost.png: %w", err)
 	}
 	files := []outFile{
-		{"model.json", modelBuf.Bytes()},
-		{"cost.csv", costBuf.Bytes()},
-		{"metrics.json", metricsBuf.Bytes()},
+		{"model.json", res.ModelJSON},
+		{"cost.csv", res.CostCSV},
+		{"metrics.json", res.MetricsJSON},
 		{"cost.png", pngBuf.Bytes()},
 	}
 	if ctx.Err() != nil {
-		return interrupted(len(res.Epochs), outDir)
+		return interrupted(len(hist.Epochs), outDir)
 	}
-	if err := writeAll(outDir, files); err != nil {
+	if err := s.files.writeAll(outDir, files); err != nil {
 		return badInput(err)
 	}
 
-	all := map[string]metrics.Report{}
-	for _, sp := range splits {
-		all[sp.Name] = sp.Report
-	}
-	summary := summaryLine(sp.Name, res, kept, elapsed, splits, outDir)
+	all := res.Reports()
+	summary := summaryLine(sp.Name, hist, kept, elapsed, res.Splits, outDir)
 	if !o.quiet {
 		fmt.Fprintln(s.err, summary)
 	}
 	if o.json {
 		js := map[string]any{
-			"name": sp.Name, "epochs": len(res.Epochs), "seconds": elapsed.Seconds(),
-			"stopped_early": res.StoppedEarly, "out": outDir, "metrics": all,
+			"name": sp.Name, "epochs": len(hist.Epochs), "seconds": elapsed.Seconds(),
+			"stopped_early": hist.StoppedEarly, "out": outDir, "metrics": all,
 		}
 		if kept > 0 {
 			js["best_epoch"] = kept
@@ -222,6 +214,12 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	var failed []string
 	for _, g := range gates {
 		v, err := metrics.Value(all, g.path)
+		if errors.Is(err, metrics.ErrNaN) {
+			// Undefined (r2 of one row): the bound is not met, as a
+			// check that fails, not as bad input; the files are written.
+			failed = append(failed, fmt.Sprintf("%s is undefined (n/a), so not at least %g", g.path, g.bound))
+			continue
+		}
 		if err != nil {
 			return badInput(gateError(g, err))
 		}
@@ -237,9 +235,9 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 
 // checkGates resolves each --fail-under key path before training, on the
 // metrics of the untrained network, so that a typo costs no training run.
-func checkGates(gates []gate, j *job) error {
+func checkGates(gates []gate, j *run.Job) error {
 	all := map[string]metrics.Report{}
-	for name, d := range map[string]*dataset.Set{"train": j.train, "validation": j.val, "test": j.test} {
+	for name, d := range map[string]*dataset.Set{"train": j.Train, "validation": j.Val, "test": j.Test} {
 		if d == nil {
 			continue
 		}
@@ -266,41 +264,9 @@ func gateError(g gate, err error) error {
 	return fmt.Errorf("nntrain train: --fail-under %s: %w", g.path, err)
 }
 
-// costLog turns the epochs of a run into cost.csv: epoch, train_loss, then
-// val_loss with a validation set, then the metric's train_ and val_ columns.
-func costLog(epochs []backprop.Epoch, hasVal bool, metric string) *metrics.CostLog {
-	cols := []string{"epoch", "train_loss", "val_loss", "train_" + metric, "val_" + metric}
-	if !hasVal {
-		cols = []string{"epoch", "train_loss", "train_" + metric}
-	}
-	c := metrics.NewCostLog(cols...)
-	for _, e := range epochs {
-		if hasVal {
-			c.Append(float64(e.N), e.TrainLoss, e.ValLoss, e.TrainMetric, e.ValMetric)
-		} else {
-			c.Append(float64(e.N), e.TrainLoss, e.TrainMetric)
-		}
-	}
-	return c
-}
-
-// report scores a data set with the trained network.
-func report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset.Set) metrics.Report {
-	j, a := backprop.Evaluate(net, pool, loss, data(d))
-	k := net.Outputs()
-	if d.Classes != nil {
-		pred := make([]int, d.Rows)
-		for r := range pred {
-			pred[r] = backprop.PredictClass(a[r*k : r*k+k])
-		}
-		return metrics.Classification(d.Rows, j, d.Labels, pred, d.Classes)
-	}
-	return metrics.Regression(d.Rows, j, d.Y, a, k)
-}
-
 // summaryLine is the one line a person reads at the end of a run:
 //
-//	iris: 200 epochs in 1.2s; train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
+//	iris: 200 epochs in 1.2s; final weights: train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
 func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Duration, splits []metrics.Split, outDir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
@@ -310,13 +276,27 @@ func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Durat
 	case kept > 0 && kept < len(res.Epochs):
 		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best val_loss)", kept)
 	}
-	for _, sp := range splits {
+	// The epoch lines (and cost.csv) show train_loss as the mean over an
+	// epoch's batches, each taken before its update; these figures score
+	// the weights written, so they differ, and are labelled.
+	if kept > 0 && kept < len(res.Epochs) {
+		fmt.Fprintf(&b, "; weights of epoch %d:", kept)
+	} else {
+		b.WriteString("; final weights:")
+	}
+	for i, sp := range splits {
 		r := sp.Report
-		fmt.Fprintf(&b, "; %s loss %.4g", sp.Name, r.Loss)
+		sep := "; "
+		if i == 0 {
+			sep = " "
+		}
+		fmt.Fprintf(&b, "%s%s loss %.4g", sep, sp.Name, r.Loss)
 		if r.Accuracy != nil {
 			fmt.Fprintf(&b, " accuracy %.4f", *r.Accuracy)
 		}
-		if r.R2 != nil {
+		if r.R2 != nil && math.IsNaN(*r.R2) {
+			b.WriteString(" r2 n/a")
+		} else if r.R2 != nil {
 			fmt.Fprintf(&b, " r2 %.4f", *r.R2)
 		}
 	}

@@ -1,6 +1,9 @@
 // Package backprop trains a network: the losses (mse, bce, cross_entropy,
 // computed stably from the output layer's Z) and their dZ of the output
 // layer, the l2 penalty, the optimizers (sgd, momentum, adam, each one loop
-// over the network's flat parameters), and the epoch loop with batches,
-// train and validation loss, per-epoch metrics and early stopping.
+// over the network's flat parameters), and the epoch loop (Trainer.Fit) with
+// batches, train and validation loss and per-epoch metrics. Everything the
+// loop carries between batches is one exported State that marshals and
+// restores bit for bit; what watches or steers a run (early stopping,
+// progress) is a Callback.
 package backprop

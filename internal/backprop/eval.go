@@ -15,7 +15,7 @@ const evalChunk = 256
 type evaluator struct {
 	net *network.Net
 	ws  *network.Workspace
-	tm  trainMetric
+	tm  Running
 }
 
 func newEvaluator(net *network.Net, d *Data) *evaluator {

@@ -42,11 +42,21 @@ func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss
 // the rounding error of the differences (about 1e-10·J) from counting on
 // gradients that are almost 0.
 func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
+	return GradCheckWith(net, pool, loss, l2, x, y, m, perLayer, rng, nil)
+}
+
+// GradCheckWith is GradCheck with a hook for tests of the check itself:
+// corrupt, when not nil, changes backprop's gradients before they are
+// compared, so that a test can assert a wrong gradient is reported.
+func GradCheckWith(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand, corrupt func(grads []float64)) []LayerCheck {
 	ws := net.NewWorkspace(m)
 	weights := net.WeightRanges()
 	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
 	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
 	grads := append([]float64(nil), net.Grads...)
+	if corrupt != nil {
+		corrupt(grads)
+	}
 	var res []LayerCheck
 	off := 0
 	for li, l := range net.Layers {

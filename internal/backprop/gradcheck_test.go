@@ -73,7 +73,8 @@ func TestGradCheckAllPairings(t *testing.T) {
 	}
 }
 
-// A wrong gradient must be caught: the check is not vacuous.
+// A wrong gradient must be caught: GradCheck, handed backprop's gradients
+// with one entry changed, must report that parameter, and only its layer.
 func TestGradCheckCatchesBug(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	net := network.New(2, []network.LayerSpec{{Units: 3, Activation: network.Tanh}, {Units: 1, Activation: network.Linear}})
@@ -84,25 +85,35 @@ func TestGradCheckCatchesBug(t *testing.T) {
 	y := []float64{1, -1}
 	p := network.NewPool(1)
 	defer p.Close()
-	// Treat an mse net as if its loss were bce: backprop's dZ then
-	// disagrees with the cost being differentiated.
-	ws := net.NewWorkspace(2)
-	Gradients(net, p, ws, MSE, 0, x, y, 2)
-	good := append([]float64(nil), net.Grads...)
-	net.Grads[0] += 0.1
-	num := func(i int) float64 {
-		w := net.Params[i]
-		net.Params[i] = w + GradStep
-		jp := Cost(net, p, ws, MSE, 0, x, y, 2)
-		net.Params[i] = w - GradStep
-		jm := Cost(net, p, ws, MSE, 0, x, y, 2)
-		net.Params[i] = w
-		return (jp - jm) / (2 * GradStep)
-	}
-	if d := good[0] - num(0); d > 1e-7 || d < -1e-7 {
-		t.Fatalf("good gradient differs from numeric by %g", d)
-	}
-	if d := net.Grads[0] - num(0); d < 0.05 {
-		t.Errorf("perturbed gradient differs by only %g", d)
+	for _, tc := range []struct {
+		name  string
+		param int // index into the flat parameters
+		layer int // 1-based
+		at    string
+	}{
+		{"first weight", 0, 1, "W[0][0]"},
+		{"a bias of layer 1", 7, 1, "B[1]"},
+		{"a weight of layer 2", 10, 2, "W[0][1]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clean := GradCheck(net, p, MSE, 0, x, y, 2, 100, rng)
+			for _, c := range clean {
+				if c.WorstRel > 1e-6 {
+					t.Fatalf("layer %d fails without a bug: %.3g at %s", c.Layer, c.WorstRel, c.Worst)
+				}
+			}
+			got := GradCheckWith(net, p, MSE, 0, x, y, 2, 100, rng, func(g []float64) { g[tc.param] += 0.1 })
+			for _, c := range got {
+				bad := c.WorstRel > 1e-5
+				switch {
+				case c.Layer == tc.layer && !bad:
+					t.Errorf("layer %d: worst relative error %.3g, want the wrong gradient at %s reported", c.Layer, c.WorstRel, tc.at)
+				case c.Layer == tc.layer && c.Worst != tc.at:
+					t.Errorf("layer %d: worst at %s, want %s", c.Layer, c.Worst, tc.at)
+				case c.Layer != tc.layer && bad:
+					t.Errorf("layer %d reported (%.3g at %s) though only layer %d's gradient is wrong", c.Layer, c.WorstRel, c.Worst, tc.layer)
+				}
+			}
+		})
 	}
 }

@@ -120,3 +120,17 @@ func logSumExp(z []float64) float64 {
 	}
 	return mx + math.Log(s)
 }
+
+// Classifies says whether the loss reads a target as classes even when its
+// values are integers (bce and cross_entropy); mse treats numbers as numbers.
+func (l Loss) Classifies() bool { return l == BCE || l == CrossEntropy }
+
+// OutputUnits is the one rule for the width of the output layer of a class
+// target with k classes: bce with two classes is one sigmoid unit (its 1 is
+// the second class), any other pairing one unit per class.
+func (l Loss) OutputUnits(k int) int {
+	if l == BCE && k == 2 {
+		return 1
+	}
+	return k
+}

@@ -7,10 +7,38 @@ import (
 	"github.com/nntrain/nntrain/internal/network"
 )
 
+// OptimizerKind is an update rule, parsed once from its spec name.
+type OptimizerKind int
+
+const (
+	SGD OptimizerKind = iota
+	Momentum
+	Adam
+)
+
+var optimizerNames = [...]string{"sgd", "momentum", "adam"}
+
+func (k OptimizerKind) String() string {
+	if k < 0 || int(k) >= len(optimizerNames) {
+		return fmt.Sprintf("OptimizerKind(%d)", int(k))
+	}
+	return optimizerNames[k]
+}
+
+// ParseOptimizer maps a spec name to its OptimizerKind.
+func ParseOptimizer(s string) (OptimizerKind, error) {
+	for i, n := range optimizerNames {
+		if n == s {
+			return OptimizerKind(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown optimizer %q (want sgd, momentum or adam)", s)
+}
+
 // Optimizer updates the flat parameters from the flat gradients. Each kind
 // is one loop over the whole slice, with the contract's formula above it.
 type Optimizer struct {
-	Kind     string // sgd | momentum | adam
+	Kind     OptimizerKind
 	LR       float64
 	Momentum float64 // μ of momentum
 
@@ -25,18 +53,18 @@ type Optimizer struct {
 }
 
 // NewOptimizer allocates the state for n parameters.
-func NewOptimizer(kind string, lr, momentum float64, n int) (*Optimizer, error) {
+func NewOptimizer(kind OptimizerKind, lr, momentum float64, n int) (*Optimizer, error) {
 	o := &Optimizer{Kind: kind, LR: lr, Momentum: momentum}
 	o.updateFn = o.update
 	switch kind {
-	case "sgd":
-	case "momentum":
+	case SGD:
+	case Momentum:
 		o.v = make([]float64, n)
-	case "adam":
+	case Adam:
 		o.v = make([]float64, n)
 		o.s = make([]float64, n)
 	default:
-		return nil, fmt.Errorf("unknown optimizer %q (want sgd, momentum or adam)", kind)
+		return nil, fmt.Errorf("unknown optimizer %v", kind)
 	}
 	return o, nil
 }
@@ -54,7 +82,7 @@ func (o *Optimizer) Step(w, g []float64) { o.StepOn(nil, w, g) }
 // parameter's update is independent, so the result is the same). A nil pool
 // runs on the caller.
 func (o *Optimizer) StepOn(p *network.Pool, w, g []float64) {
-	if o.Kind == "adam" {
+	if o.Kind == Adam {
 		o.t++
 		o.adamStep = o.LR / (1 - math.Pow(adamBeta1, float64(o.t)))
 		o.bc2sqrt = math.Sqrt(1 - math.Pow(adamBeta2, float64(o.t)))
@@ -72,19 +100,19 @@ func (o *Optimizer) StepOn(p *network.Pool, w, g []float64) {
 func (o *Optimizer) update(lo, hi int) {
 	w, g := o.w[lo:hi], o.g[lo:hi]
 	switch o.Kind {
-	case "sgd":
+	case SGD:
 		// w −= lr·g
 		for i, gi := range g {
 			w[i] -= o.LR * gi
 		}
-	case "momentum":
+	case Momentum:
 		// v = μ·v + g; w −= lr·v   (PyTorch SGD with momentum, no dampening; v starts at 0)
 		v := o.v[lo:hi]
 		for i, gi := range g {
 			v[i] = o.Momentum*v[i] + gi
 			w[i] -= o.LR * v[i]
 		}
-	case "adam":
+	case Adam:
 		// PyTorch Adam (1.13, single tensor):
 		//   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 		//   w −= (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)
@@ -96,4 +124,25 @@ func (o *Optimizer) update(lo, hi int) {
 			w[i] -= step * m[i] / (math.Sqrt(v[i])/bc2sqrt + adamEps)
 		}
 	}
+}
+
+// OptimizerState is an optimizer's moments and step count, part of State.
+// V is momentum's velocity or adam's first moment, S adam's second moment.
+type OptimizerState struct {
+	V, S []float64
+	T    int
+}
+
+func (o *Optimizer) state() OptimizerState {
+	return OptimizerState{V: clone(o.v), S: clone(o.s), T: o.t}
+}
+
+func (o *Optimizer) restore(s OptimizerState) error {
+	if len(s.V) != len(o.v) || len(s.S) != len(o.s) || s.T < 0 {
+		return fmt.Errorf("state's optimizer moments (%d, %d) do not fit %s on this network (%d, %d)", len(s.V), len(s.S), o.Kind, len(o.v), len(o.s))
+	}
+	copy(o.v, s.V)
+	copy(o.s, s.S)
+	o.t = s.T
+	return nil
 }

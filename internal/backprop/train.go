@@ -1,13 +1,11 @@
 package backprop
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 
-	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/metrics"
 	"github.com/nntrain/nntrain/internal/network"
 )
 
@@ -23,15 +21,13 @@ type Data struct {
 // Config is what the training loop needs from a spec.
 type Config struct {
 	Loss      Loss
-	Optimizer string
+	Optimizer OptimizerKind
 	LR        float64
 	Momentum  float64
 	Epochs    int
 	BatchSize int // 0: the whole training set in one batch
 	L2        float64
 	Shuffle   bool
-	Patience  int     // early stopping on val_loss; 0 turns it off
-	MinDelta  float64 // the improvement that resets the patience
 }
 
 // Epoch is one row of cost.csv. Metric is the accuracy for class targets
@@ -40,12 +36,6 @@ type Epoch struct {
 	N                      int
 	TrainLoss, ValLoss     float64
 	TrainMetric, ValMetric float64
-}
-
-// Hooks lets the caller watch a run; either may be nil.
-type Hooks struct {
-	Batch func(epoch, batch, batches int, loss float64)
-	Epoch func(e Epoch)
 }
 
 // Result is the history of a run.
@@ -81,6 +71,7 @@ type Trainer struct {
 	opt     *Optimizer
 	ws      *network.Workspace
 	weights [][2]int
+	fit     *fitState // set by NewFit
 }
 
 // NewTrainer prepares steps on batches of up to maxRows rows.
@@ -128,138 +119,36 @@ func backward(net *network.Net, pool *network.Pool, ws *network.Workspace, loss 
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// Train runs cfg.Epochs epochs of mini-batch gradient descent on net. The
-// train_loss of an epoch is Σ_b m_b·J_b / Σ_b m_b over its batches, each J_b
-// taken before that batch's update and including the l2 term. val may be nil.
-// All buffers are allocated before the first batch. A batch whose loss is
-// not finite stops the run before its update is applied.
-func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config, train, val *Data, rng *rand.Rand, hooks Hooks) (*Result, error) {
-	in, out := net.Inputs(), net.Outputs()
-	n := train.Rows
-	if n == 0 {
-		return nil, errors.New("backprop: no training rows")
-	}
-	bs := cfg.BatchSize
-	if bs <= 0 || bs > n {
-		bs = n
-	}
-	tr, err := NewTrainer(net, pool, cfg, bs)
-	if err != nil {
-		return nil, err
-	}
-	xb, yb := make([]float64, bs*in), make([]float64, bs*out)
-	lb := make([]int, bs)
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	var ev *evaluator
-	if val != nil && val.Rows > 0 {
-		ev = newEvaluator(net, val)
-	}
-	var best []float64
-	bestLoss, wait := math.Inf(1), 0
-	res := &Result{}
-	batches := (n + bs - 1) / bs
-	var tm trainMetric
-	tm.init(train.Labels != nil, out)
-
-	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
-		if cfg.Shuffle {
-			dataset.Shuffle(idx, rng)
-		}
-		var sum float64
-		tm.reset()
-		for b := 0; b < batches; b++ {
-			lo := b * bs
-			m := min(bs, n-lo)
-			var x, y []float64
-			var labels []int
-			if cfg.Shuffle {
-				rows := idx[lo : lo+m]
-				dataset.Gather(xb, train.X, in, rows)
-				dataset.Gather(yb, train.Y, out, rows)
-				if train.Labels != nil {
-					for r, src := range rows {
-						lb[r] = train.Labels[src]
-					}
-				}
-				x, y, labels = xb[:m*in], yb[:m*out], lb[:m]
-			} else {
-				x, y = train.X[lo*in:(lo+m)*in], train.Y[lo*out:(lo+m)*out]
-				if train.Labels != nil {
-					labels = train.Labels[lo : lo+m]
-				}
-			}
-			j, a := tr.Step(x, y, m)
-			if !finite(j) {
-				return res, &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j, BeforeUpdate: epoch == 1 && b == 0}
-			}
-			sum += float64(m) * j
-			tm.add(y, a, labels, m)
-			if hooks.Batch != nil {
-				hooks.Batch(epoch, b+1, batches, j)
-			}
-			if ctx.Err() != nil {
-				return res, ErrInterrupted
-			}
-		}
-		e := Epoch{N: epoch, TrainLoss: sum / float64(n), TrainMetric: tm.value(), ValLoss: math.NaN(), ValMetric: math.NaN()}
-		if ev != nil {
-			e.ValLoss, e.ValMetric = ev.run(pool, cfg.Loss, val, nil)
-			if !finite(e.ValLoss) {
-				return res, &NonFiniteError{Epoch: epoch, Batch: batches, Loss: e.ValLoss}
-			}
-		}
-		res.Epochs = append(res.Epochs, e)
-		if hooks.Epoch != nil {
-			hooks.Epoch(e)
-		}
-		if cfg.Patience > 0 && ev != nil {
-			if e.ValLoss < bestLoss-cfg.MinDelta {
-				bestLoss, wait, res.BestEpoch = e.ValLoss, 0, epoch
-				best = append(best[:0], net.Params...)
-			} else if wait++; wait >= cfg.Patience {
-				res.StoppedEarly = true
-				break
-			}
-		}
-	}
-	if best != nil {
-		copy(net.Params, best)
-	}
-	return res, nil
+// Running accumulates the running accuracy (class targets) or r²
+// (regression) of an epoch's batch forward passes. It is part of State, so
+// its fields are exported.
+type Running struct {
+	Class         bool
+	Rows, Correct int
+	SY, SYY, SRes []float64 // per output: Σy, Σy², Σ(y − a)²
 }
 
-// trainMetric accumulates the running accuracy (class targets) or r²
-// (regression) of an epoch's batch forward passes.
-type trainMetric struct {
-	class         bool
-	rows, correct int
-	sy, syy, sres []float64
-}
-
-func (t *trainMetric) init(class bool, out int) {
-	t.class = class
+func (t *Running) init(class bool, out int) {
+	t.Class = class
 	if !class {
-		t.sy, t.syy, t.sres = make([]float64, out), make([]float64, out), make([]float64, out)
+		t.SY, t.SYY, t.SRes = make([]float64, out), make([]float64, out), make([]float64, out)
 	}
 }
 
-func (t *trainMetric) reset() {
-	t.rows, t.correct = 0, 0
-	clear(t.sy)
-	clear(t.syy)
-	clear(t.sres)
+func (t *Running) reset() {
+	t.Rows, t.Correct = 0, 0
+	clear(t.SY)
+	clear(t.SYY)
+	clear(t.SRes)
 }
 
-func (t *trainMetric) add(y, a []float64, labels []int, m int) {
+func (t *Running) add(y, a []float64, labels []int, m int) {
 	k := len(a) / m
-	t.rows += m
-	if t.class {
+	t.Rows += m
+	if t.Class {
 		for r := 0; r < m; r++ {
 			if PredictClass(a[r*k:r*k+k]) == labels[r] {
-				t.correct++
+				t.Correct++
 			}
 		}
 		return
@@ -267,34 +156,32 @@ func (t *trainMetric) add(y, a []float64, labels []int, m int) {
 	for i, v := range a {
 		c := i % k
 		d := y[i] - v
-		t.sres[c] += d * d
-		t.sy[c] += y[i]
-		t.syy[c] += y[i] * y[i]
+		t.SRes[c] += d * d
+		t.SY[c] += y[i]
+		t.SYY[c] += y[i] * y[i]
 	}
 }
 
-func (t *trainMetric) value() float64 {
-	if t.rows == 0 {
+func (t *Running) value() float64 {
+	if t.Rows == 0 {
 		return math.NaN()
 	}
-	if t.class {
-		return float64(t.correct) / float64(t.rows)
+	if t.Class {
+		return metrics.Accuracy(t.Correct, t.Rows)
 	}
-	return r2(t.sy, t.syy, t.sres, t.rows)
+	return r2(t.SY, t.SYY, t.SRes, t.Rows)
 }
 
-// r2 averages 1 − SS_res/SS_tot over the output columns (1 when both are 0,
-// 0 when only SS_tot is).
+// r2 averages metrics.R2Column over the output columns, SS_tot being
+// Σy² − (Σy)²/n from the running sums (one pass over the batches). Of fewer
+// than two rows it is undefined: NaN, as metrics.Regression's.
 func r2(sy, syy, sres []float64, n int) float64 {
+	if n < 2 {
+		return math.NaN()
+	}
 	var s float64
 	for c := range sy {
-		tot := syy[c] - sy[c]*sy[c]/float64(n)
-		switch {
-		case tot > 0:
-			s += 1 - sres[c]/tot
-		case sres[c] == 0:
-			s += 1
-		}
+		s += metrics.R2Column(sres[c], syy[c]-sy[c]*sy[c]/float64(n))
 	}
 	return s / float64(len(sy))
 }

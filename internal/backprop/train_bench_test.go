@@ -16,11 +16,11 @@ func BenchmarkStep(b *testing.B) {
 		name  string
 		sizes []int
 		batch int
-		opt   string
+		opt   OptimizerKind
 	}{
-		{"digits-64-32-10-b32-sgd", []int{64, 32, 10}, 32, "sgd"},
-		{"fashion-784-256-128-10-b128-sgd", []int{784, 256, 128, 10}, 128, "sgd"},
-		{"fashion-784-256-128-10-b128-adam", []int{784, 256, 128, 10}, 128, "adam"},
+		{"digits-64-32-10-b32-sgd", []int{64, 32, 10}, 32, SGD},
+		{"fashion-784-256-128-10-b128-sgd", []int{784, 256, 128, 10}, 128, SGD},
+		{"fashion-784-256-128-10-b128-adam", []int{784, 256, 128, 10}, 128, Adam},
 	} {
 		for _, workers := range []int{1, runtime.NumCPU()} {
 			b.Run(bc.name+"-w"+strconv.Itoa(workers), func(b *testing.B) {
@@ -34,7 +34,7 @@ func BenchmarkStep(b *testing.B) {
 					layers = append(layers, network.LayerSpec{Units: u, Activation: act})
 				}
 				net := network.New(bc.sizes[0], layers)
-				if err := net.Init("he", 0, rng); err != nil {
+				if err := net.Init(network.InitHe, 0, rng); err != nil {
 					b.Fatal(err)
 				}
 				pool := network.NewPool(workers)
@@ -67,7 +67,7 @@ func BenchmarkStep(b *testing.B) {
 func TestStepDoesNotAllocate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	net := network.New(20, []network.LayerSpec{{Units: 16, Activation: network.Tanh}, {Units: 3, Activation: network.Softmax}})
-	net.Init("xavier", 0, rng)
+	net.Init(network.InitXavier, 0, rng)
 	pool := network.NewPool(2)
 	defer pool.Close()
 	m := 8
@@ -75,7 +75,7 @@ func TestStepDoesNotAllocate(t *testing.T) {
 	for r := 0; r < m; r++ {
 		y[r*3+r%3] = 1
 	}
-	for _, opt := range []string{"sgd", "momentum", "adam"} {
+	for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
 		tr, _ := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optimizer: opt, LR: 0.01, Momentum: 0.9, L2: 0.1}, m)
 		if n := testing.AllocsPerRun(20, func() { tr.Step(x, y, m) }); n != 0 {
 			t.Errorf("%s: Step allocates %v times per batch, want 0", opt, n)

@@ -23,7 +23,7 @@ func toyData(rng *rand.Rand, rows int) *Data {
 
 func toyNet(rng *rand.Rand) *network.Net {
 	net := network.New(2, []network.LayerSpec{{Units: 16, Activation: network.Tanh}, {Units: 1, Activation: network.Linear}})
-	net.Init("xavier", 0, rng)
+	net.Init(network.InitXavier, 0, rng)
 	return net
 }
 
@@ -33,16 +33,17 @@ func TestEarlyStoppingKeepsBestEpoch(t *testing.T) {
 	net := toyNet(rng)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	cfg := Config{Loss: MSE, Optimizer: "adam", LR: 0.05, Epochs: 2000, BatchSize: 4, Shuffle: true, Patience: 10}
-	res, err := Train(context.Background(), net, pool, cfg, train, val, rng, Hooks{})
+	cfg := Config{Loss: MSE, Optimizer: Adam, LR: 0.05, Epochs: 2000, BatchSize: 4, Shuffle: true}
+	es := EarlyStopping{Patience: 10}
+	res, err := Train(context.Background(), net, pool, cfg, train, val, rand.NewPCG(5, 7), es)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.StoppedEarly || len(res.Epochs) == cfg.Epochs {
 		t.Fatalf("ran %d epochs, stopped early %v; want an early stop on an overfitting net", len(res.Epochs), res.StoppedEarly)
 	}
-	if got, want := len(res.Epochs), res.BestEpoch+cfg.Patience; got != want {
-		t.Errorf("stopped after %d epochs, want best epoch %d + patience %d", got, res.BestEpoch, cfg.Patience)
+	if got, want := len(res.Epochs), res.BestEpoch+es.Patience; got != want {
+		t.Errorf("stopped after %d epochs, want best epoch %d + patience %d", got, res.BestEpoch, es.Patience)
 	}
 	best := math.Inf(1)
 	for _, e := range res.Epochs {
@@ -61,13 +62,13 @@ func TestInterruptFinishesTheBatch(t *testing.T) {
 	defer pool.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	batches := 0
-	hooks := Hooks{Batch: func(epoch, batch, n int, loss float64) {
+	hook := batchFunc(func(epoch, batch, n int, loss float64) {
 		batches++
 		if epoch == 2 && batch == 3 {
 			cancel()
 		}
-	}}
-	res, err := Train(ctx, net, pool, Config{Loss: MSE, Optimizer: "sgd", LR: 0.01, Epochs: 10, BatchSize: 8}, train, nil, rng, hooks)
+	})
+	res, err := Train(ctx, net, pool, Config{Loss: MSE, Optimizer: SGD, LR: 0.01, Epochs: 10, BatchSize: 8}, train, nil, nil, hook)
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("got error %v, want ErrInterrupted", err)
 	}
@@ -85,7 +86,7 @@ func TestDivergenceNamesEpochAndBatch(t *testing.T) {
 	net := toyNet(rng)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	_, err := Train(context.Background(), net, pool, Config{Loss: MSE, Optimizer: "sgd", LR: 10, Epochs: 100, BatchSize: 8}, train, nil, rng, Hooks{})
+	_, err := Train(context.Background(), net, pool, Config{Loss: MSE, Optimizer: SGD, LR: 10, Epochs: 100, BatchSize: 8}, train, nil, nil)
 	var nf *NonFiniteError
 	if !errors.As(err, &nf) {
 		t.Fatalf("got %v, want a NonFiniteError", err)
@@ -100,3 +101,11 @@ func TestDivergenceNamesEpochAndBatch(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// batchFunc is a BatchCallback made of a function.
+type batchFunc func(epoch, batch, batches int, loss float64)
+
+func (f batchFunc) OnBatchEnd(epoch, batch, batches int, loss float64) {
+	f(epoch, batch, batches, loss)
+}
+func (batchFunc) OnEpochEnd(*State) bool { return false }

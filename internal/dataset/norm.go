@@ -8,9 +8,37 @@ import (
 // Norm maps each column x → (x − Offset)/Scale. Its statistics come from
 // the training rows only and travel with the model.
 type Norm struct {
-	Kind   string // "none" | "standard" | "minmax"
+	Kind   NormKind
 	Offset []float64
 	Scale  []float64
+}
+
+// NormKind is a normalisation, parsed once from its spec name.
+type NormKind int
+
+const (
+	NormNone NormKind = iota
+	NormStandard
+	NormMinMax
+)
+
+var normNames = [...]string{"none", "standard", "minmax"}
+
+func (k NormKind) String() string {
+	if k < 0 || int(k) >= len(normNames) {
+		return fmt.Sprintf("NormKind(%d)", int(k))
+	}
+	return normNames[k]
+}
+
+// ParseNormKind maps a spec or model.json name to its NormKind.
+func ParseNormKind(s string) (NormKind, error) {
+	for i, n := range normNames {
+		if n == s {
+			return NormKind(i), nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not one of none, standard, minmax", s)
 }
 
 // FitNorm computes the statistics of kind over x, rows × cols row-major:
@@ -22,7 +50,7 @@ type Norm struct {
 // A zero scale (a constant column) becomes 1, so the column maps to 0
 // instead of NaN. With no rows the map is the identity. FitNorm panics on an
 // unknown kind or when x is shorter than rows*cols.
-func FitNorm(kind string, x []float64, rows, cols int) Norm {
+func FitNorm(kind NormKind, x []float64, rows, cols int) Norm {
 	if len(x) < rows*cols {
 		panic(fmt.Sprintf("dataset: FitNorm: len(x) = %d < %d×%d", len(x), rows, cols))
 	}
@@ -34,8 +62,8 @@ func FitNorm(kind string, x []float64, rows, cols int) Norm {
 		return n
 	}
 	switch kind {
-	case "none":
-	case "standard":
+	case NormNone:
+	case NormStandard:
 		// Two passes: the mean first, then squared deviations from it, which
 		// stays accurate when the mean is large against the spread.
 		for i := 0; i < rows; i++ {
@@ -56,7 +84,7 @@ func FitNorm(kind string, x []float64, rows, cols int) Norm {
 		for j := range ss {
 			n.Scale[j] = math.Sqrt(ss[j] / float64(rows))
 		}
-	case "minmax":
+	case NormMinMax:
 		hi := make([]float64, cols)
 		copy(n.Offset, x[:cols])
 		copy(hi, x[:cols])
@@ -70,7 +98,7 @@ func FitNorm(kind string, x []float64, rows, cols int) Norm {
 			n.Scale[j] = hi[j] - n.Offset[j]
 		}
 	default:
-		panic(fmt.Sprintf("dataset: FitNorm: unknown kind %q", kind))
+		panic(fmt.Sprintf("dataset: FitNorm: unknown kind %v", kind))
 	}
 	for j, s := range n.Scale {
 		if s == 0 {

@@ -17,15 +17,15 @@ func TestFitNorm(t *testing.T) {
 		6, 10,
 	}
 	tests := []struct {
-		kind          string
+		kind          NormKind
 		offset, scale []float64
 	}{
-		{"none", []float64{0, 0}, []float64{1, 1}},
-		{"standard", []float64{3, 10}, []float64{math.Sqrt(3.5), 1}},
-		{"minmax", []float64{1, 10}, []float64{5, 1}},
+		{NormNone, []float64{0, 0}, []float64{1, 1}},
+		{NormStandard, []float64{3, 10}, []float64{math.Sqrt(3.5), 1}},
+		{NormMinMax, []float64{1, 10}, []float64{5, 1}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.kind, func(t *testing.T) {
+		t.Run(tt.kind.String(), func(t *testing.T) {
 			n := FitNorm(tt.kind, x, 4, 2)
 			if n.Kind != tt.kind || !slices.Equal(n.Offset, tt.offset) || !slices.Equal(n.Scale, tt.scale) {
 				t.Errorf("got %+v, want offset %v scale %v", n, tt.offset, tt.scale)
@@ -35,7 +35,7 @@ func TestFitNorm(t *testing.T) {
 }
 
 func TestFitNormNoRows(t *testing.T) {
-	n := FitNorm("standard", nil, 0, 3)
+	n := FitNorm(NormStandard, nil, 0, 3)
 	if !slices.Equal(n.Offset, []float64{0, 0, 0}) || !slices.Equal(n.Scale, []float64{1, 1, 1}) {
 		t.Errorf("got %+v, want the identity", n)
 	}
@@ -43,14 +43,14 @@ func TestFitNormNoRows(t *testing.T) {
 
 func TestFitNormStandardLargeMean(t *testing.T) {
 	// 1e9 + (−1, 1): a one-pass Σx² − n·mean² would lose the spread of 1.
-	n := FitNorm("standard", []float64{1e9 - 1, 1e9 + 1}, 2, 1)
+	n := FitNorm(NormStandard, []float64{1e9 - 1, 1e9 + 1}, 2, 1)
 	if n.Offset[0] != 1e9 || n.Scale[0] != 1 {
 		t.Errorf("got offset %v scale %v, want 1e9 and 1", n.Offset[0], n.Scale[0])
 	}
 }
 
 func TestNormApply(t *testing.T) {
-	n := Norm{Kind: "standard", Offset: []float64{1, -2}, Scale: []float64{2, 4}}
+	n := Norm{Kind: NormStandard, Offset: []float64{1, -2}, Scale: []float64{2, 4}}
 	x := []float64{3, 2, 1, -10}
 	n.Apply(x)
 	// (3−1)/2, (2+2)/4, (1−1)/2, (−10+2)/4
@@ -59,7 +59,7 @@ func TestNormApply(t *testing.T) {
 	}
 	// Fitted statistics map the training columns to mean 0, std 1.
 	data := []float64{1, 2, 3, 6}
-	FitNorm("standard", data, 4, 1).Apply(data)
+	FitNorm(NormStandard, data, 4, 1).Apply(data)
 	mean, sq := 0.0, 0.0
 	for _, v := range data {
 		mean += v / 4
@@ -69,7 +69,7 @@ func TestNormApply(t *testing.T) {
 		t.Errorf("after standard: got mean %v, mean square %v, want 0 and 1", mean, sq)
 	}
 	data = []float64{1, 2, 3, 6}
-	FitNorm("minmax", data, 4, 1).Apply(data)
+	FitNorm(NormMinMax, data, 4, 1).Apply(data)
 	if want := []float64{0, 0.2, 0.4, 1}; !slices.Equal(data, want) {
 		t.Errorf("after minmax: got %v, want %v", data, want)
 	}
@@ -77,7 +77,7 @@ func TestNormApply(t *testing.T) {
 
 func TestNormApplyNoneWithoutStatistics(t *testing.T) {
 	x := []float64{1, 2, 3}
-	Norm{Kind: "none"}.Apply(x)
+	Norm{Kind: NormNone}.Apply(x)
 	if want := []float64{1, 2, 3}; !slices.Equal(x, want) {
 		t.Errorf("got %v, want %v", x, want)
 	}
@@ -88,9 +88,11 @@ func TestNormPanics(t *testing.T) {
 		name string
 		f    func()
 	}{
-		{"unknown kind", func() { FitNorm("zscore", []float64{1}, 1, 1) }},
-		{"short x", func() { FitNorm("none", []float64{1}, 1, 2) }},
-		{"ragged x", func() { Norm{Kind: "none", Offset: []float64{0, 0}, Scale: []float64{1, 1}}.Apply([]float64{1, 2, 3}) }},
+		{"unknown kind", func() { FitNorm(NormKind(7), []float64{1}, 1, 1) }},
+		{"short x", func() { FitNorm(NormNone, []float64{1}, 1, 2) }},
+		{"ragged x", func() {
+			Norm{Kind: NormNone, Offset: []float64{0, 0}, Scale: []float64{1, 1}}.Apply([]float64{1, 2, 3})
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

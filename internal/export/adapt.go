@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/model"
 )
 
-// FromNetwork describes a model read by the network package. That is a
+// FromModel describes a model read by the model package. That is a
 // format-1 model.json: every feature is a number column without a fill (a
 // missing cell stays NaN, as predict refuses it), normalised per feature.
-func FromNetwork(nm *network.Model) (*Model, error) {
+func FromModel(nm *model.Model) (*Model, error) {
 	m := &Model{Targets: nm.Targets, Classes: nm.Classes,
 		Offset: nm.Normalize.Offset, Scale: nm.Normalize.Scale}
 	for _, f := range nm.Features {
@@ -23,7 +24,7 @@ func FromNetwork(nm *network.Model) (*Model, error) {
 	switch {
 	case len(nm.Classes) > 0:
 		m.Output = Classes
-	case nm.Loss == "bce":
+	case nm.Loss == backprop.BCE:
 		m.Output = MultiLabel
 	default:
 		m.Output = Regression

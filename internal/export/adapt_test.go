@@ -6,10 +6,10 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/model"
 )
 
-func TestFromNetwork(t *testing.T) {
+func TestFromModel(t *testing.T) {
 	for _, c := range []struct {
 		fixture string
 		out     Output
@@ -19,11 +19,11 @@ func TestFromNetwork(t *testing.T) {
 		{"mse_two_targets_sgd_batch10", Regression},
 	} {
 		t.Run(c.fixture, func(t *testing.T) {
-			nm, err := network.ReadModelFile(filepath.Join("..", "..", "testdata", "fixtures", c.fixture, "init.json"))
+			nm, err := model.ReadFile(filepath.Join("..", "..", "testdata", "fixtures", c.fixture, "init.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := FromNetwork(nm)
+			m, err := FromModel(nm)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,5 +6,5 @@
 //
 // It works on Model, a plain description of its own, so that it does not
 // depend on how model.json is read; adapt.go builds one from the model type
-// of the network package.
+// of the model package (model.json).
 package export

@@ -245,10 +245,11 @@ func WriteJSON(w io.Writer, splits []Split) error {
 	return err
 }
 
-// WriteReportJSON writes one report as eval --json prints it: indented by
-// two spaces, ending in a newline.
+// WriteReportJSON writes one report as eval --json prints it: compact, on
+// one line ending in a newline, like every --json output (one object per
+// line, for jq and log collectors).
 func WriteReportJSON(w io.Writer, r Report) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}

@@ -170,7 +170,7 @@ func TestWriteReportJSON(t *testing.T) {
 	if err := WriteReportJSON(&b, Report{Rows: 4, Loss: 2, MSE: ptr(4), RMSE: ptr(2), MAE: ptr(2), R2: ptr(0)}); err != nil {
 		t.Fatal(err)
 	}
-	want := "{\n  \"rows\": 4,\n  \"loss\": 2,\n  \"mse\": 4,\n  \"rmse\": 2,\n  \"mae\": 2,\n  \"r2\": 0\n}\n"
+	want := `{"rows":4,"loss":2,"mse":4,"rmse":2,"mae":2,"r2":0}` + "\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}

@@ -176,10 +176,12 @@ func TestRegression(t *testing.T) {
 			mse: 1.0 / 4, rmse: 0.5, mae: 1.0 / 4, r2: (0.5 + 1) / 2,
 		},
 		{
-			// a single row has SS_tot = 0 in every column.
+			// r2 of a single row is undefined (scikit-learn's r2_score
+			// returns nan and warns), whatever the prediction: not the
+			// constant-column rule, which would call it 0.5 here.
 			name: "one row", rows: 1, cols: 2,
 			y: []float64{1, 2}, yhat: []float64{1, 4},
-			mse: 2, rmse: math.Sqrt(2), mae: 1, r2: (1 + 0) / 2.0,
+			mse: 2, rmse: math.Sqrt(2), mae: 1, r2: math.NaN(),
 		},
 		{
 			name: "no rows", rows: 0, cols: 1,

@@ -147,8 +147,8 @@ func ptr(v float64) *float64 { return &v }
 // where, for target column j, SS_res_j = Σ_i (y_ij − ŷ_ij)² and
 // SS_tot_j = Σ_i (y_ij − ȳ_j)². A constant column (SS_tot_j = 0) has
 // r2_j = 1 when it is predicted exactly (SS_res_j = 0) and 0 otherwise,
-// as scikit-learn's r2_score with force_finite=True. With no rows every
-// metric is NaN.
+// as scikit-learn's r2_score with force_finite=True. With one row r2 is
+// NaN (undefined, as scikit-learn's); with no rows every metric is NaN.
 //
 // Regression panics when len(y) or len(yhat) is not rows·cols or cols < 1.
 func Regression(rows int, loss float64, y, yhat []float64, cols int) Report {
@@ -184,16 +184,38 @@ func Regression(rows int, loss float64, y, yhat []float64, cols int) Report {
 			m := v - mean
 			ssTot += m * m
 		}
-		switch {
-		case ssTot != 0:
-			r2 += 1 - ssRes/ssTot
-		case ssRes == 0:
-			r2++
-		}
+		r2 += R2Column(ssRes, ssTot)
 	}
 	r.MSE = ptr(mse)
 	r.RMSE = ptr(math.Sqrt(mse))
 	r.MAE = ptr(abs / n)
 	r.R2 = ptr(r2 / float64(cols))
+	if rows == 1 {
+		// Undefined: one row has no variance to explain (scikit-learn's
+		// r2_score returns nan). NaN is null in JSON and "n/a" in text.
+		r.R2 = ptr(math.NaN())
+	}
 	return r
 }
+
+// R2Column is one output column's coefficient of determination, the one
+// rule every r² of nntrain uses (metrics.json, cost.csv's running train_r2
+// and val_r2):
+//
+//	r2 = 1 − SS_res / SS_tot
+//
+// A constant column (SS_tot ≤ 0) scores 1 when predicted exactly
+// (SS_res = 0) and 0 otherwise, as scikit-learn's r2_score with
+// force_finite=True.
+func R2Column(ssRes, ssTot float64) float64 {
+	switch {
+	case ssTot > 0: // a running SS_tot of a constant column can round below 0
+		return 1 - ssRes/ssTot
+	case ssRes == 0:
+		return 1
+	}
+	return 0
+}
+
+// Accuracy is the share of rows whose class was predicted right.
+func Accuracy(correct, rows int) float64 { return float64(correct) / float64(rows) }

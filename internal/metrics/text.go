@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -41,7 +42,11 @@ func Text(w io.Writer, r Report, displayNames map[string]string) error {
 		{"accuracy", r.Accuracy, "%.4f"}, {"precision", r.Precision, "%.4f"}, {"recall", r.Recall, "%.4f"}, {"f1", r.F1, "%.4f"},
 		{"mse", r.MSE, "%.6g"}, {"rmse", r.RMSE, "%.6g"}, {"mae", r.MAE, "%.6g"}, {"r2", r.R2, "%.4f"},
 	} {
-		if f.v != nil {
+		switch {
+		case f.v == nil:
+		case math.IsNaN(*f.v):
+			lines = append(lines, line{f.key, "n/a"}) // undefined: r2 of one row
+		default:
 			lines = append(lines, line{f.key, fmt.Sprintf(f.format, *f.v)})
 		}
 	}

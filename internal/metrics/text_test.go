@@ -152,3 +152,23 @@ func TestTextLayout(t *testing.T) {
 		})
 	}
 }
+
+// TestTextUndefined: an undefined figure (r2 of one row) reads "n/a", and
+// JSON holds null, never a 0 that looks like a score.
+func TestTextUndefined(t *testing.T) {
+	r := Regression(1, 0.5, []float64{3}, []float64{3}, 1)
+	var b strings.Builder
+	if err := Text(&b, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "r2    n/a\n") {
+		t.Errorf("text lacks %q:\n%s", "r2    n/a", b.String())
+	}
+	var j strings.Builder
+	if err := WriteReportJSON(&j, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(j.String(), `"r2":null`) {
+		t.Errorf("JSON lacks %q: %s", `"r2":null`, j.String())
+	}
+}

@@ -46,14 +46,11 @@ func New(inputs int, layers []LayerSpec) *Net {
 	if inputs < 1 || len(layers) == 0 {
 		panic(fmt.Sprintf("network: New(%d inputs, %d layers)", inputs, len(layers)))
 	}
-	total, in := 0, inputs
-	for _, l := range layers {
-		if l.Units < 1 {
-			panic(fmt.Sprintf("network: layer of %d units", l.Units))
-		}
-		total += l.Units*in + l.Units
-		in = l.Units
+	_, count := Shapes(inputs, layers)
+	if !count.IsInt64() || count.Int64() > math.MaxInt/8 {
+		panic(fmt.Sprintf("network: New of %s parameters (CheckSize first)", count))
 	}
+	total := int(count.Int64())
 	n := &Net{Params: make([]float64, total), Grads: make([]float64, total)}
 	off, in := 0, inputs
 	for _, l := range layers {
@@ -95,20 +92,20 @@ func (n *Net) WeightRanges() [][2]int {
 //	zeros:  0
 //
 // Layers draw in order, each W row-major, so a seed fixes every bit.
-func (n *Net) Init(kind string, scale float64, rng *rand.Rand) error {
+func (n *Net) Init(kind Init, scale float64, rng *rand.Rand) error {
 	for _, l := range n.Layers {
 		var s float64
 		switch kind {
-		case "normal":
+		case InitNormal:
 			s = scale
-		case "xavier":
+		case InitXavier:
 			s = math.Sqrt(1 / float64(l.In))
-		case "he":
+		case InitHe:
 			s = math.Sqrt(2 / float64(l.In))
-		case "zeros":
+		case InitZeros:
 			s = 0
 		default:
-			return fmt.Errorf("unknown init %q (want normal, xavier, he or zeros)", kind)
+			return fmt.Errorf("unknown init %v", kind)
 		}
 		for i := range l.W {
 			if s == 0 {
@@ -247,4 +244,33 @@ func (n *Net) Backward(p *Pool, ws *Workspace, x []float64, m int) {
 			below.ActivationGrad(p, dIn, ws.Z[i-1][:m*l.In], ws.A[i-1][:m*l.In], m)
 		}
 	}
+}
+
+// Init is a weight initialisation, parsed once from its spec name.
+type Init int
+
+const (
+	InitNormal Init = iota // N(0,1)·scale
+	InitXavier             // N(0,1)·√(1/n[l−1])
+	InitHe                 // N(0,1)·√(2/n[l−1])
+	InitZeros
+)
+
+var initNames = [...]string{"normal", "xavier", "he", "zeros"}
+
+func (k Init) String() string {
+	if k < 0 || int(k) >= len(initNames) {
+		return fmt.Sprintf("Init(%d)", int(k))
+	}
+	return initNames[k]
+}
+
+// ParseInit maps a spec name to its Init.
+func ParseInit(s string) (Init, error) {
+	for i, n := range initNames {
+		if n == s {
+			return Init(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown init %q (want normal, xavier, he or zeros)", s)
 }

@@ -24,7 +24,7 @@ type Pool struct {
 	workers  int
 	asm      bool   // use the assembly kernel and packing (AVX2+FMA)
 	blk      blocks // cache blocks of every product
-	minFlops int  // products of fewer multiply-adds (m·n·k) run serially
+	minFlops int    // products of fewer multiply-adds (m·n·k) run serially
 
 	mu     sync.Mutex // one product at a time
 	job    gemmJob    // the product in flight, written before waking workers

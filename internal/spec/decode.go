@@ -20,6 +20,9 @@ type value struct {
 type decoder struct {
 	t    *tree
 	vals map[string]value
+	// nulled holds the keys an override set to null (--set k=), where
+	// that override is, so that a required key it removed blames it.
+	nulled map[string]pos
 }
 
 func join(prefix, name string) string {
@@ -160,6 +163,12 @@ func (d *decoder) mapping(f *field, key string, r *yaml.Node, at pos) error {
 			return kp.errorf("", "%s", msg)
 		}
 		if isNull(vn) {
+			if p := d.t.pos(vn); p.source != "" {
+				if d.nulled == nil {
+					d.nulled = map[string]pos{}
+				}
+				d.nulled[join(key, name)] = p
+			}
 			continue // null means "not given"
 		}
 		// A container's position is its key's line; a scalar's, its own.

@@ -12,7 +12,7 @@
 //	iris.yaml:7: unknown key "leraning_rate" in train (did you mean "learning_rate"?)
 //	iris.yaml:12: train.learning_rate: must be > 0, got -0.1
 //	--set train.epochs=abc: train.epochs: expected an integer, got "abc"
-//	NNTRAIN_TRAIN_EPOCHS=0: train.epochs: must be >= 1, got 0
+//	NNTRAIN_TRAIN_EPOCHS=0: train.epochs: must be >= 1 and <= 10000000, got 0
 //
 // Unknown keys are errors in all three sources. After Load the spec is
 // valid and complete: defaults are filled in and data and output paths are

@@ -199,22 +199,40 @@ func canonLabel(s string) (string, bool) {
 
 // suggest returns the candidate closest to s when it is close enough to be
 // a likely typo, else "".
+//
+// Only candidates worthComparing with s are compared, so a long s (a
+// 14 KB environment variable name) costs nothing: the distance of two
+// strings is at least the difference of their lengths.
 func suggest(s string, cands []string) string {
 	best, bestD := "", -1
 	for _, c := range cands {
+		if !worthComparing(s, c) {
+			continue
+		}
 		d := editDistance(s, c)
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
 	}
-	limit := 2
-	if len(s) >= 9 {
-		limit = 3
-	}
-	if bestD < 0 || bestD > limit || best == s {
+	if bestD < 0 || bestD > suggestLimit(s) || best == s {
 		return ""
 	}
 	return best
+}
+
+// suggestLimit is the largest edit distance suggest accepts for s.
+func suggestLimit(s string) int {
+	if len(s) >= 9 {
+		return 3
+	}
+	return 2
+}
+
+// worthComparing reports whether c could be within suggestLimit of s: their
+// lengths (in bytes, an upper bound of the runes that differ) are close.
+func worthComparing(s, c string) bool {
+	d := len(s) - len(c)
+	return d >= -4*suggestLimit(s) && d <= 4*suggestLimit(s)
 }
 
 // editDistance is the Levenshtein distance counting an adjacent swap as one

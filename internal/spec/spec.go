@@ -88,6 +88,14 @@ var (
 // MaxWorkers bounds train.workers; more is almost surely a typo.
 const MaxWorkers = 256
 
+// MaxEpochs bounds train.epochs. cost.csv holds a row per epoch (about 40
+// bytes), so ten million epochs already make a 400 MB file; more is a typo
+// or a run no one will wait for. The other counts (units, batch_size,
+// patience) stop at 2³¹−1: a batch larger than the training rows is the
+// whole set, and the size of a network is checked against the machine's
+// memory before anything is allocated.
+const MaxEpochs = 10_000_000
+
 // Load reads the spec file at path, applies the overrides, validates it and
 // fills in the defaults. sets are --set key=value strings in command-line
 // order; env is an os.Environ()-style list of which only NNTRAIN_ variables
@@ -192,6 +200,10 @@ func (d *decoder) required(key string) error {
 	if d.has(key) {
 		return nil
 	}
+	if p, ok := d.nulled[key]; ok {
+		// --set train.epochs= : the override emptied it, so it is at fault.
+		return p.errorf(key, "required key is missing: the override's empty value means \"not given\"")
+	}
 	return d.errorf(key, "required key is missing")
 }
 
@@ -213,7 +225,13 @@ func (d *decoder) intIn(key string, def, lo, hi int64, rule string) (int, error)
 		return int(def), nil
 	}
 	if v < lo || v > hi {
-		return 0, d.errorf(key, "must be %s, got %d", rule, v)
+		// rule states the lower end (and what it means); the upper one is
+		// stated too, so that a value past it says what is accepted.
+		r, note, _ := strings.Cut(rule, " (")
+		if note != "" {
+			note = " (" + note
+		}
+		return 0, d.errorf(key, "must be %s and <= %d%s, got %d", r, hi, note, v)
 	}
 	return int(v), nil
 }
@@ -383,7 +401,7 @@ func (d *decoder) build(file string) (*Spec, error) {
 	if err := d.required("train.epochs"); err != nil {
 		return nil, err
 	}
-	if s.Train.Epochs, err = d.intIn("train.epochs", 0, 1, math.MaxInt32, ">= 1"); err != nil {
+	if s.Train.Epochs, err = d.intIn("train.epochs", 0, 1, MaxEpochs, ">= 1"); err != nil {
 		return nil, err
 	}
 	if s.Train.BatchSize, err = d.intIn("train.batch_size", 0, 0, math.MaxInt32, ">= 0 (0 = the whole training set)"); err != nil {
@@ -411,7 +429,7 @@ func (d *decoder) build(file string) (*Spec, error) {
 		s.Train.EarlyStopping = es
 	}
 	if s.Train.Workers, err = d.intIn("train.workers", 0, 0, MaxWorkers,
-		fmt.Sprintf("between 0 and %d (0 = number of CPUs)", MaxWorkers)); err != nil {
+		">= 0 (0 = number of CPUs)"); err != nil {
 		return nil, err
 	}
 

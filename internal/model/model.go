@@ -1,4 +1,8 @@
-package network
+// Package model owns model.json: it reads, validates and writes the file,
+// and holds what a trained network needs to be applied to raw CSV rows —
+// the feature and target names, the class list, the loss, and the
+// preprocessing of the input columns (today the normalisation).
+package model
 
 import (
 	"bytes"
@@ -10,13 +14,20 @@ import (
 	"os"
 	"reflect"
 	"strings"
+
+	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/network"
 )
 
 // Format is the format tag of model.json files this package writes.
 const Format = "nntrain-model/1"
 
 // Normalize is the input map x → (x − Offset)/Scale stored with a model.
-type Normalize struct {
+type Normalize = dataset.Norm
+
+// normalizeJSON is Normalize as model.json spells it.
+type normalizeJSON struct {
 	Kind   string    `json:"kind"`
 	Offset []float64 `json:"offset,omitempty"`
 	Scale  []float64 `json:"scale,omitempty"`
@@ -32,9 +43,19 @@ type Model struct {
 	// data.class_names, for integer labels); it does not change any figure.
 	ClassNames map[string]string
 	Normalize  Normalize
-	Loss       string
-	Net        *Net
+	Loss       backprop.Loss
+	Net        *network.Net
 }
+
+// Prepare maps the rows of raw input columns x (rows × features,
+// row-major) in place to what the network takes, as the training rows
+// were mapped: today x → (x − offset)/scale.
+func (m *Model) Prepare(x []float64) {
+	m.Normalize.Apply(x)
+}
+
+// IsClassifier says whether the model predicts classes (it has a class list).
+func (m *Model) IsClassifier() bool { return m.Classes != nil }
 
 type layerJSON struct {
 	In         int         `json:"in"`
@@ -51,7 +72,7 @@ type modelJSON struct {
 	Targets    []string          `json:"targets"`
 	Classes    []string          `json:"classes,omitempty"`
 	ClassNames map[string]string `json:"class_names,omitempty"`
-	Normalize  *Normalize        `json:"normalize"`
+	Normalize  *normalizeJSON    `json:"normalize"`
 	Loss       string            `json:"loss"`
 	Layers     []layerJSON       `json:"layers"`
 }
@@ -66,10 +87,10 @@ func (m *Model) Write(w io.Writer) error {
 		}
 	}
 	f := modelJSON{Format: Format, Features: m.Features, Targets: m.Targets, Classes: m.Classes, ClassNames: m.ClassNames,
-		Normalize: &m.Normalize, Loss: m.Loss}
+		Normalize: &normalizeJSON{Kind: m.Normalize.Kind.String(), Offset: m.Normalize.Offset, Scale: m.Normalize.Scale}, Loss: m.Loss.String()}
 	for _, l := range m.Net.Layers {
 		lj := layerJSON{In: l.In, Out: l.Out, Activation: l.Act.String(), Bias: l.B}
-		if l.Act == LeakyReLU {
+		if l.Act == network.LeakyReLU {
 			a := l.Alpha
 			lj.Alpha = &a
 		}
@@ -86,8 +107,8 @@ func (m *Model) Write(w io.Writer) error {
 	return err
 }
 
-// ReadModelFile reads and checks a model.json file; errors name the file.
-func ReadModelFile(path string) (*Model, error) {
+// ReadFile reads and checks a model.json file; errors name the file.
+func ReadFile(path string) (*Model, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot read: %w", path, unwrapPathError(err))
@@ -99,7 +120,7 @@ func ReadModelFile(path string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot read: %w", path, unwrapPathError(err))
 	}
-	m, err := ReadModel(b)
+	m, err := Read(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -114,9 +135,9 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// ReadModel decodes and checks model.json bytes. Unknown keys are ignored so
+// Read decodes and checks model.json bytes. Unknown keys are ignored so
 // that a newer file still loads; every shape is checked against in/out.
-func ReadModel(b []byte) (*Model, error) {
+func Read(b []byte) (*Model, error) {
 	// Editors on Windows may start a saved file with a byte order mark.
 	b = bytes.TrimPrefix(b, []byte("\ufeff"))
 	var f modelJSON
@@ -132,14 +153,14 @@ func ReadModel(b []byte) (*Model, error) {
 	if len(f.Layers) == 0 {
 		return nil, errors.New("model has no layers")
 	}
-	var specs []LayerSpec
+	var specs []network.LayerSpec
 	for i, l := range f.Layers {
 		at := fmt.Sprintf("layers[%d]", i)
-		act, err := ParseActivation(l.Activation)
+		act, err := network.ParseActivation(l.Activation)
 		if err != nil {
 			return nil, fmt.Errorf("%s.activation: %w", at, err)
 		}
-		if act == Softmax && i != len(f.Layers)-1 {
+		if act == network.Softmax && i != len(f.Layers)-1 {
 			return nil, fmt.Errorf("%s.activation: softmax is only allowed on the output layer", at)
 		}
 		if l.In < 1 || l.Out < 1 {
@@ -169,7 +190,7 @@ func ReadModel(b []byte) (*Model, error) {
 		if math.IsNaN(alpha) || math.IsInf(alpha, 0) {
 			return nil, fmt.Errorf("%s.alpha is not finite", at)
 		}
-		specs = append(specs, LayerSpec{Units: l.Out, Activation: act, Alpha: alpha})
+		specs = append(specs, network.LayerSpec{Units: l.Out, Activation: act, Alpha: alpha})
 	}
 	if len(f.Features) == 0 {
 		return nil, errors.New("model lists no features")
@@ -177,10 +198,14 @@ func ReadModel(b []byte) (*Model, error) {
 	if len(f.Targets) == 0 {
 		return nil, errors.New("model lists no targets")
 	}
-	switch f.Loss {
-	case "mse", "bce", "cross_entropy":
-	default:
+	loss, err := backprop.ParseLoss(f.Loss)
+	if err != nil {
 		return nil, fmt.Errorf("loss %q is not one of mse, bce, cross_entropy", f.Loss)
+	}
+	if f.Classes != nil && len(f.Classes) == 0 {
+		// An empty list would make a classifier of no classes (predict
+		// indexed into it); leaving the key out means regression.
+		return nil, errors.New(`"classes" is an empty list: a classifier needs at least 2 classes (a regression model has no "classes" key)`)
 	}
 	for _, names := range []struct {
 		key  string
@@ -196,17 +221,17 @@ func ReadModel(b []byte) (*Model, error) {
 	}
 	// The loss must fit the output layer, as in a spec.
 	switch outAct := specs[len(specs)-1].Activation; {
-	case f.Loss == "cross_entropy" && outAct != Softmax:
+	case loss == backprop.CrossEntropy && outAct != network.Softmax:
 		return nil, fmt.Errorf("loss cross_entropy needs a softmax output layer, but layers[%d].activation is %q", len(specs)-1, outAct)
-	case outAct == Softmax && f.Loss != "cross_entropy":
+	case outAct == network.Softmax && loss != backprop.CrossEntropy:
 		return nil, fmt.Errorf("a softmax output layer needs loss cross_entropy, got %q", f.Loss)
-	case f.Loss == "bce" && outAct != Sigmoid:
+	case loss == backprop.BCE && outAct != network.Sigmoid:
 		return nil, fmt.Errorf("loss bce needs a sigmoid output layer, but layers[%d].activation is %q", len(specs)-1, outAct)
 	}
 	if len(f.Classes) > 0 && len(f.Targets) != 1 {
 		return nil, fmt.Errorf("a model with classes has one target, got %d targets", len(f.Targets))
 	}
-	if f.Loss == "bce" && len(f.Classes) > 0 && len(f.Classes) != 2 {
+	if loss == backprop.BCE && len(f.Classes) > 0 && len(f.Classes) != 2 {
 		return nil, fmt.Errorf("loss bce takes 2 classes (or 0/1 targets), got %d classes", len(f.Classes))
 	}
 	if len(f.Classes) == 1 {
@@ -214,17 +239,13 @@ func ReadModel(b []byte) (*Model, error) {
 	}
 	out := f.Layers[len(f.Layers)-1].Out
 	if len(f.Classes) > 0 {
-		want := len(f.Classes)
-		if f.Loss == "bce" && len(f.Classes) == 2 {
-			want = 1
-		}
-		if out != want {
+		if out != loss.OutputUnits(len(f.Classes)) {
 			return nil, fmt.Errorf("output layer has %d units but the model lists %d classes", out, len(f.Classes))
 		}
 	} else if out != len(f.Targets) {
 		return nil, fmt.Errorf("output layer has %d units but the model lists %d targets", out, len(f.Targets))
 	}
-	net := New(f.Layers[0].In, specs)
+	net := network.New(f.Layers[0].In, specs)
 	for i, l := range f.Layers {
 		d := net.Layers[i]
 		for r, row := range l.Weight {
@@ -233,13 +254,17 @@ func ReadModel(b []byte) (*Model, error) {
 		copy(d.B, l.Bias)
 	}
 	// encoding/json rejects NaN and Inf literals, so every parameter is finite.
-	nz := Normalize{Kind: "none"}
+	wire := normalizeJSON{Kind: "none"}
 	if f.Normalize != nil {
-		nz = *f.Normalize
+		wire = *f.Normalize
 	}
+	kind, err := dataset.ParseNormKind(wire.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("normalize.kind %w", err)
+	}
+	nz := Normalize{Kind: kind, Offset: wire.Offset, Scale: wire.Scale}
 	nf := len(f.Features)
-	switch nz.Kind {
-	case "none":
+	if kind == dataset.NormNone {
 		if nz.Offset == nil {
 			nz.Offset = make([]float64, nf)
 		}
@@ -249,9 +274,6 @@ func ReadModel(b []byte) (*Model, error) {
 				nz.Scale[i] = 1
 			}
 		}
-	case "standard", "minmax":
-	default:
-		return nil, fmt.Errorf("normalize.kind %q is not one of none, standard, minmax", nz.Kind)
 	}
 	if len(nz.Offset) != nf || len(nz.Scale) != nf {
 		return nil, fmt.Errorf("normalize has %d offsets and %d scales, want one per feature (%d)", len(nz.Offset), len(nz.Scale), nf)
@@ -261,7 +283,7 @@ func ReadModel(b []byte) (*Model, error) {
 			return nil, fmt.Errorf("normalize.scale[%d] is 0", i)
 		}
 	}
-	return &Model{Features: f.Features, Targets: f.Targets, Classes: f.Classes, ClassNames: f.ClassNames, Normalize: nz, Loss: f.Loss, Net: net}, nil
+	return &Model{Features: f.Features, Targets: f.Targets, Classes: f.Classes, ClassNames: f.ClassNames, Normalize: nz, Loss: loss, Net: net}, nil
 }
 
 // jsonError adds the line and column of a JSON syntax or type error.

@@ -1,0 +1,354 @@
+package backprop
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/network"
+)
+
+// StateVersion is written at the head of State.MarshalBinary's output; a
+// reader refuses any other version.
+const StateVersion = 1
+
+var stateMagic = []byte("nntrain-state/")
+
+// State is everything a Trainer needs to continue a run as if it had never
+// stopped: restoring it into a fresh Trainer (same network shape, config
+// and data) and calling Fit gives the same bits as the uninterrupted run.
+//
+// Epoch counts the finished epochs; Batch the batches of epoch Epoch+1
+// already taken (0 at an epoch boundary). Within an epoch Perm is that
+// epoch's row order and Sum, Running the train_loss and metric
+// accumulators so far. Perm is kept across epochs too: each epoch shuffles
+// the previous order, as the data set's Shuffle does.
+type State struct {
+	Params  []float64 // the network's flat parameters
+	Opt     OptimizerState
+	Epoch   int
+	Batch   int
+	Perm    []int
+	Sum     float64 // Σ_b m_b·J_b over the batches of the current epoch
+	Running Running
+	RNG     []byte // the shuffle stream's PCG state (rand.PCG.MarshalBinary)
+	Early   EarlyState
+	Stopped bool    // a callback ended the run
+	Epochs  []Epoch // the cost.csv rows so far
+}
+
+// EarlyState is the early-stopping counter and the best weights seen.
+type EarlyState struct {
+	BestLoss  float64
+	Wait      int
+	BestEpoch int       // 0 while no epoch has been best
+	Best      []float64 // the parameters after BestEpoch
+}
+
+// Callback watches or steers a run. OnEpochEnd is called after every epoch,
+// once its cost row is in s.Epochs; returning true ends the run. s is the
+// Trainer's live state: Params is the network's own slice, and Opt and RNG
+// are filled only by Trainer.State.
+type Callback interface {
+	OnEpochEnd(s *State) (stop bool)
+}
+
+// BatchCallback is a Callback that also sees every batch's cost J.
+type BatchCallback interface {
+	OnBatchEnd(epoch, batch, batches int, loss float64)
+}
+
+// EarlyStopping stops a run when val_loss has not improved by more than
+// MinDelta for Patience epochs, and remembers the best epoch's weights in
+// State.Early (KeepBest puts them back). Without validation data it does
+// nothing.
+type EarlyStopping struct {
+	Patience int
+	MinDelta float64
+}
+
+// OnEpochEnd updates s.Early from the last epoch's val_loss.
+func (es EarlyStopping) OnEpochEnd(s *State) bool {
+	e := s.Epochs[len(s.Epochs)-1]
+	if es.Patience <= 0 || math.IsNaN(e.ValLoss) {
+		return false
+	}
+	if s.Early.BestEpoch == 0 || e.ValLoss < s.Early.BestLoss-es.MinDelta {
+		s.Early.BestLoss, s.Early.Wait, s.Early.BestEpoch = e.ValLoss, 0, e.N
+		s.Early.Best = append(s.Early.Best[:0], s.Params...)
+		return false
+	}
+	s.Early.Wait++
+	return s.Early.Wait >= es.Patience
+}
+
+// Fitter runs the epoch loop of a Trainer on one training set.
+type fitState struct {
+	train, val *Data
+	src        *rand.PCG
+	rng        *rand.Rand
+	cbs        []Callback
+	bcbs       []BatchCallback
+	bs         int
+	xb, yb     []float64
+	lb         []int
+	ev         *evaluator
+	st         State
+}
+
+// NewFit prepares a Trainer for Fit on train (and val, which may be nil):
+// batches of cfg.BatchSize rows reshuffled every epoch from src when
+// cfg.Shuffle is set, and the callbacks in order after each epoch. Every
+// buffer is allocated here, so Fit allocates nothing per batch.
+func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, src *rand.PCG, cbs ...Callback) (*Trainer, error) {
+	n := train.Rows
+	if n == 0 {
+		return nil, errors.New("backprop: no training rows")
+	}
+	bs := cfg.BatchSize
+	if bs <= 0 || bs > n {
+		bs = n
+	}
+	t, err := NewTrainer(net, pool, cfg, bs)
+	if err != nil {
+		return nil, err
+	}
+	if src == nil {
+		src = rand.NewPCG(0, 0)
+	}
+	in, out := net.Inputs(), net.Outputs()
+	f := &fitState{train: train, val: val, src: src, rng: rand.New(src), cbs: cbs, bs: bs,
+		xb: make([]float64, bs*in), yb: make([]float64, bs*out), lb: make([]int, bs)}
+	for _, c := range cbs {
+		if b, ok := c.(BatchCallback); ok {
+			f.bcbs = append(f.bcbs, b)
+		}
+	}
+	if val != nil && val.Rows > 0 {
+		f.ev = newEvaluator(net, val)
+	}
+	f.st.Params = net.Params
+	f.st.Perm = make([]int, n)
+	for i := range f.st.Perm {
+		f.st.Perm[i] = i
+	}
+	f.st.Running.init(train.Labels != nil, out)
+	f.st.Early.BestLoss = math.Inf(1)
+	t.fit = f
+	return t, nil
+}
+
+// State returns a deep copy of the run's state, ready to be marshalled.
+func (t *Trainer) State() *State {
+	f := t.fit
+	s := f.st
+	s.Params = clone(f.st.Params)
+	s.Opt = t.opt.state()
+	s.Perm = append([]int(nil), f.st.Perm...)
+	s.Running.SY, s.Running.SYY, s.Running.SRes = clone(s.Running.SY), clone(s.Running.SYY), clone(s.Running.SRes)
+	s.Early.Best = clone(s.Early.Best)
+	s.Epochs = append([]Epoch(nil), s.Epochs...)
+	b, err := f.src.MarshalBinary()
+	if err != nil {
+		panic("backprop: PCG.MarshalBinary: " + err.Error())
+	}
+	s.RNG = b
+	return &s
+}
+
+func clone(v []float64) []float64 {
+	if v == nil {
+		return nil
+	}
+	return append([]float64(nil), v...)
+}
+
+// Restore puts s, taken from a Trainer of the same network shape, optimizer
+// and training rows, into t; Fit then continues where s was taken.
+func (t *Trainer) Restore(s *State) error {
+	f := t.fit
+	switch {
+	case len(s.Params) != len(f.st.Params):
+		return fmt.Errorf("state has %d parameters, the network %d", len(s.Params), len(f.st.Params))
+	case len(s.Perm) != len(f.st.Perm):
+		return fmt.Errorf("state has %d training rows, the data %d", len(s.Perm), len(f.st.Perm))
+	case len(s.Running.SY) != len(f.st.Running.SY) || s.Running.Class != f.st.Running.Class:
+		return errors.New("state's running metric does not fit the data's targets")
+	case s.Batch < 0 || s.Batch > (len(s.Perm)+f.bs-1)/f.bs:
+		return fmt.Errorf("state is at batch %d of an epoch of %d", s.Batch, (len(s.Perm)+f.bs-1)/f.bs)
+	case s.Early.Best != nil && len(s.Early.Best) != len(s.Params):
+		return errors.New("state's best weights do not fit the network")
+	}
+	seen := make([]bool, len(s.Perm))
+	for _, r := range s.Perm {
+		if r < 0 || r >= len(seen) || seen[r] {
+			return errors.New("state's row order is not a permutation of the training rows")
+		}
+		seen[r] = true
+	}
+	if err := t.opt.restore(s.Opt); err != nil {
+		return err
+	}
+	if err := f.src.UnmarshalBinary(s.RNG); err != nil {
+		return fmt.Errorf("state's random generator: %w", err)
+	}
+	params := f.st.Params
+	copy(params, s.Params)
+	run := f.st.Running
+	copy(run.SY, s.Running.SY)
+	copy(run.SYY, s.Running.SYY)
+	copy(run.SRes, s.Running.SRes)
+	run.Rows, run.Correct = s.Running.Rows, s.Running.Correct
+	perm := f.st.Perm
+	copy(perm, s.Perm)
+	f.st = *s
+	f.st.Params, f.st.Running, f.st.Perm = params, run, perm
+	f.st.Opt = OptimizerState{}
+	f.st.RNG = nil
+	f.st.Early.Best = clone(s.Early.Best)
+	f.st.Epochs = append([]Epoch(nil), s.Epochs...)
+	return nil
+}
+
+// Fit runs epochs until cfg.Epochs are done or a callback stops the run,
+// continuing from the current State. The train_loss of an epoch is
+// Σ_b m_b·J_b / Σ_b m_b over its batches, each J_b taken before that batch's
+// update and including the l2 term. A batch whose loss is not finite stops
+// the run before its update is applied. When ctx is cancelled Fit returns
+// ErrInterrupted after the current batch; State then continues the run.
+func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
+	f := t.fit
+	s := &f.st
+	train := f.train
+	in, out := t.net.Inputs(), t.net.Outputs()
+	n, bs := train.Rows, f.bs
+	batches := (n + bs - 1) / bs
+	for s.Epoch < t.cfg.Epochs && !s.Stopped {
+		// ctx is checked after each batch only: an interrupt always lets
+		// one batch end, as the command's second-interrupt handling expects.
+		epoch := s.Epoch + 1
+		if s.Batch == 0 {
+			if t.cfg.Shuffle {
+				dataset.Shuffle(s.Perm, f.rng)
+			}
+			s.Sum = 0
+			s.Running.reset()
+		}
+		for s.Batch < batches {
+			b := s.Batch
+			lo := b * bs
+			m := min(bs, n-lo)
+			var x, y []float64
+			var labels []int
+			if t.cfg.Shuffle {
+				rows := s.Perm[lo : lo+m]
+				dataset.Gather(f.xb, train.X, in, rows)
+				dataset.Gather(f.yb, train.Y, out, rows)
+				if train.Labels != nil {
+					for r, src := range rows {
+						f.lb[r] = train.Labels[src]
+					}
+				}
+				x, y, labels = f.xb[:m*in], f.yb[:m*out], f.lb[:m]
+			} else {
+				x, y = train.X[lo*in:(lo+m)*in], train.Y[lo*out:(lo+m)*out]
+				if train.Labels != nil {
+					labels = train.Labels[lo : lo+m]
+				}
+			}
+			j, a := t.Step(x, y, m)
+			if !finite(j) {
+				return f.result(), &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j, BeforeUpdate: epoch == 1 && b == 0}
+			}
+			s.Sum += float64(m) * j
+			s.Running.add(y, a, labels, m)
+			s.Batch++
+			for _, c := range f.bcbs {
+				c.OnBatchEnd(epoch, b+1, batches, j)
+			}
+			if ctx.Err() != nil {
+				return f.result(), ErrInterrupted
+			}
+		}
+		e := Epoch{N: epoch, TrainLoss: s.Sum / float64(n), TrainMetric: s.Running.value(), ValLoss: math.NaN(), ValMetric: math.NaN()}
+		if f.ev != nil {
+			e.ValLoss, e.ValMetric = f.ev.run(t.pool, t.cfg.Loss, f.val, nil)
+			if !finite(e.ValLoss) {
+				return f.result(), &NonFiniteError{Epoch: epoch, Batch: batches, Loss: e.ValLoss}
+			}
+		}
+		s.Epochs = append(s.Epochs, e)
+		s.Epoch, s.Batch = epoch, 0
+		for _, c := range f.cbs {
+			if c.OnEpochEnd(s) {
+				s.Stopped = true
+			}
+		}
+	}
+	return f.result(), nil
+}
+
+// KeepBest puts the best epoch's weights that early stopping remembered
+// back into the network; without them it does nothing. Call it once a run
+// is over (not before taking a State to continue from).
+func (t *Trainer) KeepBest() {
+	if b := t.fit.st.Early.Best; b != nil {
+		copy(t.net.Params, b)
+	}
+}
+
+func (f *fitState) result() *Result {
+	return &Result{Epochs: f.st.Epochs, StoppedEarly: f.st.Stopped, BestEpoch: f.st.Early.BestEpoch}
+}
+
+// Train is NewFit, Fit and KeepBest in one call, for a run that is not
+// checkpointed.
+func Train(ctx context.Context, net *network.Net, pool *network.Pool, cfg Config, train, val *Data, src *rand.PCG, cbs ...Callback) (*Result, error) {
+	t, err := NewFit(net, pool, cfg, train, val, src, cbs...)
+	if err != nil {
+		return nil, err
+	}
+	res, err := t.Fit(ctx)
+	if err == nil {
+		t.KeepBest()
+	}
+	return res, err
+}
+
+// MarshalBinary encodes s as "nntrain-state/<version>\n" and a gob stream;
+// gob writes every float64 as its bits, so NaN and -0 survive.
+func (s *State) MarshalBinary() ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s%d\n", stateMagic, StateVersion)
+	if err := gob.NewEncoder(&b).Encode((*stateWire)(s)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// stateWire is State without its methods, so that gob encodes its fields
+// instead of calling MarshalBinary again.
+type stateWire State
+
+// UnmarshalBinary decodes what MarshalBinary wrote; another version or
+// damaged bytes are an error.
+func (s *State) UnmarshalBinary(data []byte) error {
+	head := fmt.Sprintf("%s%d\n", stateMagic, StateVersion)
+	if !bytes.HasPrefix(data, []byte(head)) {
+		if bytes.HasPrefix(data, stateMagic) {
+			return fmt.Errorf("training state: unsupported version (want %d)", StateVersion)
+		}
+		return errors.New("training state: not an nntrain state")
+	}
+	var d stateWire
+	if err := gob.NewDecoder(bytes.NewReader(data[len(head):])).Decode(&d); err != nil {
+		return fmt.Errorf("training state: damaged: %w", err)
+	}
+	*s = State(d)
+	return nil
+}

@@ -1,0 +1,212 @@
+package run
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"strconv"
+
+	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/metrics"
+	"github.com/nntrain/nntrain/internal/model"
+	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/spec"
+)
+
+// Prediction is a model applied to the rows of a CSV file.
+type Prediction struct {
+	Model   *model.Model
+	Outputs []float64 // Rows × outputs, the network's output activations
+	Rows    int
+}
+
+// Predict applies the model.json at modelPath to the feature columns of
+// the CSV at dataPath (other columns are ignored).
+func Predict(modelPath, dataPath string) (*Prediction, error) {
+	m, err := model.ReadFile(modelPath)
+	if err != nil {
+		return nil, err
+	}
+	d, err := dataset.LoadFeatures(dataPath, m.Features)
+	if err != nil {
+		return nil, err
+	}
+	m.Prepare(d.X)
+	pool := network.NewPool(1)
+	defer pool.Close()
+	return &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows}, nil
+}
+
+// NonFiniteRows counts the rows whose outputs hold a NaN or ±Inf (weights
+// or inputs that overflow float64): they have no prediction.
+func (p *Prediction) NonFiniteRows() int {
+	k, n := p.Model.Net.Outputs(), 0
+	for r := 0; r < p.Rows; r++ {
+		if !finite(p.Outputs[r*k : r*k+k]) {
+			n++
+		}
+	}
+	return n
+}
+
+func finite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// WriteCSV writes the predict output: for regression one column per target;
+// for classes a column named after the target holding the predicted class,
+// then p_<class> per class.
+func (p *Prediction) WriteCSV(w io.Writer) error {
+	m := p.Model
+	cw := csv.NewWriter(w)
+	k := m.Net.Outputs()
+	var header []string
+	if !m.IsClassifier() {
+		header = append(header, m.Targets...)
+	} else {
+		header = append(header, m.Targets[0])
+		for _, c := range m.Classes {
+			header = append(header, "p_"+c)
+		}
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	single := m.IsClassifier() && m.Loss.OutputUnits(len(m.Classes)) == 1
+	rec := make([]string, len(header))
+	for r := 0; r < p.Rows; r++ {
+		out := p.Outputs[r*k : r*k+k]
+		switch {
+		case !m.IsClassifier():
+			for j, v := range out {
+				rec[j] = formatFloat(v)
+			}
+		case single:
+			// One sigmoid unit: p is the second class's probability.
+			rec[0] = m.Classes[backprop.PredictClass(out)]
+			rec[1], rec[2] = formatFloat(1-out[0]), formatFloat(out[0])
+		default:
+			rec[0] = m.Classes[backprop.PredictClass(out)]
+			for j, v := range out {
+				rec[1+j] = formatFloat(v)
+			}
+		}
+		if m.IsClassifier() && !finite(out) {
+			rec[0] = "" // an argmax over NaN is no prediction
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("writing predictions: %w", err)
+	}
+	return nil
+}
+
+// Evaluate scores the model.json at modelPath on the labelled CSV at
+// dataPath: its loss (no l2 term) and metrics. Outputs that are NaN or
+// infinite are an error: they cannot be scored.
+func Evaluate(modelPath, dataPath string) (*model.Model, metrics.Report, error) {
+	m, err := model.ReadFile(modelPath)
+	if err != nil {
+		return nil, metrics.Report{}, err
+	}
+	cfg := DataConfig(m.Loss, m.Targets, m.Features)
+	cfg.Classes = m.Classes
+	d, err := dataset.Load(dataPath, cfg)
+	if err != nil {
+		return nil, metrics.Report{}, err
+	}
+	m.Prepare(d.X)
+	pool := network.NewPool(1)
+	defer pool.Close()
+	r := Report(m.Net, pool, m.Loss, d)
+	if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
+		// NaN or infinite outputs: every score would be an artefact (an
+		// argmax over NaN is the first class), so there is none.
+		p := &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows}
+		return nil, metrics.Report{}, fmt.Errorf("%s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64), so they cannot be scored",
+			modelPath, p.NonFiniteRows(), d.Rows, dataPath)
+	}
+	return m, r, nil
+}
+
+// GradCheckOptions size a gradient check.
+type GradCheckOptions struct {
+	Rows     int // training rows in the batch (a seeded sample)
+	PerLayer int // parameters checked per layer at most
+	// Corrupt is for tests of the check itself: when set, it changes
+	// backprop's gradients before they are compared.
+	Corrupt func(grads []float64)
+}
+
+// GradCheckResult is a gradient check of every layer on Rows rows.
+type GradCheckResult struct {
+	Rows   int
+	Layers []backprop.LayerCheck
+}
+
+// GradCheck builds the spec's network with its seeded initialisation and
+// compares backprop's gradients on a seeded sample of training rows with
+// central differences.
+func GradCheck(s *spec.Spec, o GradCheckOptions) (*GradCheckResult, error) {
+	j, err := Load(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := j.Init(""); err != nil {
+		return nil, err
+	}
+	rng := newRand(s.Seed, streamCheck)
+	m := min(o.Rows, j.Train.Rows)
+	b := j.Train.Subset(rng.Perm(j.Train.Rows)[:m])
+	pool := network.NewPool(1)
+	defer pool.Close()
+	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, m, o.PerLayer, rng, o.Corrupt)
+	return &GradCheckResult{Rows: m, Layers: checks}, nil
+}
+
+// LayerShape is one layer of Params' answer.
+type LayerShape struct {
+	In, Out                 int
+	Weights, Biases, Params int64
+	Activation              network.Activation
+}
+
+// Params returns the shapes of the network train would build from s, and
+// the total parameter count, exact at any size (it may pass 2⁶³); it reads
+// only the training file's header and allocates nothing of the network's
+// size, so a network far too large to train still has its size printed.
+func Params(s *spec.Spec) ([]LayerShape, *big.Int, error) {
+	in := len(s.Data.Features)
+	if in == 0 {
+		h, err := dataset.Header(s.Data.Train)
+		if err != nil {
+			return nil, nil, err
+		}
+		fs, err := dataset.Features(s.Data.Train, h, s.Data.Target)
+		if err != nil {
+			return nil, nil, err
+		}
+		in = len(fs)
+	}
+	specs := LayerSpecs(s)
+	shapes, total := network.Shapes(in, specs)
+	var ls []LayerShape
+	for i, l := range shapes {
+		ls = append(ls, LayerShape{In: l.In, Out: l.Out, Weights: l.Weights(), Biases: int64(l.Out), Params: l.Params(), Activation: specs[i].Activation})
+	}
+	return ls, total, nil
+}

@@ -1,0 +1,433 @@
+// Package run is the job each command runs, as a library call a test can
+// make without the binary: a spec is turned into data (load, split,
+// normalise), a network (built, initialised or loaded from --init), a
+// training run, scores, and the bytes of model.json, cost.csv and
+// metrics.json. Writing files, progress and printing belong to the caller.
+package run
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+
+	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/dataset"
+	"github.com/nntrain/nntrain/internal/metrics"
+	"github.com/nntrain/nntrain/internal/model"
+	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/spec"
+)
+
+// Independent random streams drawn from the spec's seed, so that changing
+// one use (say, the validation split) does not move the others.
+const (
+	streamSplit   = 1
+	streamInit    = 2
+	streamShuffle = 3
+	streamCheck   = 4
+)
+
+// NewSource is the seeded generator of one stream. A *rand.PCG, so that
+// its state can be saved (backprop.State keeps the shuffle stream's).
+func NewSource(seed int64, stream uint64) *rand.PCG {
+	return rand.NewPCG(uint64(seed), stream*0x9e3779b97f4a7c15)
+}
+
+func newRand(seed int64, stream uint64) *rand.Rand { return rand.New(NewSource(seed, stream)) }
+
+// Job is a spec turned into data and a network ready to train.
+type Job struct {
+	Spec       *spec.Spec
+	Train, Val *dataset.Set // Val is nil without a validation split
+	Test       *dataset.Set // nil without data.test
+	Norm       dataset.Norm
+	Net        *network.Net
+	Loss       backprop.Loss
+	Config     backprop.Config // the spec's training settings, names parsed
+	InitKind   network.Init    // model.init, parsed
+}
+
+// Options are the parts of a train run that are not in the spec.
+type Options struct {
+	Init string // a model.json whose weights replace the seeded initialisation
+	// Callbacks watch the run (progress); early stopping from the spec is
+	// added by Train.
+	Callbacks []backprop.Callback
+}
+
+// Metric is the figure cost.csv shows besides the loss: "accuracy" for
+// class targets, "r2" for regression.
+func (j *Job) Metric() string {
+	if j.Train.Classes != nil {
+		return "accuracy"
+	}
+	return "r2"
+}
+
+// DataConfig says how a loss reads its targets: cross_entropy and bce make
+// classes of integer labels too, bce a single 0/1 column of two classes.
+func DataConfig(loss backprop.Loss, targets, features []string) dataset.Config {
+	return dataset.Config{Target: targets, Features: features, Classify: loss.Classifies(), Binary: loss == backprop.BCE}
+}
+
+// TrainConfig is what the training loop takes from a spec.
+func TrainConfig(s *spec.Spec, loss backprop.Loss) (backprop.Config, error) {
+	opt, err := backprop.ParseOptimizer(s.Train.Optimizer)
+	if err != nil {
+		return backprop.Config{}, fmt.Errorf("%s: train.optimizer: %w", s.File, err)
+	}
+	return backprop.Config{
+		Loss: loss, Optimizer: opt, LR: s.Train.LearningRate, Momentum: s.Train.Momentum,
+		Epochs: s.Train.Epochs, BatchSize: s.Train.BatchSize, L2: s.Train.L2, Shuffle: s.Data.Shuffle,
+	}, nil
+}
+
+// Callbacks are the spec's own callbacks (early stopping), before extra.
+func Callbacks(s *spec.Spec, extra ...backprop.Callback) []backprop.Callback {
+	var cbs []backprop.Callback
+	if es := s.Train.EarlyStopping; es != nil {
+		cbs = append(cbs, backprop.EarlyStopping{Patience: es.Patience, MinDelta: es.MinDelta})
+	}
+	return append(cbs, extra...)
+}
+
+// Load reads the spec's data, splits and normalises it, and builds the
+// network (weights zero; Init or InitFrom sets them).
+func Load(s *spec.Spec) (*Job, error) {
+	loss, err := backprop.ParseLoss(s.Loss)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	tc, err := TrainConfig(s, loss)
+	if err != nil {
+		return nil, err
+	}
+	initKind, err := network.ParseInit(s.Model.Init)
+	if err != nil {
+		return nil, fmt.Errorf("%s: model.init: %w", s.File, err)
+	}
+	normKind, err := dataset.ParseNormKind(s.Data.Normalize)
+	if err != nil {
+		return nil, fmt.Errorf("%s: data.normalize: %w", s.File, err)
+	}
+	if s.Data.Test != "" {
+		// Fail fast on a missing or headerless test file, before the
+		// training file (which may be large) is read.
+		if _, err := dataset.Header(s.Data.Test); err != nil {
+			return nil, err
+		}
+	}
+	cfg := DataConfig(loss, s.Data.Target, s.Data.Features)
+	all, err := dataset.Load(s.Data.Train, cfg)
+	if err != nil {
+		return nil, err
+	}
+	// The CSV's bytes are garbage now. Collect them before anything else is
+	// allocated, so the test set and the run reuse that memory instead of
+	// growing the heap to twice the live data (peak memory of a
+	// Fashion-MNIST run: 640 → about 500 MiB).
+	runtime.GC()
+	if err := checkOutputs(s, loss, all); err != nil {
+		return nil, err
+	}
+	j := &Job{Spec: s, Train: all, Loss: loss, Config: tc, InitKind: initKind}
+	if s.Data.ValidationSplit > 0 {
+		tr, va := dataset.Split(all.Rows, all.Labels, s.Data.ValidationSplit, newRand(s.Seed, streamSplit))
+		if len(tr) == 0 || len(va) == 0 {
+			return nil, s.Errorf("data.validation_split", "%g of the %d rows of %s leaves %d training and %d validation rows; both need at least one",
+				s.Data.ValidationSplit, all.Rows, all.Path, len(tr), len(va))
+		}
+		j.Train, j.Val = all.Partition(tr, va)
+	}
+	if s.Data.Test != "" {
+		dc := cfg
+		dc.Features = j.Train.Features
+		dc.Classes = j.Train.Classes
+		if j.Test, err = dataset.Load(s.Data.Test, dc); err != nil {
+			return nil, err
+		}
+	}
+	nf := len(j.Train.Features)
+	j.Norm = dataset.FitNorm(normKind, j.Train.X, j.Train.Rows, nf)
+	for _, d := range []*dataset.Set{j.Train, j.Val, j.Test} {
+		if d != nil {
+			j.Norm.Apply(d.X)
+		}
+	}
+	if err := checkSize(s, tc, nf, j.Train.Rows); err != nil {
+		return nil, err
+	}
+	j.Net = network.New(nf, LayerSpecs(s))
+	return j, nil
+}
+
+// checkSize refuses, before anything of its size is allocated, a network
+// whose training would need more memory than the machine has: it blames the
+// widest layer's units, or train.batch_size when the parameters alone fit.
+func checkSize(s *spec.Spec, tc backprop.Config, inputs, rows int) error {
+	slots := 2 // parameters and gradients
+	switch tc.Optimizer {
+	case backprop.Momentum:
+		slots++ // velocity
+	case backprop.Adam:
+		slots += 2 // first and second moments
+	}
+	if s.Train.EarlyStopping != nil {
+		slots++ // the best epoch's weights
+	}
+	if bs := s.Train.BatchSize; bs > 0 && bs < rows {
+		rows = bs
+	}
+	err := network.CheckSize(inputs, LayerSpecs(s), rows, slots, network.MemoryLimit())
+	var se *network.SizeError
+	if errors.As(err, &se) {
+		key := fmt.Sprintf("model.layers.%d.units", se.Layer)
+		if se.Batch {
+			key = "train.batch_size"
+		}
+		return s.Errorf(key, "%v", err)
+	}
+	return err
+}
+
+// LayerSpecs translates the spec's layers for network.New.
+func LayerSpecs(s *spec.Spec) []network.LayerSpec {
+	var ls []network.LayerSpec
+	for _, l := range s.Model.Layers {
+		act, err := network.ParseActivation(l.Activation)
+		if err != nil {
+			panic("run: spec passed validation with " + err.Error())
+		}
+		ls = append(ls, network.LayerSpec{Units: l.Units, Activation: act, Alpha: l.Alpha})
+	}
+	return ls
+}
+
+// checkOutputs matches the output layer to the data's targets or classes.
+func checkOutputs(s *spec.Spec, loss backprop.Loss, d *dataset.Set) error {
+	if d.Classes != nil && len(d.Classes) < 2 {
+		return fmt.Errorf("%s: column %q: has only the class %q; a classifier needs at least 2 classes (a numeric target with loss mse is regression)",
+			d.Path, d.Targets[0], d.Classes[0])
+	}
+	last := len(s.Model.Layers) - 1
+	units := s.Model.Layers[last].Units
+	want := d.Outputs()
+	if units == want {
+		return nil
+	}
+	key := fmt.Sprintf("model.layers.%d.units", last)
+	switch {
+	case d.Classes != nil && loss.OutputUnits(len(d.Classes)) == 1:
+		return s.Errorf(key, "the output layer has %d units but a bce target with 2 classes (%s, %s) needs 1 sigmoid unit",
+			units, d.Classes[0], d.Classes[1])
+	case d.Classes != nil:
+		return s.Errorf(key, "the output layer has %d units but %s has %d classes in column %q (%s), one output unit each",
+			units, d.Path, len(d.Classes), d.Targets[0], strings.Join(d.Classes[:min(len(d.Classes), 10)], ", "))
+	default:
+		return s.Errorf(key, "the output layer has %d units but %s has %d target columns (%s), one output unit each",
+			units, d.Path, want, strings.Join(d.Targets, ", "))
+	}
+}
+
+// Data converts a Set for the training loop.
+func Data(d *dataset.Set) *backprop.Data {
+	if d == nil {
+		return nil
+	}
+	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels}
+}
+
+// Workers is the pool size of train.workers: 0 means one per CPU.
+func Workers(n int) int {
+	if n <= 0 {
+		return runtime.NumCPU()
+	}
+	return n
+}
+
+// Init sets the weights: from the model.json at path when path is not
+// empty, else the spec's seeded initialisation.
+func (j *Job) Init(path string) error {
+	if path != "" {
+		return j.InitFrom(path)
+	}
+	if err := j.Net.Init(j.InitKind, j.Spec.Model.InitScale, newRand(j.Spec.Seed, streamInit)); err != nil {
+		return fmt.Errorf("%s: model.init: %w", j.Spec.File, err)
+	}
+	return nil
+}
+
+// InitFrom copies the weights of a model.json into the job's network; every
+// layer must match the spec in size and activation.
+func (j *Job) InitFrom(path string) error {
+	m, err := model.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if len(m.Net.Layers) != len(j.Net.Layers) {
+		return fmt.Errorf("%s: has %d layers but %s describes %d", path, len(m.Net.Layers), j.Spec.File, len(j.Net.Layers))
+	}
+	for i, l := range m.Net.Layers {
+		w := j.Net.Layers[i]
+		if l.In != w.In || l.Out != w.Out {
+			return fmt.Errorf("%s: layers[%d] is %d×%d (out×in) but the spec and data need %d×%d", path, i, l.Out, l.In, w.Out, w.In)
+		}
+		if l.Act != w.Act {
+			return fmt.Errorf("%s: layers[%d].activation is %s but %s says %s", path, i, l.Act, j.Spec.File, w.Act)
+		}
+	}
+	copy(j.Net.Params, m.Net.Params)
+	return nil
+}
+
+// Model wraps the job's network with what predict and eval need.
+func (j *Job) Model() *model.Model {
+	return &model.Model{
+		Features:   j.Train.Features,
+		Targets:    j.Train.Targets,
+		Classes:    j.Train.Classes,
+		ClassNames: j.classNames(),
+		Normalize:  j.Norm,
+		Loss:       j.Loss,
+		Net:        j.Net,
+	}
+}
+
+// classNames keeps the spec's data.class_names of the classes that exist.
+func (j *Job) classNames() map[string]string {
+	if len(j.Spec.Data.ClassNames) == 0 || j.Train.Classes == nil {
+		return nil
+	}
+	names := map[string]string{}
+	for _, c := range j.Train.Classes {
+		if n, ok := j.Spec.Data.ClassNames[c]; ok {
+			names[c] = n
+		}
+	}
+	return names
+}
+
+// Result is a finished training run: its history, the scores of each split,
+// and the bytes of the files it produces.
+type Result struct {
+	Job     *Job
+	History *backprop.Result // on an error, the epochs done so far
+	Splits  []metrics.Split  // train, then validation and test where they exist
+	Cost    *metrics.CostLog
+	// The run folder's files, ready to be written.
+	ModelJSON, CostCSV, MetricsJSON []byte
+}
+
+// Train runs the whole job of `nntrain train` but writing: Load, Init
+// (opts.Init or the seeded initialisation), then Job.Fit.
+func Train(ctx context.Context, s *spec.Spec, opts Options) (*Result, error) {
+	j, err := Load(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := j.Init(opts.Init); err != nil {
+		return nil, err
+	}
+	return j.Fit(ctx, opts.Callbacks...)
+}
+
+// Fit trains the job's network with the spec's early stopping and the extra
+// callbacks, keeps the best weights, scores every split and encodes the
+// output files: Trainer, Trainer.Fit and Finish in one call. Errors are
+// backprop's (ErrInterrupted, *NonFiniteError) or a model that cannot be
+// written; the Result's History holds the epochs done.
+func (j *Job) Fit(ctx context.Context, extra ...backprop.Callback) (*Result, error) {
+	pool := network.NewPool(Workers(j.Spec.Train.Workers))
+	defer pool.Close()
+	tr, err := j.Trainer(pool, extra...)
+	if err != nil {
+		return &Result{Job: j, History: &backprop.Result{}}, err
+	}
+	hist, err := tr.Fit(ctx)
+	if err != nil {
+		return &Result{Job: j, History: hist}, err
+	}
+	return j.Finish(pool, tr, hist)
+}
+
+// Trainer is the job's training loop on pool, with the spec's callbacks
+// (early stopping) and then extra, seeded from the spec. A caller that
+// checkpoints takes Trainer.State between or after Fit calls and continues
+// a run with Trainer.Restore before Fit.
+func (j *Job) Trainer(pool *network.Pool, extra ...backprop.Callback) (*backprop.Trainer, error) {
+	return backprop.NewFit(j.Net, pool, j.Config, Data(j.Train), Data(j.Val),
+		NewSource(j.Spec.Seed, streamShuffle), Callbacks(j.Spec, extra...)...)
+}
+
+// Finish ends a completed run of tr: it puts back the best weights early
+// stopping kept, scores every split and encodes model.json, cost.csv and
+// metrics.json.
+func (j *Job) Finish(pool *network.Pool, tr *backprop.Trainer, hist *backprop.Result) (*Result, error) {
+	tr.KeepBest()
+	res := &Result{Job: j, History: hist}
+	res.Splits = []metrics.Split{{Name: "train", Report: Report(j.Net, pool, j.Loss, j.Train)}}
+	if j.Val != nil {
+		res.Splits = append(res.Splits, metrics.Split{Name: "validation", Report: Report(j.Net, pool, j.Loss, j.Val)})
+	}
+	if j.Test != nil {
+		res.Splits = append(res.Splits, metrics.Split{Name: "test", Report: Report(j.Net, pool, j.Loss, j.Test)})
+	}
+	var mb, cb, jb bytes.Buffer
+	if err := j.Model().Write(&mb); err != nil {
+		return res, fmt.Errorf("%s: %w; nothing was written", j.Spec.File, err)
+	}
+	res.Cost = CostLog(hist.Epochs, j.Val != nil, j.Metric())
+	if err := res.Cost.WriteCSV(&cb); err != nil {
+		return res, err
+	}
+	if err := metrics.WriteJSON(&jb, res.Splits); err != nil {
+		return res, err
+	}
+	res.ModelJSON, res.CostCSV, res.MetricsJSON = mb.Bytes(), cb.Bytes(), jb.Bytes()
+	return res, nil
+}
+
+// Reports maps each split's name to its report, as metrics.Value reads them.
+func (r *Result) Reports() map[string]metrics.Report {
+	all := map[string]metrics.Report{}
+	for _, s := range r.Splits {
+		all[s.Name] = s.Report
+	}
+	return all
+}
+
+// CostLog turns the epochs of a run into cost.csv: epoch, train_loss, then
+// val_loss with a validation set, then the metric's train_ and val_ columns.
+func CostLog(epochs []backprop.Epoch, hasVal bool, metric string) *metrics.CostLog {
+	cols := []string{"epoch", "train_loss", "val_loss", "train_" + metric, "val_" + metric}
+	if !hasVal {
+		cols = []string{"epoch", "train_loss", "train_" + metric}
+	}
+	c := metrics.NewCostLog(cols...)
+	for _, e := range epochs {
+		if hasVal {
+			c.Append(float64(e.N), e.TrainLoss, e.ValLoss, e.TrainMetric, e.ValMetric)
+		} else {
+			c.Append(float64(e.N), e.TrainLoss, e.TrainMetric)
+		}
+	}
+	return c
+}
+
+// Report scores a data set with the network.
+func Report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset.Set) metrics.Report {
+	j, a := backprop.Evaluate(net, pool, loss, Data(d))
+	k := net.Outputs()
+	if d.Classes != nil {
+		pred := make([]int, d.Rows)
+		for r := range pred {
+			pred[r] = backprop.PredictClass(a[r*k : r*k+k])
+		}
+		return metrics.Classification(d.Rows, j, d.Labels, pred, d.Classes)
+	}
+	return metrics.Regression(d.Rows, j, d.Y, a, k)
+}
