@@ -43,6 +43,8 @@ func newTrainCmd(s *streams) *cobra.Command {
   cost.csv      train_loss (and val_loss, accuracy or r2) per epoch
   cost.png      a plot of cost.csv
   metrics.json  loss and metrics on the train, validation and test rows
+  boundary.png  for classes on exactly two inputs: the predicted class over
+                the input plane, with the training rows
 
 Files are written to temporary names and renamed, so a run that fails or is
 interrupted leaves the files of an earlier run as they were.
@@ -185,6 +187,18 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		{"metrics.json", res.MetricsJSON},
 		{"cost.png", pngBuf.Bytes()},
 	}
+	var extra []string
+	if wantsBoundary(j.Train) {
+		var b bytes.Buffer
+		bp := boundaryPlot{name: sp.Name, net: j.Net, norm: j.Norm, d: j.Train, classNames: j.Model().ClassNames}
+		pool := network.NewPool(run.Workers(sp.Train.Workers))
+		err := plotBoundary(&b, pool, bp)
+		pool.Close()
+		if err != nil {
+			return fmt.Errorf("boundary.png: %w", err)
+		}
+		files, extra = append(files, outFile{"boundary.png", b.Bytes()}), append(extra, "boundary.png")
+	}
 	if ctx.Err() != nil {
 		return interrupted(len(hist.Epochs), outDir)
 	}
@@ -193,7 +207,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	}
 
 	all := res.Reports()
-	summary := summaryLine(sp.Name, hist, kept, elapsed, res.Splits, outDir)
+	summary := summaryLine(sp.Name, hist, kept, elapsed, res.Splits, outDir, extra...)
 	if !o.quiet {
 		fmt.Fprintln(s.err, summary)
 	}
@@ -267,7 +281,9 @@ func gateError(g gate, err error) error {
 // summaryLine is the one line a person reads at the end of a run:
 //
 //	iris: 200 epochs in 1.2s; final weights: train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
-func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Duration, splits []metrics.Split, outDir string) string {
+//
+// extra names the files written besides those four (boundary.png).
+func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Duration, splits []metrics.Split, outDir string, extra ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
 	switch {
@@ -301,6 +317,9 @@ func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Durat
 		}
 	}
 	fmt.Fprintf(&b, "; files in %s: model.json cost.csv cost.png metrics.json", outDir)
+	for _, f := range extra {
+		b.WriteString(" " + f)
+	}
 	return b.String()
 }
 

@@ -49,14 +49,7 @@ func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y
 // corrupt, when not nil, changes backprop's gradients before they are
 // compared, so that a test can assert a wrong gradient is reported.
 func GradCheckWith(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand, corrupt func(grads []float64)) []LayerCheck {
-	ws := net.NewWorkspace(m)
-	weights := net.WeightRanges()
-	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
-	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
-	grads := append([]float64(nil), net.Grads...)
-	if corrupt != nil {
-		corrupt(grads)
-	}
+	c := newChecker(net, pool, loss, l2, x, y, m, corrupt)
 	var res []LayerCheck
 	off := 0
 	for li, l := range net.Layers {
@@ -71,31 +64,89 @@ func GradCheckWith(net *network.Net, pool *network.Pool, loss Loss, l2 float64, 
 		}
 		lc := LayerCheck{Layer: li + 1, Checked: len(idx), Total: size, WorstRel: -1}
 		for _, i := range idx {
-			p := off + i
-			w := net.Params[p]
-			net.Params[p] = w + GradStep
-			jp, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
-			net.Params[p] = w - GradStep
-			jm, _ := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
-			net.Params[p] = w
-			num := (jp - jm) / (2 * GradStep)
-			g := grads[p]
-			rel := math.Abs(g-num) / math.Max(math.Abs(g)+math.Abs(num), 1e-4)
-			if math.IsNaN(rel) {
-				rel = math.Inf(1)
-			}
-			if rel > lc.WorstRel {
-				lc.WorstRel, lc.Backprop, lc.Numeric = rel, g, num
-				if i < l.Out*l.In {
-					lc.Worst = fmt.Sprintf("W[%d][%d]", i/l.In, i%l.In)
-				} else {
-					lc.Worst = fmt.Sprintf("B[%d]", i-l.Out*l.In)
-				}
+			pc := c.param(li, off, i)
+			if pc.Rel > lc.WorstRel {
+				lc.WorstRel, lc.Backprop, lc.Numeric, lc.Worst = pc.Rel, pc.Backprop, pc.Numeric, pc.Name
 			}
 		}
 		res = append(res, lc)
 		off += size
 	}
-	copy(net.Grads, grads)
+	copy(net.Grads, c.grads)
 	return res
+}
+
+// ParamCheck is the gradient check of one parameter.
+type ParamCheck struct {
+	Layer    int    // 1-based
+	Name     string // "W[2][0]" (row = output unit, column = input) or "B[1]", within the layer
+	Backprop float64
+	Numeric  float64
+	Rel      float64 // |g − n| / max(|g| + |n|, 1e-4); +Inf when either is NaN
+}
+
+// GradCheckAll compares every parameter's backprop gradient with its central
+// difference, in the order of net.Params (each layer's W row by row, then B),
+// as GradCheck does for a sample.
+// corrupt is GradCheckWith's test hook.
+func GradCheckAll(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int, corrupt func(grads []float64)) []ParamCheck {
+	c := newChecker(net, pool, loss, l2, x, y, m, corrupt)
+	var res []ParamCheck
+	off := 0
+	for li, l := range net.Layers {
+		size := l.Out*l.In + l.Out
+		for i := 0; i < size; i++ {
+			res = append(res, c.param(li, off, i))
+		}
+		off += size
+	}
+	copy(net.Grads, c.grads)
+	return res
+}
+
+// checker holds a batch and backprop's gradient of it.
+type checker struct {
+	net     *network.Net
+	pool    *network.Pool
+	ws      *network.Workspace
+	loss    Loss
+	l2      float64
+	weights [][2]int
+	x, y    []float64
+	m       int
+	grads   []float64
+}
+
+func newChecker(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int, corrupt func(grads []float64)) *checker {
+	c := &checker{net: net, pool: pool, ws: net.NewWorkspace(m), loss: loss, l2: l2, weights: net.WeightRanges(), x: x, y: y, m: m}
+	_, a := forwardCost(net, pool, c.ws, loss, l2, c.weights, x, y, m)
+	backward(net, pool, c.ws, loss, l2, c.weights, x, y, a, m)
+	c.grads = append([]float64(nil), net.Grads...)
+	if corrupt != nil {
+		corrupt(c.grads)
+	}
+	return c
+}
+
+// param checks parameter i of layer li, whose parameters start at off.
+func (c *checker) param(li, off, i int) ParamCheck {
+	p := off + i
+	w := c.net.Params[p]
+	c.net.Params[p] = w + GradStep
+	jp, _ := forwardCost(c.net, c.pool, c.ws, c.loss, c.l2, c.weights, c.x, c.y, c.m)
+	c.net.Params[p] = w - GradStep
+	jm, _ := forwardCost(c.net, c.pool, c.ws, c.loss, c.l2, c.weights, c.x, c.y, c.m)
+	c.net.Params[p] = w
+	num := (jp - jm) / (2 * GradStep)
+	g := c.grads[p]
+	rel := math.Abs(g-num) / math.Max(math.Abs(g)+math.Abs(num), 1e-4)
+	if math.IsNaN(rel) {
+		rel = math.Inf(1)
+	}
+	l := c.net.Layers[li]
+	name := fmt.Sprintf("B[%d]", i-l.Out*l.In)
+	if i < l.Out*l.In {
+		name = fmt.Sprintf("W[%d][%d]", i/l.In, i%l.In)
+	}
+	return ParamCheck{Layer: li + 1, Name: name, Backprop: g, Numeric: num, Rel: rel}
 }

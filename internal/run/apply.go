@@ -145,8 +145,12 @@ func Evaluate(modelPath, dataPath string) (*model.Model, metrics.Report, error) 
 
 // GradCheckOptions size a gradient check.
 type GradCheckOptions struct {
-	Rows     int // training rows in the batch (a seeded sample)
-	PerLayer int // parameters checked per layer at most
+	Rows     int    // training rows in the batch (a seeded sample)
+	PerLayer int    // parameters checked per layer at most
+	Init     string // a model.json whose weights replace the seeded initialisation
+	// All checks every parameter and reports each (Params), for networks
+	// of at most MaxGradCheckAll parameters.
+	All bool
 	// Corrupt is for tests of the check itself: when set, it changes
 	// backprop's gradients before they are compared.
 	Corrupt func(grads []float64)
@@ -155,25 +159,47 @@ type GradCheckOptions struct {
 // GradCheckResult is a gradient check of every layer on Rows rows.
 type GradCheckResult struct {
 	Rows   int
-	Layers []backprop.LayerCheck
+	Layers []backprop.LayerCheck // without All
+	Params []backprop.ParamCheck // with All: every parameter, in the order of the network's Params
 }
 
-// GradCheck builds the spec's network with its seeded initialisation and
-// compares backprop's gradients on a seeded sample of training rows with
-// central differences.
+// MaxGradCheckAll bounds GradCheckOptions.All: its answer is a listing to
+// read, one line per parameter, and each costs two forward passes.
+const MaxGradCheckAll = 1000
+
+// TooManyParamsError is a check of every parameter asked of a network with
+// more than MaxGradCheckAll.
+type TooManyParamsError struct {
+	Spec   string
+	Params int
+}
+
+func (e *TooManyParamsError) Error() string {
+	return fmt.Sprintf("the network of %s has %d parameters; a check of every parameter lists at most %d", e.Spec, e.Params, MaxGradCheckAll)
+}
+
+// GradCheck builds the spec's network with its seeded initialisation (or
+// o.Init's weights) and compares backprop's gradients on a seeded sample of
+// training rows with central differences.
 func GradCheck(s *spec.Spec, o GradCheckOptions) (*GradCheckResult, error) {
 	j, err := Load(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := j.Init(""); err != nil {
+	if err := j.Init(o.Init); err != nil {
 		return nil, err
+	}
+	if n := len(j.Net.Params); o.All && n > MaxGradCheckAll {
+		return nil, &TooManyParamsError{Spec: s.File, Params: n}
 	}
 	rng := newRand(s.Seed, streamCheck)
 	m := min(o.Rows, j.Train.Rows)
 	b := j.Train.Subset(rng.Perm(j.Train.Rows)[:m])
 	pool := network.NewPool(1)
 	defer pool.Close()
+	if o.All {
+		return &GradCheckResult{Rows: m, Params: backprop.GradCheckAll(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, m, o.Corrupt)}, nil
+	}
 	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, m, o.PerLayer, rng, o.Corrupt)
 	return &GradCheckResult{Rows: m, Layers: checks}, nil
 }
