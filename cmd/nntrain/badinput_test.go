@@ -66,6 +66,25 @@ var (
 //	13 train.epochs  14 output  15 output.dir
 func badCases(t *testing.T) []badCase {
 	return []badCase{
+		// --- train.class_weight against the data ---
+		{name: "class_weight names a class the data lacks", files: map[string]string{"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  class_weight: {a: 2, d: 3}")},
+			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight.d: ", `no class "d" in column "label" of `, "train.csv", "(its classes: a, b, c)"}},
+		{name: "class_weight names an integer class the data lacks", files: map[string]string{
+			"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  class_weight: {10: 2}"),
+			"train.csv": "x1,x2,label\n1,2,1\n2,1,2\n3,3,3\n1,1,1\n2,2,2\n3,1,3\n"},
+			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight.10: ", `no class "10"`, "(its classes: 1, 2, 3)"}},
+		{name: "class_weight zero for every class", files: map[string]string{"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  class_weight: {a: 0, b: 0, c: 0}")},
+			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight: gives every training row of ", "weight 0"}},
+		{name: "class_weight with a regression target", files: map[string]string{
+			"spec.yaml": specWith("  target: label", "  target: y", "    - {units: 3, activation: softmax}", "    - {units: 1, activation: linear}",
+				"loss: cross_entropy", "loss: mse", "  epochs: 5", "  epochs: 5\n  class_weight: balanced"),
+			"train.csv": regCSV},
+			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight: ", `is for a class target, but column "y" of `, "is a number, so loss mse makes this regression"}},
+		{name: "class_weight with a multi-label target", files: map[string]string{
+			"spec.yaml": specWith("  target: label", "  target: [a, b]", "    - {units: 3, activation: softmax}", "    - {units: 2, activation: sigmoid}",
+				"loss: cross_entropy", "loss: bce"),
+			"train.csv": "x,a,b\n1,0,1\n2,1,1\n3,0,0\n"},
+			args: append(trainSpec, "--set", "train.class_weight={1: 2}"), want: []string{"--set train.class_weight={1: 2}: train.class_weight: ", "multi-label"}},
 		// --- the spec file: YAML ---
 		{name: "tab indentation", files: map[string]string{"spec.yaml": "name: t\ndata:\n\ttrain: train.csv\n"},
 			args: trainSpec, want: []string{"spec.yaml:3:", "tab"}},

@@ -255,12 +255,7 @@ func checkGates(gates []gate, j *run.Job) error {
 		if d == nil {
 			continue
 		}
-		// A report of no rows has every key a real one has, with NaN values.
-		if d.Classes != nil {
-			all[name] = metrics.Classification(0, math.NaN(), nil, nil, d.Classes)
-		} else {
-			all[name] = metrics.Regression(0, math.NaN(), nil, nil, d.Outputs())
-		}
+		all[name] = run.EmptyReport(d)
 	}
 	for _, g := range gates {
 		if _, err := metrics.Value(all, g.path); err != nil && !errors.Is(err, metrics.ErrNaN) {

@@ -95,7 +95,7 @@ type fitState struct {
 	cbs        []Callback
 	bcbs       []BatchCallback
 	bs         int
-	xb, yb     []float64
+	xb, yb, wb []float64 // wb only for weighted rows
 	lb         []int
 	ev         *evaluator
 	st         State
@@ -124,6 +124,9 @@ func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, 
 	in, out := net.Inputs(), net.Outputs()
 	f := &fitState{train: train, val: val, src: src, rng: rand.New(src), cbs: cbs, bs: bs,
 		xb: make([]float64, bs*in), yb: make([]float64, bs*out), lb: make([]int, bs)}
+	if train.W != nil {
+		f.wb = make([]float64, bs)
+	}
 	for _, c := range cbs {
 		if b, ok := c.(BatchCallback); ok {
 			f.bcbs = append(f.bcbs, b)
@@ -138,6 +141,7 @@ func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, 
 		f.st.Perm[i] = i
 	}
 	f.st.Running.init(train.Labels != nil, out)
+	f.st.Running.Multi = train.MultiLabel
 	f.st.Early.BestLoss = math.Inf(1)
 	t.fit = f
 	return t, nil
@@ -177,7 +181,7 @@ func (t *Trainer) Restore(s *State) error {
 		return fmt.Errorf("state has %d parameters, the network %d", len(s.Params), len(f.st.Params))
 	case len(s.Perm) != len(f.st.Perm):
 		return fmt.Errorf("state has %d training rows, the data %d", len(s.Perm), len(f.st.Perm))
-	case len(s.Running.SY) != len(f.st.Running.SY) || s.Running.Class != f.st.Running.Class:
+	case len(s.Running.SY) != len(f.st.Running.SY) || s.Running.Class != f.st.Running.Class || s.Running.Multi != f.st.Running.Multi:
 		return errors.New("state's running metric does not fit the data's targets")
 	case s.Batch < 0 || s.Batch > (len(s.Perm)+f.bs-1)/f.bs:
 		return fmt.Errorf("state is at batch %d of an epoch of %d", s.Batch, (len(s.Perm)+f.bs-1)/f.bs)
@@ -243,7 +247,7 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 			b := s.Batch
 			lo := b * bs
 			m := min(bs, n-lo)
-			var x, y []float64
+			var x, y, w []float64
 			var labels []int
 			if t.cfg.Shuffle {
 				rows := s.Perm[lo : lo+m]
@@ -254,14 +258,21 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 						f.lb[r] = train.Labels[src]
 					}
 				}
+				if f.wb != nil {
+					dataset.Gather(f.wb, train.W, 1, rows)
+					w = f.wb[:m]
+				}
 				x, y, labels = f.xb[:m*in], f.yb[:m*out], f.lb[:m]
 			} else {
 				x, y = train.X[lo*in:(lo+m)*in], train.Y[lo*out:(lo+m)*out]
 				if train.Labels != nil {
 					labels = train.Labels[lo : lo+m]
 				}
+				if train.W != nil {
+					w = train.W[lo : lo+m]
+				}
 			}
-			j, a := t.Step(x, y, m)
+			j, a := t.Step(x, y, w, m)
 			if !finite(j) {
 				return f.result(), &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j, BeforeUpdate: epoch == 1 && b == 0}
 			}

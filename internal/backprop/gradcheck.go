@@ -22,34 +22,36 @@ type LayerCheck struct {
 // GradStep is the step h of the central differences (J(w+h) − J(w−h)) / 2h.
 const GradStep = 1e-6
 
-// Cost returns the batch cost J of m rows with the l2 term, as training sees it.
-func Cost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) float64 {
-	j, _ := forwardCost(net, pool, ws, loss, l2, net.WeightRanges(), x, y, m)
+// Cost returns the batch cost J of m rows with the l2 term, as training sees
+// it; w holds the rows' weights, nil for unweighted rows.
+func Cost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y, w []float64, m int) float64 {
+	j, _ := forwardCost(net, pool, ws, loss, l2, net.WeightRanges(), x, y, w, m)
 	return j
 }
 
 // Gradients fills net.Grads with backprop's gradient of Cost.
-func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y []float64, m int) {
+func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y, w []float64, m int) {
 	weights := net.WeightRanges()
-	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
-	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
+	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, w, m)
+	backward(net, pool, ws, loss, l2, weights, x, y, w, a, m)
 }
 
-// GradCheck compares backprop's gradients on a batch with central
+// GradCheck compares backprop's gradients on a batch (rows weighted by w,
+// nil for unweighted) with central
 // differences, for every parameter of each layer or, when a layer has more
 // than perLayer, a sample of perLayer drawn with rng. The relative error of
 // one parameter is |g − n| / max(|g| + |n|, 1e-4): the floor keeps
 // the rounding error of the differences (about 1e-10·J) from counting on
 // gradients that are almost 0.
-func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
-	return GradCheckWith(net, pool, loss, l2, x, y, m, perLayer, rng, nil)
+func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
+	return GradCheckWith(net, pool, loss, l2, x, y, w, m, perLayer, rng, nil)
 }
 
 // GradCheckWith is GradCheck with a hook for tests of the check itself:
 // corrupt, when not nil, changes backprop's gradients before they are
 // compared, so that a test can assert a wrong gradient is reported.
-func GradCheckWith(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m, perLayer int, rng *rand.Rand, corrupt func(grads []float64)) []LayerCheck {
-	c := newChecker(net, pool, loss, l2, x, y, m, corrupt)
+func GradCheckWith(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m, perLayer int, rng *rand.Rand, corrupt func(grads []float64)) []LayerCheck {
+	c := newChecker(net, pool, loss, l2, x, y, w, m, corrupt)
 	var res []LayerCheck
 	off := 0
 	for li, l := range net.Layers {
@@ -89,8 +91,8 @@ type ParamCheck struct {
 // difference, in the order of net.Params (each layer's W row by row, then B),
 // as GradCheck does for a sample.
 // corrupt is GradCheckWith's test hook.
-func GradCheckAll(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int, corrupt func(grads []float64)) []ParamCheck {
-	c := newChecker(net, pool, loss, l2, x, y, m, corrupt)
+func GradCheckAll(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m int, corrupt func(grads []float64)) []ParamCheck {
+	c := newChecker(net, pool, loss, l2, x, y, w, m, corrupt)
 	var res []ParamCheck
 	off := 0
 	for li, l := range net.Layers {
@@ -113,14 +115,15 @@ type checker struct {
 	l2      float64
 	weights [][2]int
 	x, y    []float64
+	w       []float64 // row weights of the loss; nil = unweighted
 	m       int
 	grads   []float64
 }
 
-func newChecker(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int, corrupt func(grads []float64)) *checker {
-	c := &checker{net: net, pool: pool, ws: net.NewWorkspace(m), loss: loss, l2: l2, weights: net.WeightRanges(), x: x, y: y, m: m}
-	_, a := forwardCost(net, pool, c.ws, loss, l2, c.weights, x, y, m)
-	backward(net, pool, c.ws, loss, l2, c.weights, x, y, a, m)
+func newChecker(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m int, corrupt func(grads []float64)) *checker {
+	c := &checker{net: net, pool: pool, ws: net.NewWorkspace(m), loss: loss, l2: l2, weights: net.WeightRanges(), x: x, y: y, w: w, m: m}
+	_, a := forwardCost(net, pool, c.ws, loss, l2, c.weights, x, y, w, m)
+	backward(net, pool, c.ws, loss, l2, c.weights, x, y, w, a, m)
 	c.grads = append([]float64(nil), net.Grads...)
 	if corrupt != nil {
 		corrupt(c.grads)
@@ -133,9 +136,9 @@ func (c *checker) param(li, off, i int) ParamCheck {
 	p := off + i
 	w := c.net.Params[p]
 	c.net.Params[p] = w + GradStep
-	jp, _ := forwardCost(c.net, c.pool, c.ws, c.loss, c.l2, c.weights, c.x, c.y, c.m)
+	jp, _ := forwardCost(c.net, c.pool, c.ws, c.loss, c.l2, c.weights, c.x, c.y, c.w, c.m)
 	c.net.Params[p] = w - GradStep
-	jm, _ := forwardCost(c.net, c.pool, c.ws, c.loss, c.l2, c.weights, c.x, c.y, c.m)
+	jm, _ := forwardCost(c.net, c.pool, c.ws, c.loss, c.l2, c.weights, c.x, c.y, c.w, c.m)
 	c.net.Params[p] = w
 	num := (jp - jm) / (2 * GradStep)
 	g := c.grads[p]

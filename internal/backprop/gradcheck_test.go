@@ -27,8 +27,12 @@ func TestGradCheckAllPairings(t *testing.T) {
 	}
 	for _, h := range hidden {
 		for _, o := range outputs {
-			for _, l2 := range []float64{0, 0.3} {
+			for _, l2w := range [][2]float64{{0, 0}, {0.3, 0}, {0, 1}, {0.3, 1}} {
+				l2, weighted := l2w[0], l2w[1] == 1
 				name := fmt.Sprintf("%v-%v-%v-l2=%g", h, o.act, o.loss, l2)
+				if weighted {
+					name += "-weighted"
+				}
 				t.Run(name, func(t *testing.T) {
 					rng := rand.New(rand.NewPCG(1, 2))
 					net := network.New(4, []network.LayerSpec{
@@ -59,9 +63,15 @@ func TestGradCheckAllPairings(t *testing.T) {
 							}
 						}
 					}
+					var w []float64
+					if weighted {
+						// Uneven weights, one of them 0 (the row counts for
+						// nothing), as sample and class weights give.
+						w = []float64{0.5, 3, 0, 1.25, 2, 0.1}
+					}
 					p := network.NewPool(1)
 					defer p.Close()
-					for _, c := range GradCheck(net, p, o.loss, l2, x, y, m, 1000, rng) {
+					for _, c := range GradCheck(net, p, o.loss, l2, x, y, w, m, 1000, rng) {
 						t.Logf("layer %d: worst relative error %.3g at %s (backprop %.6g, numeric %.6g)", c.Layer, c.WorstRel, c.Worst, c.Backprop, c.Numeric)
 						if c.WorstRel > 1e-5 {
 							t.Errorf("layer %d: worst relative error %.3g at %s, want ≤ 1e-5", c.Layer, c.WorstRel, c.Worst)
@@ -96,13 +106,13 @@ func TestGradCheckCatchesBug(t *testing.T) {
 		{"a weight of layer 2", 10, 2, "W[0][1]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clean := GradCheck(net, p, MSE, 0, x, y, 2, 100, rng)
+			clean := GradCheck(net, p, MSE, 0, x, y, nil, 2, 100, rng)
 			for _, c := range clean {
 				if c.WorstRel > 1e-6 {
 					t.Fatalf("layer %d fails without a bug: %.3g at %s", c.Layer, c.WorstRel, c.Worst)
 				}
 			}
-			got := GradCheckWith(net, p, MSE, 0, x, y, 2, 100, rng, func(g []float64) { g[tc.param] += 0.1 })
+			got := GradCheckWith(net, p, MSE, 0, x, y, nil, 2, 100, rng, func(g []float64) { g[tc.param] += 0.1 })
 			for _, c := range got {
 				bad := c.WorstRel > 1e-5
 				switch {

@@ -42,12 +42,13 @@ type Trace struct {
 //	dA[L]   = ∂J/∂A[L] of the loss (outputGrad)
 //	dA[l−1] = dZ[l]·W[l]  for l = L … 1, dA[0] being dX
 //
-// the second with the product backprop itself uses for that step.
+// the second with the product backprop itself uses for that step. The trace
+// is of the unweighted loss (row weights nil): outputGrad has no weights.
 func TraceBatch(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int) *Trace {
 	ws := net.NewWorkspace(m)
 	weights := net.WeightRanges()
-	j, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, m)
-	backward(net, pool, ws, loss, l2, weights, x, y, a, m)
+	j, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, nil, m)
+	backward(net, pool, ws, loss, l2, weights, x, y, nil, a, m)
 
 	t := &Trace{M: m, Cost: j}
 	for i, l := range net.Layers {

@@ -45,13 +45,13 @@ func TestTraceBatchConsistent(t *testing.T) {
 			if !slices.Equal(params, net.Params) {
 				t.Fatal("TraceBatch changed the weights")
 			}
-			Gradients(net, pool, net.NewWorkspace(m), c.loss, 0.1, x, y, m)
+			Gradients(net, pool, net.NewWorkspace(m), c.loss, 0.1, x, y, nil, m)
 			var got []float64
 			for _, l := range tr.Layers {
 				got = append(append(got, l.DW...), l.DB...)
 			}
 			assertNear(t, "dW and dB against Gradients", got, net.Grads, 0)
-			if j := Cost(net, pool, net.NewWorkspace(m), c.loss, 0.1, x, y, m); j != tr.Cost {
+			if j := Cost(net, pool, net.NewWorkspace(m), c.loss, 0.1, x, y, nil, m); j != tr.Cost {
 				t.Errorf("cost: got %v, Cost says %v", tr.Cost, j)
 			}
 			for i, l := range tr.Layers {

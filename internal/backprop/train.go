@@ -11,11 +11,16 @@ import (
 
 // Data is a data set in memory, row-major: X is Rows×inputs, Y is
 // Rows×outputs (one-hot for classes). Labels holds the class index of each
-// row for class targets and is nil for regression.
+// row for class targets and is nil for regression. W holds each row's weight
+// in the loss (finite, ≥ 0) and is nil when the rows are unweighted.
+// MultiLabel marks several 0/1 targets (bce): its metric is the share of rows
+// whose every output is on the right side of 0.5, not r².
 type Data struct {
-	X, Y   []float64
-	Rows   int
-	Labels []int
+	X, Y       []float64
+	Rows       int
+	Labels     []int
+	W          []float64
+	MultiLabel bool
 }
 
 // Config is what the training loop needs from a spec.
@@ -84,46 +89,48 @@ func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (
 }
 
 // Step runs one batch of m rows: the forward pass, the cost J (l2 term
-// included, before the update), backprop and the optimizer's update. It
-// returns J and the output activations (m×outputs, valid until the next
-// Step). When J is not finite it stops before changing any weight.
-func (t *Trainer) Step(x, y []float64, m int) (float64, []float64) {
+// included, before the update), backprop and the optimizer's update. w holds
+// the rows' weights, nil for unweighted rows. It returns J and the output
+// activations (m×outputs, valid until the next Step). When J is not finite
+// it stops before changing any weight.
+func (t *Trainer) Step(x, y, w []float64, m int) (float64, []float64) {
 	cfg := t.cfg
-	j, a := forwardCost(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, m)
+	j, a := forwardCost(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, w, m)
 	if !finite(j) {
 		return j, a
 	}
-	backward(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, a, m)
+	backward(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, w, a, m)
 	t.opt.StepOn(t.pool, t.net.Params, t.net.Grads)
 	return j, a
 }
 
 // forwardCost runs the forward pass of m rows and returns the batch cost J,
-// l2 term included, and the output activations (a view into ws).
-func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y []float64, m int) (float64, []float64) {
+// l2 term included, and the output activations (a view into ws). w holds the
+// rows' weights (nil: unweighted); the l2 term is not weighted.
+func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, w []float64, m int) (float64, []float64) {
 	out := net.Outputs()
 	a := net.Forward(pool, ws, x, m)
 	z := ws.Z[len(ws.Z)-1][:m*out]
-	return loss.Cost(y, z, a, m, out) + l2Penalty(net, weights, l2, m), a
+	return loss.Cost(y, z, a, w, m, out) + l2Penalty(net, weights, l2, m), a
 }
 
 // backward fills net.Grads with the gradient of forwardCost's J for the
 // batch it last ran, a being its output activations.
-func backward(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, a []float64, m int) {
+func backward(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, w, a []float64, m int) {
 	out := net.Outputs()
 	last := net.Layers[len(net.Layers)-1]
-	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, last.Act, last.Alpha)
+	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, w, last.Act, last.Alpha)
 	net.Backward(pool, ws, x, m)
 	addL2Grad(net, weights, l2, m)
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// Running accumulates the running accuracy (class targets) or r²
-// (regression) of an epoch's batch forward passes. It is part of State, so
-// its fields are exported.
+// Running accumulates the running accuracy (class targets; for multi-label
+// targets, of whole rows) or r² (regression) of an epoch's batch forward
+// passes. It is part of State, so its fields are exported.
 type Running struct {
-	Class         bool
+	Class, Multi  bool
 	Rows, Correct int
 	SY, SYY, SRes []float64 // per output: Σy, Σy², Σ(y − a)²
 }
@@ -145,6 +152,18 @@ func (t *Running) reset() {
 func (t *Running) add(y, a []float64, labels []int, m int) {
 	k := len(a) / m
 	t.Rows += m
+	if t.Multi {
+		for r := 0; r < m; r++ {
+			all := true
+			for j, v := range a[r*k : r*k+k] {
+				all = all && (v >= 0.5) == (y[r*k+j] == 1)
+			}
+			if all {
+				t.Correct++
+			}
+		}
+		return
+	}
 	if t.Class {
 		for r := 0; r < m; r++ {
 			if PredictClass(a[r*k:r*k+k]) == labels[r] {
@@ -166,7 +185,7 @@ func (t *Running) value() float64 {
 	if t.Rows == 0 {
 		return math.NaN()
 	}
-	if t.Class {
+	if t.Class || t.Multi {
 		return metrics.Accuracy(t.Correct, t.Rows)
 	}
 	return r2(t.SY, t.SYY, t.SRes, t.Rows)

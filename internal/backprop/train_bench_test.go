@@ -52,11 +52,11 @@ func BenchmarkStep(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				tr.Step(x, y, m)
+				tr.Step(x, y, nil, m)
 				b.ReportAllocs()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					tr.Step(x, y, m)
+					tr.Step(x, y, nil, m)
 				}
 				b.ReportMetric(float64(b.N*m)/b.Elapsed().Seconds(), "samples/s")
 			})
@@ -77,8 +77,12 @@ func TestStepDoesNotAllocate(t *testing.T) {
 	}
 	for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
 		tr, _ := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optimizer: opt, LR: 0.01, Momentum: 0.9, L2: 0.1}, m)
-		if n := testing.AllocsPerRun(20, func() { tr.Step(x, y, m) }); n != 0 {
+		if n := testing.AllocsPerRun(20, func() { tr.Step(x, y, nil, m) }); n != 0 {
 			t.Errorf("%s: Step allocates %v times per batch, want 0", opt, n)
+		}
+		w := []float64{1, 2, 0.5, 0, 1, 3, 1, 1}
+		if n := testing.AllocsPerRun(20, func() { tr.Step(x, y, w, m) }); n != 0 {
+			t.Errorf("%s: Step with row weights allocates %v times per batch, want 0", opt, n)
 		}
 	}
 }

@@ -132,7 +132,9 @@ func Evaluate(modelPath, dataPath string) (*model.Model, metrics.Report, error) 
 	m.Prepare(d.X)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	r := Report(m.Net, pool, m.Loss, d)
+	// model.json does not carry train.class_weight, so eval's loss is the
+	// unweighted mean.
+	r := Report(m.Net, pool, m.Loss, Data(d, nil), d)
 	if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
 		// NaN or infinite outputs: every score would be an artefact (an
 		// argmax over NaN is the first class), so there is none.
@@ -194,13 +196,21 @@ func GradCheck(s *spec.Spec, o GradCheckOptions) (*GradCheckResult, error) {
 	}
 	rng := newRand(s.Seed, streamCheck)
 	m := min(o.Rows, j.Train.Rows)
-	b := j.Train.Subset(rng.Perm(j.Train.Rows)[:m])
+	idx := rng.Perm(j.Train.Rows)[:m]
+	b := j.Train.Subset(idx)
+	var w []float64 // the rows' weights in the loss, as training uses them
+	if tw := j.Weights[j.Train]; tw != nil {
+		w = make([]float64, m)
+		for i, r := range idx {
+			w[i] = tw[r]
+		}
+	}
 	pool := network.NewPool(1)
 	defer pool.Close()
 	if o.All {
-		return &GradCheckResult{Rows: m, Params: backprop.GradCheckAll(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, m, o.Corrupt)}, nil
+		return &GradCheckResult{Rows: m, Params: backprop.GradCheckAll(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, o.Corrupt)}, nil
 	}
-	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, m, o.PerLayer, rng, o.Corrupt)
+	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, o.PerLayer, rng, o.Corrupt)
 	return &GradCheckResult{Rows: m, Layers: checks}, nil
 }
 

@@ -10,8 +10,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/nntrain/nntrain/internal/backprop"
@@ -49,6 +51,9 @@ type Job struct {
 	Loss       backprop.Loss
 	Config     backprop.Config // the spec's training settings, names parsed
 	InitKind   network.Init    // model.init, parsed
+	// Weights holds the row weights of the loss for Train, Val and Test
+	// (train.class_weight of each row's class); no entry means unweighted.
+	Weights map[*dataset.Set][]float64
 }
 
 // Options are the parts of a train run that are not in the spec.
@@ -60,9 +65,10 @@ type Options struct {
 }
 
 // Metric is the figure cost.csv shows besides the loss: "accuracy" for
-// class targets, "r2" for regression.
+// class targets (for several 0/1 targets, of rows with every label right,
+// as metrics.json's), "r2" for regression.
 func (j *Job) Metric() string {
-	if j.Train.Classes != nil {
+	if j.Train.Classes != nil || j.Train.Binary {
 		return "accuracy"
 	}
 	return "r2"
@@ -151,6 +157,9 @@ func Load(s *spec.Spec) (*Job, error) {
 			return nil, err
 		}
 	}
+	if err := j.fitWeights(); err != nil {
+		return nil, err
+	}
 	nf := len(j.Train.Features)
 	j.Norm = dataset.FitNorm(normKind, j.Train.X, j.Train.Rows, nf)
 	for _, d := range []*dataset.Set{j.Train, j.Val, j.Test} {
@@ -233,13 +242,71 @@ func checkOutputs(s *spec.Spec, loss backprop.Loss, d *dataset.Set) error {
 	}
 }
 
-// Data converts a Set for the training loop.
-func Data(d *dataset.Set) *backprop.Data {
+// fitWeights turns train.class_weight into the row weights of every split:
+// balanced from the class counts of the training rows (after the split), a
+// map by the class names of the data. The same class weights weigh the
+// validation and test losses.
+func (j *Job) fitWeights() error {
+	s := j.Spec
+	cw := s.Train.ClassWeight
+	if cw == nil {
+		return nil
+	}
+	const key = "train.class_weight"
+	classes := j.Train.Classes
+	switch {
+	case classes == nil && j.Train.Binary:
+		return s.Errorf(key, "is for a class target, but the %d 0/1 columns of %s (%s) are multi-label targets",
+			len(j.Train.Targets), j.Train.Path, strings.Join(j.Train.Targets, ", "))
+	case classes == nil:
+		return s.Errorf(key, "is for a class target, but column %q of %s is a number, so loss %s makes this regression",
+			j.Train.Targets[0], j.Train.Path, s.Loss)
+	}
+	var w []float64
+	if cw.Balanced {
+		w = backprop.BalancedClassWeights(j.Train.Labels, len(classes))
+	} else {
+		w = make([]float64, len(classes))
+		for i := range w {
+			w[i] = 1
+		}
+		for _, name := range cw.Classes {
+			i := slices.Index(classes, name)
+			if i < 0 {
+				return s.Errorf(key+"."+name, "no class %q in column %q of %s (its classes: %s)",
+					name, j.Train.Targets[0], j.Train.Path, strings.Join(classes[:min(len(classes), 20)], ", "))
+			}
+			w[i] = cw.Weights[name]
+		}
+	}
+	j.Weights = map[*dataset.Set][]float64{}
+	for _, d := range []*dataset.Set{j.Train, j.Val, j.Test} {
+		if d != nil {
+			j.Weights[d] = backprop.RowWeights(d.Labels, w, nil)
+		}
+	}
+	var total float64
+	for _, v := range j.Weights[j.Train] {
+		total += v
+	}
+	if total == 0 {
+		return s.Errorf(key, "gives every training row of %s weight 0, so there is nothing to learn from", j.Train.Path)
+	}
+	return nil
+}
+
+// Data converts a Set for the training loop; w holds the rows' weights in
+// the loss, nil for unweighted rows.
+func Data(d *dataset.Set, w []float64) *backprop.Data {
 	if d == nil {
 		return nil
 	}
-	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels}
+	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels, W: w, MultiLabel: d.Binary && d.Classes == nil}
 }
+
+// Data converts one of the job's sets for the training loop, with its row
+// weights.
+func (j *Job) Data(d *dataset.Set) *backprop.Data { return Data(d, j.Weights[d]) }
 
 // Workers is the pool size of train.workers: 0 means one per CPU.
 func Workers(n int) int {
@@ -359,7 +426,7 @@ func (j *Job) Fit(ctx context.Context, extra ...backprop.Callback) (*Result, err
 // checkpoints takes Trainer.State between or after Fit calls and continues
 // a run with Trainer.Restore before Fit.
 func (j *Job) Trainer(pool *network.Pool, extra ...backprop.Callback) (*backprop.Trainer, error) {
-	return backprop.NewFit(j.Net, pool, j.Config, Data(j.Train), Data(j.Val),
+	return backprop.NewFit(j.Net, pool, j.Config, j.Data(j.Train), j.Data(j.Val),
 		NewSource(j.Spec.Seed, streamShuffle), Callbacks(j.Spec, extra...)...)
 }
 
@@ -369,12 +436,12 @@ func (j *Job) Trainer(pool *network.Pool, extra ...backprop.Callback) (*backprop
 func (j *Job) Finish(pool *network.Pool, tr *backprop.Trainer, hist *backprop.Result) (*Result, error) {
 	tr.KeepBest()
 	res := &Result{Job: j, History: hist}
-	res.Splits = []metrics.Split{{Name: "train", Report: Report(j.Net, pool, j.Loss, j.Train)}}
+	res.Splits = []metrics.Split{{Name: "train", Report: Report(j.Net, pool, j.Loss, j.Data(j.Train), j.Train)}}
 	if j.Val != nil {
-		res.Splits = append(res.Splits, metrics.Split{Name: "validation", Report: Report(j.Net, pool, j.Loss, j.Val)})
+		res.Splits = append(res.Splits, metrics.Split{Name: "validation", Report: Report(j.Net, pool, j.Loss, j.Data(j.Val), j.Val)})
 	}
 	if j.Test != nil {
-		res.Splits = append(res.Splits, metrics.Split{Name: "test", Report: Report(j.Net, pool, j.Loss, j.Test)})
+		res.Splits = append(res.Splits, metrics.Split{Name: "test", Report: Report(j.Net, pool, j.Loss, j.Data(j.Test), j.Test)})
 	}
 	var mb, cb, jb bytes.Buffer
 	if err := j.Model().Write(&mb); err != nil {
@@ -418,16 +485,48 @@ func CostLog(epochs []backprop.Epoch, hasVal bool, metric string) *metrics.CostL
 	return c
 }
 
-// Report scores a data set with the network.
-func Report(net *network.Net, pool *network.Pool, loss backprop.Loss, d *dataset.Set) metrics.Report {
-	j, a := backprop.Evaluate(net, pool, loss, Data(d))
+// Report scores a data set with the network: classes (with roc_auc and
+// average_precision when there are two), several 0/1 targets of bce
+// (multi-label), or regression. bd is d for the training loop (Data or
+// Job.Data): the loss is weighted by its row weights when it has them; the
+// other metrics never are.
+func Report(net *network.Net, pool *network.Pool, loss backprop.Loss, bd *backprop.Data, d *dataset.Set) metrics.Report {
+	j, a := backprop.Evaluate(net, pool, loss, bd)
 	k := net.Outputs()
-	if d.Classes != nil {
+	switch {
+	case d.Classes != nil:
 		pred := make([]int, d.Rows)
 		for r := range pred {
 			pred[r] = backprop.PredictClass(a[r*k : r*k+k])
 		}
-		return metrics.Classification(d.Rows, j, d.Labels, pred, d.Classes)
+		rep := metrics.Classification(d.Rows, j, d.Labels, pred, d.Classes)
+		if len(d.Classes) == 2 {
+			// The positive class's output: the sigmoid unit, or softmax's second.
+			score := make([]float64, d.Rows)
+			for r := range score {
+				score[r] = a[r*k+k-1]
+			}
+			rep.AddBinaryScores(d.Labels, score)
+		}
+		return rep
+	case d.Binary:
+		return metrics.MultiLabel(d.Rows, j, d.Y, a, d.Targets)
 	}
 	return metrics.Regression(d.Rows, j, d.Y, a, k)
+}
+
+// EmptyReport is a report of no rows with every key that a real report of
+// d would have, its values NaN (for checking metric key paths before a run).
+func EmptyReport(d *dataset.Set) metrics.Report {
+	switch {
+	case d.Classes != nil:
+		r := metrics.Classification(0, math.NaN(), nil, nil, d.Classes)
+		if len(d.Classes) == 2 {
+			r.AddBinaryScores(nil, nil)
+		}
+		return r
+	case d.Binary:
+		return metrics.MultiLabel(0, math.NaN(), nil, nil, d.Targets)
+	}
+	return metrics.Regression(0, math.NaN(), nil, nil, d.Outputs())
 }

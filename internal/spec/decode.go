@@ -53,6 +53,8 @@ func (d *decoder) node(f *field, key string, n *yaml.Node, at pos) error {
 		return nil
 	case kLabelMap:
 		return d.labelMap(key, r, at)
+	case kClassWeight:
+		return d.classWeight(key, r, at)
 	case kString:
 		s, err := scalarString(key, r, at)
 		if err != nil {
@@ -214,5 +216,55 @@ func (d *decoder) labelMap(key string, r *yaml.Node, at pos) error {
 		d.vals[join(key, label)] = value{v: s, pos: d.t.pos(vn)}
 	}
 	d.vals[key] = value{v: m, pos: at}
+	return nil
+}
+
+// classWeight decodes train.class_weight: the text "balanced" (checked in
+// build) or a mapping from class names, as written in the data, to numbers.
+// A map is stored as a *ClassWeight, the text as a string.
+func (d *decoder) classWeight(key string, r *yaml.Node, at pos) error {
+	if r.Kind == yaml.ScalarNode {
+		s, err := scalarString(key, r, at)
+		if err != nil {
+			return err
+		}
+		d.vals[key] = value{v: s, pos: at}
+		return nil
+	}
+	if r.Kind != yaml.MappingNode {
+		return at.errorf(key, "expected balanced or a mapping from class names to weights, got %s", describe(r))
+	}
+	cw := &ClassWeight{Weights: map[string]float64{}}
+	seen := map[string]pos{}
+	for i := 0; i+1 < len(r.Content); i += 2 {
+		kn, vn := r.Content[i], r.Content[i+1]
+		name, kp, err := d.keyOf(key, kn)
+		if err != nil {
+			return err
+		}
+		k := join(key, name)
+		if first, dup := seen[name]; dup {
+			return kp.errorf(k, "duplicate class (first at %s)", first)
+		}
+		seen[name] = kp
+		vr, vp := resolve(vn), d.t.pos(vn)
+		if vr == nil || vr.Kind != yaml.ScalarNode || vr.ShortTag() != "!!int" && vr.ShortTag() != "!!float" {
+			return vp.errorf(k, "a class weight must be a number, got %s", describe(vr))
+		}
+		var x float64
+		if err := vr.Decode(&x); err != nil {
+			return vp.errorf(k, "a class weight must be a number, got %s", describe(vr))
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+			return vp.errorf(k, "a class weight must be a finite number >= 0, got %s", vr.Value)
+		}
+		cw.Weights[name] = x
+		cw.Classes = append(cw.Classes, name)
+		d.vals[k] = value{v: x, pos: vp}
+	}
+	if len(cw.Classes) == 0 {
+		return at.errorf(key, "names no class: give balanced or {class: weight, ...}")
+	}
+	d.vals[key] = value{v: cw, pos: at}
 	return nil
 }

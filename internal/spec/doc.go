@@ -34,6 +34,9 @@
 // (--set data.target=[a,b], --set model.layers.2={units: 3, activation:
 // softmax}). The index one past the last layer appends a layer. The
 // variable for a key is EnvName(key): NNTRAIN_MODEL_LAYERS_0_UNITS.
+// train.class_weight is set whole (--set train.class_weight=balanced,
+// --set 'train.class_weight={yes: 5}'): class names are free text, so they
+// are not key segments.
 //
 // YAML anchors and aliases work, and an override changes only the place it
 // names even when that place is shared through an alias. Merge keys (<<) are

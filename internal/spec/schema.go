@@ -9,10 +9,11 @@ import (
 type kind int
 
 const (
-	kSection  kind = iota // top-level mapping with fixed keys (data, model, ...)
-	kStruct               // mapping with fixed keys that may itself be set or left out
-	kList                 // sequence of elem
-	kLabelMap             // mapping from an integer class label to a string
+	kSection     kind = iota // top-level mapping with fixed keys (data, model, ...)
+	kStruct                  // mapping with fixed keys that may itself be set or left out
+	kList                    // sequence of elem
+	kLabelMap                // mapping from an integer class label to a string
+	kClassWeight             // "balanced", or a mapping from a class name to a number
 	kString
 	kStrings // a string or a sequence of strings
 	kInt
@@ -73,6 +74,7 @@ var root = &field{kind: kSection, fields: []*field{
 			leaf("min_delta", kFloat),
 		}},
 		leaf("workers", kInt),
+		leaf("class_weight", kClassWeight),
 	),
 	sec("output",
 		leaf("dir", kString),

@@ -61,7 +61,17 @@ type Train struct {
 	BatchSize     int     // 0 = the whole training set
 	L2            float64 // >= 0
 	EarlyStopping *EarlyStopping
-	Workers       int // 0 = number of CPUs
+	Workers       int          // 0 = number of CPUs
+	ClassWeight   *ClassWeight // nil when not given
+}
+
+// ClassWeight is train.class_weight: each class's factor in the row weights
+// of the loss. Either Balanced (w_c = n / (K·n_c) over the training rows) or
+// the given Weights, classes not listed getting 1.
+type ClassWeight struct {
+	Balanced bool
+	Weights  map[string]float64 // class name as in the data → weight ≥ 0
+	Classes  []string           // the keys of Weights in the order written
 }
 
 // EarlyStopping stops training when val_loss has not improved by more than
@@ -432,6 +442,9 @@ func (d *decoder) build(file string) (*Spec, error) {
 		">= 0 (0 = number of CPUs)"); err != nil {
 		return nil, err
 	}
+	if s.Train.ClassWeight, err = d.classWeightIn("train.class_weight", s); err != nil {
+		return nil, err
+	}
 
 	// output
 	s.Output.Dir = filepath.Join(s.Dir, "runs", s.Name)
@@ -442,6 +455,34 @@ func (d *decoder) build(file string) (*Spec, error) {
 		s.Output.Dir = resolvePath(s.Dir, v)
 	}
 	return s, nil
+}
+
+// classWeightIn validates train.class_weight. That the classes exist, and
+// that the target is one of classes at all, is checked against the data.
+func (d *decoder) classWeightIn(key string, s *Spec) (*ClassWeight, error) {
+	if !d.has(key) {
+		return nil, nil
+	}
+	if s.Loss == "bce" && len(s.Data.Target) > 1 {
+		return nil, d.errorf(key, "is for a class target, but bce with %d target columns is multi-label classification", len(s.Data.Target))
+	}
+	if s.Loss == "mse" && len(s.Data.Target) > 1 {
+		return nil, d.errorf(key, "is for a class target, but mse with %d target columns is regression", len(s.Data.Target))
+	}
+	switch v := d.vals[key].v.(type) {
+	case string:
+		if v != "balanced" {
+			msg := fmt.Sprintf("must be balanced or a mapping {class: weight, ...}, got %q", v)
+			if suggest(v, []string{"balanced"}) != "" {
+				msg += ` (did you mean "balanced"?)`
+			}
+			return nil, d.errorf(key, "%s", msg)
+		}
+		return &ClassWeight{Balanced: true}, nil
+	case *ClassWeight:
+		return v, nil
+	}
+	panic("spec: class_weight decoded to an unexpected value")
 }
 
 // columns checks a list of column names: not empty, no empty names, no

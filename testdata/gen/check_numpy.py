@@ -5,7 +5,8 @@ report the worst difference from each case's expected.json.
 This shares no code with make_fixtures.py: it reads spec.yaml, init.json and
 data.csv as nntrain would (feature order, class order, normalisation), then
 trains with hand-written forward and backward passes and the contract's update
-rules written out.
+rules written out. Row weights (data.weight, train.class_weight) enter as the
+contract's weighted mean, J = Σ w ℓ / Σ w per batch.
 
     /usr/bin/python3 testdata/gen/check_numpy.py                 # every case in testdata/fixtures
     /usr/bin/python3 testdata/gen/check_numpy.py CASE_DIR ...    # just these
@@ -33,13 +34,21 @@ def read_data(folder, spec):
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     targets = d["target"] if isinstance(d["target"], list) else [d["target"]]
-    features = d.get("features") or [h for h in header if h not in targets]
+    wcol = d.get("weight")
+    features = d.get("features") or [h for h in header if h not in targets and h != wcol]
     at = {h: i for i, h in enumerate(header)}
     X = np.array([[float(r[at[h]]) for h in features] for r in body])
+    # Row weights: class_weight[y] times the data.weight column, each 1 when absent.
+    w = np.ones(len(body))
+    if wcol:
+        w = np.array([float(r[at[wcol]]) for r in body])
+    cw_spec = spec["train"].get("class_weight")
 
     out_units = spec["model"]["layers"][-1]["units"]
     classes = None
-    if spec["loss"] in ("bce", "cross_entropy"):
+    if spec["loss"] == "bce" and len(targets) > 1:
+        Y = np.array([[float(r[at[h]]) for h in targets] for r in body])  # multi-label
+    elif spec["loss"] in ("bce", "cross_entropy"):
         labels = [r[at[targets[0]]] for r in body]
         uniq = set(labels)
         try:
@@ -47,6 +56,13 @@ def read_data(folder, spec):
         except ValueError:
             classes = sorted(uniq, key=lambda s: s.encode())
         k = np.array([classes.index(s) for s in labels])
+        if cw_spec == "balanced":
+            counts = np.bincount(k, minlength=len(classes))
+            w = w * (len(k) / (len(classes) * counts))[k]
+        elif cw_spec:
+            by_name = {str(key): float(v) for key, v in cw_spec.items()}  # YAML reads 10: as an int
+            per = np.array([by_name.get(c, 1.0) for c in classes])
+            w = w * per[k]
         if out_units == 1:
             Y = (k == 1).astype(float)[:, None]
         else:
@@ -65,7 +81,7 @@ def read_data(folder, spec):
     else:
         off, sc = np.zeros(X.shape[1]), np.ones(X.shape[1])
     sc[sc == 0] = 1.0
-    return features, targets, classes, kind, off, sc, (X - off) / sc, Y
+    return features, targets, classes, kind, off, sc, (X - off) / sc, Y, w
 
 
 def g(z, act, alpha):
@@ -97,8 +113,11 @@ def g_prime(z, a, act, alpha):
     raise ValueError(act)
 
 
-def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y):
+def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y, w):
+    """J = Σ w_i ℓ_i / Σ w_i (+ the unweighted l2 term) and its gradients; with w all 1
+    this is the plain mean. dZ[L] row i carries w_i / Σw instead of 1/m."""
     m = X.shape[0]
+    c = (w / w.sum())[:, None]
     As, Zs = [X], []
     for l in range(len(Ws)):
         Z = As[-1] @ Ws[l].T + bs[l]
@@ -108,16 +127,16 @@ def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y):
     Z = Zs[-1]
     if loss == "mse":
         A = g(Z, acts[-1], alphas[-1])
-        J = np.sum((Y - A) ** 2) / (2 * m)
-        dZ = (A - Y) / m * g_prime(Z, A, acts[-1], alphas[-1])
+        J = np.sum(c * (Y - A) ** 2) / 2
+        dZ = (A - Y) * c * g_prime(Z, A, acts[-1], alphas[-1])
     elif loss == "bce":
-        J = np.sum(np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z))) - Y * Z) / m
-        dZ = (1.0 / (1.0 + np.exp(-Z)) - Y) / m
+        J = np.sum(c * (np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z))) - Y * Z))
+        dZ = (1.0 / (1.0 + np.exp(-Z)) - Y) * c
     elif loss == "cross_entropy":
         s = Z - Z.max(axis=1, keepdims=True)
         logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
-        J = -np.sum(Y * logp) / m
-        dZ = (np.exp(logp) - Y) / m
+        J = -np.sum(c * Y * logp)
+        dZ = (np.exp(logp) - Y) * c
     else:
         raise ValueError(loss)
     if l2 > 0:
@@ -132,7 +151,7 @@ def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y):
     return J, gW, gb
 
 
-def train(spec, init, X, Y):
+def train(spec, init, X, Y, w):
     Ws = [np.array(L["weight"], dtype=float) for L in init["layers"]]
     bs = [np.array(L["bias"], dtype=float) for L in init["layers"]]
     layers = spec["model"]["layers"]
@@ -154,7 +173,8 @@ def train(spec, init, X, Y):
         tot, cnt = 0.0, 0
         for s in range(0, n, bsz):
             xb, yb = X[s:s + bsz], Y[s:s + bsz]
-            J, gW, gb = cost_and_grads(params[:len(Ws)], params[len(Ws):], acts, alphas, spec["loss"], l2, xb, yb)
+            J, gW, gb = cost_and_grads(params[:len(Ws)], params[len(Ws):], acts, alphas, spec["loss"], l2, xb, yb,
+                                       w[s:s + bsz])
             tot += xb.shape[0] * J
             cnt += xb.shape[0]
             grads = gW + gb
@@ -189,7 +209,7 @@ def check(folder):
         init = json.load(f)
     with open(os.path.join(folder, "expected.json")) as f:
         exp = json.load(f)
-    features, targets, classes, kind, off, sc, X, Y = read_data(folder, spec)
+    features, targets, classes, kind, off, sc, X, Y, w = read_data(folder, spec)
     fin = exp["final"]
     problems = []
     if fin["features"] != features or init["features"] != features:
@@ -200,7 +220,7 @@ def check(folder):
         problems.append("classes %s, expected %s" % (classes, fin.get("classes")))
     if fin["normalize"]["kind"] != kind:
         problems.append("normalize %s, expected %s" % (kind, fin["normalize"]["kind"]))
-    Ws, bs, losses = train(spec, init, X, Y)
+    Ws, bs, losses = train(spec, init, X, Y, w)
     worst = max([rel(W, L["weight"]) for W, L in zip(Ws, fin["layers"])] +
                 [rel(b, L["bias"]) for b, L in zip(bs, fin["layers"])] +
                 [rel(losses, exp["train_loss"]) if len(losses) == len(exp["train_loss"]) else float("inf")])
