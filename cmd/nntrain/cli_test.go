@@ -122,7 +122,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"predict", "--data", ""}, []string{"csv", ":8"}},
 		{[]string{"eval", "--data", ""}, []string{"csv", ":8"}},
 		{[]string{"params", "--config", ""}, []string{"yaml", "yml", ":8"}},
-		{[]string{"train", "--set", "train.ep"}, []string{"train.epochs=", ":6"}},
+		{[]string{"train", "--set", "train.ep"}, []string{"train.eps=", "train.epochs=", ":6"}},
 		{[]string{"train", "--set", "model.layers.1.act"}, []string{"model.layers.1.activation=", ":6"}},
 		{[]string{"train", "--fail-under", "validation.acc"}, []string{"validation.accuracy=", ":6"}},
 		// values of the enumerated keys
@@ -130,7 +130,8 @@ func TestCompletion(t *testing.T) {
 			"model.layers.1.activation=tanh", "model.layers.1.activation=relu", "model.layers.1.activation=leaky_relu", "model.layers.1.activation=softmax", ":4"}},
 		{[]string{"train", "--set", "model.layers.12.activation=le"}, []string{"model.layers.12.activation=leaky_relu", ":4"}},
 		{[]string{"train", "--set", "loss=c"}, []string{"loss=cross_entropy", ":4"}},
-		{[]string{"train", "--set", "train.optimizer="}, []string{"train.optimizer=sgd", "train.optimizer=momentum", "train.optimizer=adam", ":4"}},
+		{[]string{"train", "--set", "train.schedule.kind="}, []string{"train.schedule.kind=step", "train.schedule.kind=exponential", "train.schedule.kind=cosine", "train.schedule.kind=plateau", ":4"}},
+		{[]string{"train", "--set", "train.optimizer="}, []string{"train.optimizer=sgd", "train.optimizer=momentum", "train.optimizer=nesterov", "train.optimizer=adam", "train.optimizer=adamw", "train.optimizer=rmsprop", ":4"}},
 		{[]string{"params", "--set", "model.init=x"}, []string{"model.init=xavier", ":4"}},
 		{[]string{"gradcheck", "--set", "data.normalize=m"}, []string{"data.normalize=minmax", ":4"}},
 		{[]string{"train", "--set", "data.shuffle="}, []string{"data.shuffle=true", "data.shuffle=false", ":4"}},

@@ -32,12 +32,14 @@ var layerKeyRE = regexp.MustCompile(`^model\.layers\.[0-9]+\.`)
 // keyValues are the values offered after "key=" for the enumerated keys,
 // named with <i> for a layer index as spec.Keys names them.
 var keyValues = map[string][]string{
-	"model.layers.<i>.activation": spec.Activations,
-	"loss":                        spec.Losses,
-	"train.optimizer":             spec.Optimizers,
-	"model.init":                  spec.Inits,
-	"data.normalize":              spec.Normalizers,
-	"data.shuffle":                {"true", "false"},
+	"model.layers.<i>.activation":  spec.Activations,
+	"loss":                         spec.Losses,
+	"train.optimizer":              spec.Optimizers,
+	"model.init":                   spec.Inits,
+	"data.normalize":               spec.Normalizers,
+	"data.shuffle":                 {"true", "false"},
+	"train.schedule.kind":          spec.Schedules,
+	"train.early_stopping.monitor": spec.Monitors,
 }
 
 // completeSet offers the spec's keys, each followed by "=", and after

@@ -141,17 +141,70 @@ func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 		placeLegend(p, all, pn.log)
 	}
 
-	img := vgimg.New(plotWidth, plotHeight)
+	grid := [][]*plot.Plot{{top}, {bottom}}
+	height := plotHeight
+	if lrs := c.Column("lr"); lrs != nil {
+		p, err := lrPlot(cp.name, epochs, lrs)
+		if err != nil {
+			return err
+		}
+		grid = append(grid, []*plot.Plot{p})
+		height += plotHeight / 2
+	}
+	img := vgimg.New(plotWidth, height)
 	dc := draw.New(img)
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
-	tiles := draw.Tiles{Rows: 2, Cols: 1, PadX: vg.Millimeter * 2, PadY: vg.Millimeter * 6, PadTop: vg.Millimeter * 3,
+	tiles := draw.Tiles{Rows: len(grid), Cols: 1, PadX: vg.Millimeter * 2, PadY: vg.Millimeter * 6, PadTop: vg.Millimeter * 3,
 		PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 5}
-	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
-	top.Draw(canvases[0][0])
-	bottom.Draw(canvases[1][0])
+	canvases := plot.Align(grid, tiles, dc)
+	for i, row := range grid {
+		row[0].Draw(canvases[i][0])
+	}
 	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
 	return err
+}
+
+// lrPlot is the third panel of a run with a schedule: cost.csv's lr column,
+// the learning rate each epoch trained with, on a log scale when it falls
+// by more than a factor of 20.
+func lrPlot(name string, epochs, lrs []float64) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = name + ": learning rate per epoch"
+	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.X.Label.Text = "epoch"
+	p.Y.Label.Text = "learning rate"
+	p.Add(plotter.NewGrid())
+	pts := points(epochs, lrs)
+	if len(pts) == 0 {
+		return p, nil
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	l.Color, l.Width, l.StepStyle = trainColor, vg.Points(1.5), plotter.PostStep
+	p.Add(l)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pt := range pts {
+		lo, hi = math.Min(lo, pt.Y), math.Max(hi, pt.Y)
+	}
+	p.X.Min, p.X.Max = 1, math.Max(epochs[len(epochs)-1], 2)
+	p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, true) })
+	if lo > 0 && hi/lo > 20 {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Min, p.Y.Max = lo/math.Pow(hi/lo, 0.04), hi*math.Pow(hi/lo, 0.04)
+		p.Y.Tick.Marker = plot.TickerFunc(logTicks)
+		p.Y.Label.Text += " (log scale)"
+	} else {
+		if hi-lo < 1e-12*hi {
+			lo, hi = lo*0.9, hi*1.1
+		}
+		pad := 0.04 * (hi - lo)
+		p.Y.Min, p.Y.Max = math.Max(0, lo-pad), hi+pad
+		p.Y.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, false) })
+	}
+	return p, nil
 }
 
 func finite(vs []float64) []float64 {

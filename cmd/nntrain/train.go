@@ -40,7 +40,7 @@ func newTrainCmd(s *streams) *cobra.Command {
 (output.dir of the spec, or --out):
 
   model.json    the trained weights, features, classes and normalisation
-  cost.csv      train_loss (and val_loss, accuracy or r2) per epoch
+  cost.csv      train_loss (and val_loss, accuracy or r2, lr) per epoch
   cost.png      a plot of cost.csv
   metrics.json  loss and metrics on the train, validation and test rows
   boundary.png  for classes on exactly two inputs: the predicted class over
@@ -177,7 +177,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 
 	hist := res.History
 	var pngBuf bytes.Buffer
-	kept := hist.BestEpoch // early stopping keeps the weights of the best val_loss; else 0
+	kept := hist.BestEpoch // early stopping keeps the weights of the best epoch; else 0
 	if err := plotCost(&pngBuf, res.Cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
 		return fmt.Errorf("cost.png: %w", err)
 	}
@@ -207,7 +207,11 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	}
 
 	all := res.Reports()
-	summary := summaryLine(sp.Name, hist, kept, elapsed, res.Splits, outDir, extra...)
+	monitor := "val_loss"
+	if es := sp.Train.EarlyStopping; es != nil {
+		monitor = es.Monitor
+	}
+	summary := summaryLine(sp.Name, hist, kept, monitor, elapsed, res.Splits, outDir, extra...)
 	if !o.quiet {
 		fmt.Fprintln(s.err, summary)
 	}
@@ -278,14 +282,14 @@ func gateError(g gate, err error) error {
 //	iris: 200 epochs in 1.2s; final weights: train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
 //
 // extra names the files written besides those four (boundary.png).
-func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Duration, splits []metrics.Split, outDir string, extra ...string) string {
+func summaryLine(name string, res *backprop.Result, kept int, monitor string, elapsed time.Duration, splits []metrics.Split, outDir string, extra ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
 	switch {
 	case res.StoppedEarly:
-		fmt.Fprintf(&b, " (stopped early: no better val_loss since epoch %d, whose weights were kept)", kept)
+		fmt.Fprintf(&b, " (stopped early: no better %s since epoch %d, whose weights were kept)", monitor, kept)
 	case kept > 0 && kept < len(res.Epochs):
-		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best val_loss)", kept)
+		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best %s)", kept, monitor)
 	}
 	// The epoch lines (and cost.csv) show train_loss as the mean over an
 	// epoch's batches, each taken before its update; these figures score

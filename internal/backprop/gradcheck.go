@@ -25,14 +25,14 @@ const GradStep = 1e-6
 // Cost returns the batch cost J of m rows with the l2 term, as training sees
 // it; w holds the rows' weights, nil for unweighted rows.
 func Cost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y, w []float64, m int) float64 {
-	j, _ := forwardCost(net, pool, ws, loss, l2, net.WeightRanges(), x, y, w, m)
+	j, _ := forwardCost(net, pool, ws, nil, loss, l2, net.WeightRanges(), x, y, w, m)
 	return j
 }
 
 // Gradients fills net.Grads with backprop's gradient of Cost.
 func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, x, y, w []float64, m int) {
 	weights := net.WeightRanges()
-	_, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, w, m)
+	_, a := forwardCost(net, pool, ws, nil, loss, l2, weights, x, y, w, m)
 	backward(net, pool, ws, loss, l2, weights, x, y, w, a, m)
 }
 
@@ -43,15 +43,20 @@ func Gradients(net *network.Net, pool *network.Pool, ws *network.Workspace, loss
 // one parameter is |g − n| / max(|g| + |n|, 1e-4): the floor keeps
 // the rounding error of the differences (about 1e-10·J) from counting on
 // gradients that are almost 0.
-func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m, perLayer int, rng *rand.Rand) []LayerCheck {
-	return GradCheckWith(net, pool, loss, l2, x, y, w, m, perLayer, rng, nil)
+//
+// With drop set (a network with dropout), the first pass draws the masks
+// from it and every later pass holds them fixed, so J is a smooth function
+// of the weights and the check covers dropout's backward pass.
+func GradCheck(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m, perLayer int, rng *rand.Rand, drop *network.Dropout) []LayerCheck {
+	return GradCheckWith(net, pool, loss, l2, x, y, w, m, perLayer, rng, drop, nil)
 }
 
 // GradCheckWith is GradCheck with a hook for tests of the check itself:
 // corrupt, when not nil, changes backprop's gradients before they are
 // compared, so that a test can assert a wrong gradient is reported.
-func GradCheckWith(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m, perLayer int, rng *rand.Rand, corrupt func(grads []float64)) []LayerCheck {
-	c := newChecker(net, pool, loss, l2, x, y, w, m, corrupt)
+func GradCheckWith(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m, perLayer int, rng *rand.Rand, drop *network.Dropout, corrupt func(grads []float64)) []LayerCheck {
+	c := newChecker(net, pool, loss, l2, x, y, w, m, drop, corrupt)
+	defer c.release()
 	var res []LayerCheck
 	off := 0
 	for li, l := range net.Layers {
@@ -89,10 +94,11 @@ type ParamCheck struct {
 
 // GradCheckAll compares every parameter's backprop gradient with its central
 // difference, in the order of net.Params (each layer's W row by row, then B),
-// as GradCheck does for a sample.
+// as GradCheck does for a sample, dropout masks held fixed likewise.
 // corrupt is GradCheckWith's test hook.
-func GradCheckAll(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m int, corrupt func(grads []float64)) []ParamCheck {
-	c := newChecker(net, pool, loss, l2, x, y, w, m, corrupt)
+func GradCheckAll(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m int, drop *network.Dropout, corrupt func(grads []float64)) []ParamCheck {
+	c := newChecker(net, pool, loss, l2, x, y, w, m, drop, corrupt)
+	defer c.release()
 	var res []ParamCheck
 	off := 0
 	for li, l := range net.Layers {
@@ -118,17 +124,29 @@ type checker struct {
 	w       []float64 // row weights of the loss; nil = unweighted
 	m       int
 	grads   []float64
+	drop    *network.Dropout // nil without dropout; its masks are held after the first pass
+	hold    bool             // drop.Hold before the check
 }
 
-func newChecker(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m int, corrupt func(grads []float64)) *checker {
-	c := &checker{net: net, pool: pool, ws: net.NewWorkspace(m), loss: loss, l2: l2, weights: net.WeightRanges(), x: x, y: y, w: w, m: m}
-	_, a := forwardCost(net, pool, c.ws, loss, l2, c.weights, x, y, w, m)
+func newChecker(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m int, drop *network.Dropout, corrupt func(grads []float64)) *checker {
+	c := &checker{net: net, pool: pool, ws: net.NewWorkspace(m), loss: loss, l2: l2, weights: net.WeightRanges(), x: x, y: y, w: w, m: m, drop: drop}
+	_, a := forwardCost(net, pool, c.ws, drop, loss, l2, c.weights, x, y, w, m)
 	backward(net, pool, c.ws, loss, l2, c.weights, x, y, w, a, m)
 	c.grads = append([]float64(nil), net.Grads...)
 	if corrupt != nil {
 		corrupt(c.grads)
 	}
+	if drop != nil {
+		c.hold, drop.Hold = drop.Hold, true
+	}
 	return c
+}
+
+// release gives the dropout stream back its own Hold setting.
+func (c *checker) release() {
+	if c.drop != nil {
+		c.drop.Hold = c.hold
+	}
 }
 
 // param checks parameter i of layer li, whose parameters start at off.
@@ -136,9 +154,9 @@ func (c *checker) param(li, off, i int) ParamCheck {
 	p := off + i
 	w := c.net.Params[p]
 	c.net.Params[p] = w + GradStep
-	jp, _ := forwardCost(c.net, c.pool, c.ws, c.loss, c.l2, c.weights, c.x, c.y, c.w, c.m)
+	jp, _ := forwardCost(c.net, c.pool, c.ws, c.drop, c.loss, c.l2, c.weights, c.x, c.y, c.w, c.m)
 	c.net.Params[p] = w - GradStep
-	jm, _ := forwardCost(c.net, c.pool, c.ws, c.loss, c.l2, c.weights, c.x, c.y, c.w, c.m)
+	jm, _ := forwardCost(c.net, c.pool, c.ws, c.drop, c.loss, c.l2, c.weights, c.x, c.y, c.w, c.m)
 	c.net.Params[p] = w
 	num := (jp - jm) / (2 * GradStep)
 	g := c.grads[p]

@@ -72,7 +72,7 @@ func TestStateRoundTripIsByteIdentical(t *testing.T) {
 		return tr, res, err
 	}
 	for _, weighted := range []bool{false, true} {
-		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
+		for _, opt := range []OptimizerKind{SGD, Momentum, Nesterov, Adam, AdamW, RMSprop} {
 			for _, shuffle := range []bool{false, true} {
 				// 37 rows in batches of 5: 8 batches, the last one of 2 rows; batch
 				// 8 is an epoch's end before its val_loss and callbacks.
@@ -84,7 +84,7 @@ func TestStateRoundTripIsByteIdentical(t *testing.T) {
 						train, val = &weightedTrain, &weightedVal
 					}
 					t.Run(name, func(t *testing.T) {
-						cfg := Config{Loss: MSE, Optimizer: opt, LR: 0.05, Momentum: 0.9, Epochs: 30, BatchSize: 5, L2: 0.01, Shuffle: shuffle}
+						cfg := Config{Loss: MSE, Optim: OptimizerConfig{Kind: opt, LR: 0.05, Momentum: 0.9}, Epochs: 30, BatchSize: 5, L2: 0.01, Shuffle: shuffle}
 						es := EarlyStopping{Patience: 4, MinDelta: 1e-4}
 						whole, wantRes, err := run(cfg, 1, es, nil, nil)
 						if err != nil {
@@ -156,7 +156,7 @@ func TestStateUnmarshalRejectsDamage(t *testing.T) {
 	net := toyNet(rng)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	tr, err := NewFit(net, pool, Config{Loss: MSE, Optimizer: Adam, LR: 0.01, Epochs: 2, BatchSize: 4, Shuffle: true}, toyData(rng, 10), nil, rand.NewPCG(1, 2))
+	tr, err := NewFit(net, pool, Config{Loss: MSE, Optim: OptimizerConfig{Kind: Adam, LR: 0.01}, Epochs: 2, BatchSize: 4, Shuffle: true}, toyData(rng, 10), nil, rand.NewPCG(1, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestStateUnmarshalRejectsDamage(t *testing.T) {
 	}
 	// A state of another network shape is refused by Restore.
 	other := network.New(2, []network.LayerSpec{{Units: 3, Activation: network.Tanh}, {Units: 1, Activation: network.Linear}})
-	tr2, _ := NewFit(other, pool, Config{Loss: MSE, Optimizer: Adam, LR: 0.01, Epochs: 2, BatchSize: 4}, toyData(rng, 10), nil, nil)
+	tr2, _ := NewFit(other, pool, Config{Loss: MSE, Optim: OptimizerConfig{Kind: Adam, LR: 0.01}, Epochs: 2, BatchSize: 4}, toyData(rng, 10), nil, nil)
 	if err := tr2.Restore(tr.State()); err == nil {
 		t.Error("Restore of a state of another network: no error")
 	}

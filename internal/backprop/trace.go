@@ -47,7 +47,7 @@ type Trace struct {
 func TraceBatch(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int) *Trace {
 	ws := net.NewWorkspace(m)
 	weights := net.WeightRanges()
-	j, a := forwardCost(net, pool, ws, loss, l2, weights, x, y, nil, m)
+	j, a := forwardCost(net, pool, ws, nil, loss, l2, weights, x, y, nil, m)
 	backward(net, pool, ws, loss, l2, weights, x, y, nil, a, m)
 
 	t := &Trace{M: m, Cost: j}

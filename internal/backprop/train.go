@@ -26,13 +26,15 @@ type Data struct {
 // Config is what the training loop needs from a spec.
 type Config struct {
 	Loss      Loss
-	Optimizer OptimizerKind
-	LR        float64
-	Momentum  float64
+	Optim     OptimizerConfig // Optim.LR is epoch 1's learning rate
 	Epochs    int
 	BatchSize int // 0: the whole training set in one batch
 	L2        float64
+	ClipNorm  float64 // clip the gradient's L2 norm to this (clip_grad_norm_); 0 off
 	Shuffle   bool
+	// Dropout draws the masks of the layers with dropout; it must be set
+	// when the network has any. Its state is part of State.
+	Dropout *network.Dropout
 }
 
 // Epoch is one row of cost.csv. Metric is the accuracy for class targets
@@ -41,6 +43,7 @@ type Epoch struct {
 	N                      int
 	TrainLoss, ValLoss     float64
 	TrainMetric, ValMetric float64
+	LR                     float64 // the learning rate the epoch trained with
 }
 
 // Result is the history of a run.
@@ -74,6 +77,7 @@ type Trainer struct {
 	pool    *network.Pool
 	cfg     Config
 	opt     *Optimizer
+	drop    *network.Dropout
 	ws      *network.Workspace
 	weights [][2]int
 	fit     *fitState // set by NewFit
@@ -81,35 +85,46 @@ type Trainer struct {
 
 // NewTrainer prepares steps on batches of up to maxRows rows.
 func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (*Trainer, error) {
-	opt, err := NewOptimizer(cfg.Optimizer, cfg.LR, cfg.Momentum, len(net.Params))
+	opt, err := NewOptimizer(cfg.Optim, len(net.Params))
 	if err != nil {
 		return nil, err
 	}
-	return &Trainer{net: net, pool: pool, cfg: cfg, opt: opt, ws: net.NewWorkspace(maxRows), weights: net.WeightRanges()}, nil
+	if net.HasDropout() && cfg.Dropout == nil {
+		return nil, errors.New("backprop: the network has dropout layers but Config.Dropout is nil")
+	}
+	return &Trainer{net: net, pool: pool, cfg: cfg, opt: opt, drop: cfg.Dropout, ws: net.NewWorkspace(maxRows), weights: net.WeightRanges()}, nil
 }
 
-// Step runs one batch of m rows: the forward pass, the cost J (l2 term
-// included, before the update), backprop and the optimizer's update. w holds
-// the rows' weights, nil for unweighted rows. It returns J and the output
+// Step runs one batch of m rows: the forward pass (dropping units where
+// layers have dropout), the cost J (l2 term included, before the update),
+// backprop, clipping when set, and the optimizer's update. w holds the
+// rows' weights, nil for unweighted rows. It returns J and the output
 // activations (m×outputs, valid until the next Step). When J is not finite
 // it stops before changing any weight.
 func (t *Trainer) Step(x, y, w []float64, m int) (float64, []float64) {
 	cfg := t.cfg
-	j, a := forwardCost(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, w, m)
+	j, a := forwardCost(t.net, t.pool, t.ws, t.drop, cfg.Loss, cfg.L2, t.weights, x, y, w, m)
 	if !finite(j) {
 		return j, a
 	}
 	backward(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, w, a, m)
+	if cfg.ClipNorm > 0 {
+		ClipNorm(t.net.Grads, cfg.ClipNorm) // after the l2 term, before the optimizer
+	}
 	t.opt.StepOn(t.pool, t.net.Params, t.net.Grads)
 	return j, a
 }
 
+// SetLR sets the learning rate of the steps that follow.
+func (t *Trainer) SetLR(lr float64) { t.opt.LR = lr }
+
 // forwardCost runs the forward pass of m rows and returns the batch cost J,
 // l2 term included, and the output activations (a view into ws). w holds the
-// rows' weights (nil: unweighted); the l2 term is not weighted.
-func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, w []float64, m int) (float64, []float64) {
+// rows' weights (nil: unweighted); the l2 term is not weighted. drop is nil
+// for a pass without dropout.
+func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, drop *network.Dropout, loss Loss, l2 float64, weights [][2]int, x, y, w []float64, m int) (float64, []float64) {
 	out := net.Outputs()
-	a := net.Forward(pool, ws, x, m)
+	a := net.ForwardTrain(pool, ws, x, m, drop)
 	z := ws.Z[len(ws.Z)-1][:m*out]
 	return loss.Cost(y, z, a, w, m, out) + l2Penalty(net, weights, l2, m), a
 }

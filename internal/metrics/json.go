@@ -269,6 +269,28 @@ func WriteJSON(w io.Writer, splits []Split) error {
 	return err
 }
 
+// WriteRunJSON is WriteJSON for a training run's metrics.json: when
+// bestEpoch > 0 (early stopping kept the weights of that epoch, which the
+// splits' figures are of) the object ends with "best_epoch": bestEpoch.
+func WriteRunJSON(w io.Writer, splits []Split, bestEpoch int) error {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, splits); err != nil {
+		return err
+	}
+	out := b.Bytes()
+	if bestEpoch > 0 {
+		// WriteJSON ends in "\n}\n" (or "{}\n" with no split).
+		out = bytes.TrimRight(bytes.TrimSuffix(out, []byte("}\n")), "\n")
+		sep := ",\n"
+		if bytes.HasSuffix(out, []byte("{")) {
+			sep = "\n"
+		}
+		out = fmt.Appendf(out, "%s  \"best_epoch\": %d\n}\n", sep, bestEpoch)
+	}
+	_, err := w.Write(out)
+	return err
+}
+
 // WriteReportJSON writes one report as eval --json prints it: compact, on
 // one line ending in a newline, like every --json output (one object per
 // line, for jq and log collectors).
@@ -281,11 +303,26 @@ func WriteReportJSON(w io.Writer, r Report) error {
 	return err
 }
 
-// ReadJSON reads a metrics.json object of split name → report.
+// ReadJSON reads a metrics.json object of split name → report; keys that
+// are not split names (best_epoch) are left out.
 func ReadJSON(r io.Reader) (map[string]Report, error) {
-	var all map[string]Report
-	if err := json.NewDecoder(r).Decode(&all); err != nil {
+	var raw map[string]json.RawMessage
+	if err := json.NewDecoder(r).Decode(&raw); err != nil {
 		return nil, err
+	}
+	if raw == nil {
+		return nil, nil
+	}
+	all := map[string]Report{}
+	for k, v := range raw {
+		if !slices.Contains(SplitNames, k) {
+			continue
+		}
+		var rep Report
+		if err := json.Unmarshal(v, &rep); err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		all[k] = rep
 	}
 	return all, nil
 }

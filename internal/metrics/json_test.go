@@ -406,3 +406,37 @@ func FuzzReadJSON(f *testing.F) {
 		}
 	})
 }
+
+// metrics.json of a run with early stopping ends with best_epoch, and
+// ReadJSON still reads its splits.
+func TestWriteRunJSON(t *testing.T) {
+	acc := 0.5
+	splits := []Split{{Name: "train", Report: Report{Rows: 2, Loss: 0.25, Accuracy: &acc}}}
+	for _, best := range []int{0, 7} {
+		var b bytes.Buffer
+		if err := WriteRunJSON(&b, splits, best); err != nil {
+			t.Fatal(err)
+		}
+		var plain bytes.Buffer
+		if err := WriteJSON(&plain, splits); err != nil {
+			t.Fatal(err)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(b.Bytes(), &v); err != nil {
+			t.Fatalf("best %d: %v in\n%s", best, err, b.String())
+		}
+		got, has := v["best_epoch"]
+		switch {
+		case best == 0 && (has || b.String() != plain.String()):
+			t.Errorf("best 0: got\n%s\nwant WriteJSON's\n%s", b.String(), plain.String())
+		case best > 0 && got != float64(best):
+			t.Errorf("best_epoch %v, want %d in\n%s", got, best, b.String())
+		case best > 0 && !strings.HasSuffix(b.String(), "  },\n  \"best_epoch\": 7\n}\n"):
+			t.Errorf("layout:\n%s", b.String())
+		}
+		all, err := ReadJSON(&b)
+		if err != nil || len(all) != 1 || all["train"].Rows != 2 {
+			t.Errorf("ReadJSON: %v, %v", all, err)
+		}
+	}
+}

@@ -68,7 +68,8 @@ func (e *SizeError) Error() string {
 // CheckSize reports a *SizeError when training the network would need more
 // than limit bytes: slots copies of the parameters (the parameters, their
 // gradients, the optimizer's moments, a best-epoch copy) and the Z, A and
-// dZ buffers of a batch of rows, all float64. The arithmetic saturates
+// dZ buffers of a batch of rows (and a layer with dropout's mask and
+// output), all float64. The arithmetic saturates
 // instead of overflowing. A limit of 0 checks only that the size is
 // representable.
 func CheckSize(inputs int, layers []LayerSpec, rows, slots int, limit uint64) error {
@@ -79,12 +80,15 @@ func CheckSize(inputs int, layers []LayerSpec, rows, slots int, limit uint64) er
 		if s.Out > shapes[largest].Out {
 			largest = i
 		}
-		units += uint64(s.Out)
+		units += 3 * uint64(s.Out)
+		if layers[i].Dropout > 0 {
+			units += 2 * uint64(s.Out)
+		}
 	}
 	bytes, batch := uint64(math.MaxUint64), false
 	if total.IsUint64() {
 		p := satMul(total.Uint64(), uint64(slots))
-		a := satMul(satMul(uint64(max(rows, 1)), units), 3)
+		a := satMul(uint64(max(rows, 1)), units)
 		bytes = satMul(satAdd(p, a), 8)
 		// The parameters alone would fit: the batch is what is too big.
 		batch = limit > 0 && satMul(p, 8) <= limit

@@ -207,10 +207,15 @@ func GradCheck(s *spec.Spec, o GradCheckOptions) (*GradCheckResult, error) {
 	}
 	pool := network.NewPool(1)
 	defer pool.Close()
-	if o.All {
-		return &GradCheckResult{Rows: m, Params: backprop.GradCheckAll(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, o.Corrupt)}, nil
+	var drop *network.Dropout
+	if j.Net.HasDropout() {
+		// The masks of one training pass, held fixed while J is differenced.
+		drop = NewDropout(s.Seed)
 	}
-	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, o.PerLayer, rng, o.Corrupt)
+	if o.All {
+		return &GradCheckResult{Rows: m, Params: backprop.GradCheckAll(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, drop, o.Corrupt)}, nil
+	}
+	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, o.PerLayer, rng, drop, o.Corrupt)
 	return &GradCheckResult{Rows: m, Layers: checks}, nil
 }
 

@@ -26,16 +26,29 @@ func TestFixturesLibrary(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Train(context.Background(), sp, Options{Init: filepath.Join(dir, "init.json")})
+			j, err := Load(sp)
 			if err != nil {
 				t.Fatal(err)
 			}
-			j := res.Job
-			var losses []float64
+			if err := j.Init(filepath.Join(dir, "init.json")); err != nil {
+				t.Fatal(err)
+			}
+			fill, done := fixture.Masks(t, dir)
+			j.MaskFill = fill // PyTorch's dropout masks instead of our draws
+			res, err := j.Fit(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if done != nil {
+				done()
+			}
+			var losses, lrs []float64
 			for _, ep := range res.History.Epochs {
 				losses = append(losses, ep.TrainLoss)
+				lrs = append(lrs, ep.LR)
 			}
 			fixture.CompareNet(t, e, j.Net, losses)
+			fixture.CompareLR(t, e, lrs)
 			nw := &fixture.Worst{T: t, Tol: e.Tolerance, Name: "normalize"}
 			for i := range e.Final.Normalize.Offset {
 				nw.Add(j.Norm.Offset[i], e.Final.Normalize.Offset[i])

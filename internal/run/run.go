@@ -31,6 +31,7 @@ const (
 	streamInit    = 2
 	streamShuffle = 3
 	streamCheck   = 4
+	streamDropout = 5
 )
 
 // NewSource is the seeded generator of one stream. A *rand.PCG, so that
@@ -40,6 +41,13 @@ func NewSource(seed int64, stream uint64) *rand.PCG {
 }
 
 func newRand(seed int64, stream uint64) *rand.Rand { return rand.New(NewSource(seed, stream)) }
+
+// NewDropout is the stream of the dropout masks, another of the seed's
+// streams (seeded as NewSource).
+func NewDropout(seed int64) *network.Dropout {
+	stream := uint64(streamDropout)
+	return network.NewDropout(uint64(seed), stream*0x9e3779b97f4a7c15)
+}
 
 // Job is a spec turned into data and a network ready to train.
 type Job struct {
@@ -54,6 +62,10 @@ type Job struct {
 	// Weights holds the row weights of the loss for Train, Val and Test
 	// (train.class_weight of each row's class); no entry means unweighted.
 	Weights map[*dataset.Set][]float64
+
+	// MaskFill, for tests only, replaces the random draw of the dropout
+	// masks (network.Dropout.Fill): a PyTorch fixture replays its own.
+	MaskFill func(layer int, mask []float64)
 }
 
 // Options are the parts of a train run that are not in the spec.
@@ -80,25 +92,44 @@ func DataConfig(loss backprop.Loss, targets, features []string) dataset.Config {
 	return dataset.Config{Target: targets, Features: features, Classify: loss.Classifies(), Binary: loss == backprop.BCE}
 }
 
-// TrainConfig is what the training loop takes from a spec.
+// TrainConfig is what the training loop takes from a spec (its Dropout
+// stream is set by Job.Trainer, one per run).
 func TrainConfig(s *spec.Spec, loss backprop.Loss) (backprop.Config, error) {
-	opt, err := backprop.ParseOptimizer(s.Train.Optimizer)
+	t := s.Train
+	opt, err := backprop.ParseOptimizer(t.Optimizer)
 	if err != nil {
 		return backprop.Config{}, fmt.Errorf("%s: train.optimizer: %w", s.File, err)
 	}
 	return backprop.Config{
-		Loss: loss, Optimizer: opt, LR: s.Train.LearningRate, Momentum: s.Train.Momentum,
-		Epochs: s.Train.Epochs, BatchSize: s.Train.BatchSize, L2: s.Train.L2, Shuffle: s.Data.Shuffle,
+		Loss: loss,
+		Optim: backprop.OptimizerConfig{Kind: opt, LR: t.LearningRate, Momentum: t.Momentum,
+			Beta1: t.Betas[0], Beta2: t.Betas[1], Eps: t.Eps, WeightDecay: t.WeightDecay, Alpha: t.Alpha},
+		Epochs: t.Epochs, BatchSize: t.BatchSize, L2: t.L2, ClipNorm: t.ClipNorm, Shuffle: s.Data.Shuffle,
 	}, nil
 }
 
-// Callbacks are the spec's own callbacks (early stopping), before extra.
-func Callbacks(s *spec.Spec, extra ...backprop.Callback) []backprop.Callback {
+// Callbacks are the spec's own callbacks, before extra: the schedule first
+// (it sets the next epoch's learning rate, which a checkpoint then holds),
+// then early stopping.
+func Callbacks(s *spec.Spec, extra ...backprop.Callback) ([]backprop.Callback, error) {
 	var cbs []backprop.Callback
-	if es := s.Train.EarlyStopping; es != nil {
-		cbs = append(cbs, backprop.EarlyStopping{Patience: es.Patience, MinDelta: es.MinDelta})
+	if sc := s.Train.Schedule; sc != nil {
+		k, err := backprop.ParseSchedule(sc.Kind)
+		if err != nil {
+			return nil, fmt.Errorf("%s: train.schedule.kind: %w", s.File, err)
+		}
+		cbs = append(cbs, backprop.Schedule{Base: s.Train.LearningRate, ScheduleConfig: backprop.ScheduleConfig{Kind: k,
+			StepSize: sc.StepSize, Gamma: sc.Gamma, TMax: sc.TMax, EtaMin: sc.EtaMin,
+			Factor: sc.Factor, Patience: sc.Patience, Threshold: sc.Threshold, MinLR: sc.MinLR}})
 	}
-	return append(cbs, extra...)
+	if es := s.Train.EarlyStopping; es != nil {
+		mon, err := backprop.ParseMonitor(es.Monitor)
+		if err != nil {
+			return nil, fmt.Errorf("%s: train.early_stopping.monitor: %w", s.File, err)
+		}
+		cbs = append(cbs, backprop.EarlyStopping{Patience: es.Patience, MinDelta: es.MinDelta, Monitor: mon})
+	}
+	return append(cbs, extra...), nil
 }
 
 // Load reads the spec's data, splits and normalises it, and builds the
@@ -179,10 +210,10 @@ func Load(s *spec.Spec) (*Job, error) {
 // widest layer's units, or train.batch_size when the parameters alone fit.
 func checkSize(s *spec.Spec, tc backprop.Config, inputs, rows int) error {
 	slots := 2 // parameters and gradients
-	switch tc.Optimizer {
-	case backprop.Momentum:
-		slots++ // velocity
-	case backprop.Adam:
+	switch tc.Optim.Kind {
+	case backprop.Momentum, backprop.Nesterov, backprop.RMSprop:
+		slots++ // velocity, or rmsprop's square average
+	case backprop.Adam, backprop.AdamW:
 		slots += 2 // first and second moments
 	}
 	if s.Train.EarlyStopping != nil {
@@ -211,7 +242,7 @@ func LayerSpecs(s *spec.Spec) []network.LayerSpec {
 		if err != nil {
 			panic("run: spec passed validation with " + err.Error())
 		}
-		ls = append(ls, network.LayerSpec{Units: l.Units, Activation: act, Alpha: l.Alpha})
+		ls = append(ls, network.LayerSpec{Units: l.Units, Activation: act, Alpha: l.Alpha, Dropout: l.Dropout})
 	}
 	return ls
 }
@@ -422,12 +453,21 @@ func (j *Job) Fit(ctx context.Context, extra ...backprop.Callback) (*Result, err
 }
 
 // Trainer is the job's training loop on pool, with the spec's callbacks
-// (early stopping) and then extra, seeded from the spec. A caller that
+// (schedule, early stopping) and then extra, seeded from the spec (the
+// shuffle and, with dropout, the masks' streams). A caller that
 // checkpoints takes Trainer.State between or after Fit calls and continues
 // a run with Trainer.Restore before Fit.
 func (j *Job) Trainer(pool *network.Pool, extra ...backprop.Callback) (*backprop.Trainer, error) {
-	return backprop.NewFit(j.Net, pool, j.Config, j.Data(j.Train), j.Data(j.Val),
-		NewSource(j.Spec.Seed, streamShuffle), Callbacks(j.Spec, extra...)...)
+	cbs, err := Callbacks(j.Spec, extra...)
+	if err != nil {
+		return nil, err
+	}
+	cfg := j.Config
+	if j.Net.HasDropout() {
+		cfg.Dropout = NewDropout(j.Spec.Seed)
+		cfg.Dropout.Fill = j.MaskFill
+	}
+	return backprop.NewFit(j.Net, pool, cfg, j.Data(j.Train), j.Data(j.Val), NewSource(j.Spec.Seed, streamShuffle), cbs...)
 }
 
 // Finish ends a completed run of tr: it puts back the best weights early
@@ -447,11 +487,15 @@ func (j *Job) Finish(pool *network.Pool, tr *backprop.Trainer, hist *backprop.Re
 	if err := j.Model().Write(&mb); err != nil {
 		return res, fmt.Errorf("%s: %w; nothing was written", j.Spec.File, err)
 	}
-	res.Cost = CostLog(hist.Epochs, j.Val != nil, j.Metric())
+	res.Cost = CostLog(hist.Epochs, j.Val != nil, j.Metric(), j.Spec.Train.Schedule != nil)
 	if err := res.Cost.WriteCSV(&cb); err != nil {
 		return res, err
 	}
-	if err := metrics.WriteJSON(&jb, res.Splits); err != nil {
+	best := 0 // with early stopping, the epoch whose weights model.json holds
+	if j.Spec.Train.EarlyStopping != nil {
+		best = hist.BestEpoch
+	}
+	if err := metrics.WriteRunJSON(&jb, res.Splits, best); err != nil {
 		return res, err
 	}
 	res.ModelJSON, res.CostCSV, res.MetricsJSON = mb.Bytes(), cb.Bytes(), jb.Bytes()
@@ -468,19 +512,29 @@ func (r *Result) Reports() map[string]metrics.Report {
 }
 
 // CostLog turns the epochs of a run into cost.csv: epoch, train_loss, then
-// val_loss with a validation set, then the metric's train_ and val_ columns.
-func CostLog(epochs []backprop.Epoch, hasVal bool, metric string) *metrics.CostLog {
+// val_loss with a validation set, then the metric's train_ and val_ columns,
+// then with a schedule lr, the learning rate the epoch trained with.
+func CostLog(epochs []backprop.Epoch, hasVal bool, metric string, hasLR bool) *metrics.CostLog {
 	cols := []string{"epoch", "train_loss", "val_loss", "train_" + metric, "val_" + metric}
 	if !hasVal {
 		cols = []string{"epoch", "train_loss", "train_" + metric}
 	}
+	if hasLR {
+		cols = append(cols, "lr")
+	}
 	c := metrics.NewCostLog(cols...)
+	row := make([]float64, 0, len(cols))
 	for _, e := range epochs {
+		row = append(row[:0], float64(e.N), e.TrainLoss)
 		if hasVal {
-			c.Append(float64(e.N), e.TrainLoss, e.ValLoss, e.TrainMetric, e.ValMetric)
+			row = append(row, e.ValLoss, e.TrainMetric, e.ValMetric)
 		} else {
-			c.Append(float64(e.N), e.TrainLoss, e.TrainMetric)
+			row = append(row, e.TrainMetric)
 		}
+		if hasLR {
+			row = append(row, e.LR)
+		}
+		c.Append(row...)
 	}
 	return c
 }

@@ -8,7 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// value is one decoded key: a string, []string, int64, float64, bool or
+// value is one decoded key: a string, []string, int64, float64, []float64, bool or
 // map[string]string; the item count (int) for a list; nil for a mapping.
 type value struct {
 	v   any
@@ -100,6 +100,24 @@ func (d *decoder) node(f *field, key string, n *yaml.Node, at pos) error {
 			return at.errorf(key, "must be a finite number, got %s", r.Value)
 		}
 		d.vals[key] = value{v: x, pos: at}
+	case kFloats:
+		if r.Kind != yaml.SequenceNode {
+			return at.errorf(key, "expected a list of numbers, got %s", describe(r))
+		}
+		var list []float64
+		for i, item := range r.Content {
+			ik, ip := join(key, strconv.Itoa(i)), d.t.pos(item)
+			ir := resolve(item)
+			if ir == nil || ir.Kind != yaml.ScalarNode || ir.ShortTag() != "!!int" && ir.ShortTag() != "!!float" {
+				return ip.errorf(ik, "expected a number, got %s", describe(ir))
+			}
+			var x float64
+			if err := ir.Decode(&x); err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return ip.errorf(ik, "must be a finite number, got %s", ir.Value)
+			}
+			list = append(list, x)
+		}
+		d.vals[key] = value{v: list, pos: at}
 	case kBool:
 		if r.Kind != yaml.ScalarNode || r.ShortTag() != "!!bool" {
 			return at.errorf(key, "expected true or false, got %s", describe(r))

@@ -82,7 +82,7 @@ func checkValid(s *Spec) error {
 		return fmt.Errorf("no layers")
 	case !in(s.Loss, "mse", "bce", "cross_entropy"):
 		return fmt.Errorf("loss %q", s.Loss)
-	case !in(tr.Optimizer, "sgd", "momentum", "adam"):
+	case !in(tr.Optimizer, Optimizers...):
 		return fmt.Errorf("optimizer %q", tr.Optimizer)
 	case tr.LearningRate <= 0 || tr.Momentum < 0 || tr.Momentum >= 1 || tr.L2 < 0:
 		return fmt.Errorf("lr %v momentum %v l2 %v", tr.LearningRate, tr.Momentum, tr.L2)

@@ -18,6 +18,7 @@ const (
 	kStrings // a string or a sequence of strings
 	kInt
 	kFloat
+	kFloats // a sequence of numbers
 	kBool
 )
 
@@ -59,6 +60,7 @@ var root = &field{kind: kSection, fields: []*field{
 			leaf("units", kInt),
 			leaf("activation", kString),
 			leaf("alpha", kFloat),
+			leaf("dropout", kFloat),
 		}}},
 	),
 	leaf("loss", kString),
@@ -66,12 +68,29 @@ var root = &field{kind: kSection, fields: []*field{
 		leaf("optimizer", kString),
 		leaf("learning_rate", kFloat),
 		leaf("momentum", kFloat),
+		leaf("betas", kFloats),
+		leaf("eps", kFloat),
+		leaf("weight_decay", kFloat),
+		leaf("alpha", kFloat),
+		leaf("clip_norm", kFloat),
+		&field{name: "schedule", kind: kStruct, fields: []*field{
+			leaf("kind", kString),
+			leaf("step_size", kInt),
+			leaf("gamma", kFloat),
+			leaf("t_max", kInt),
+			leaf("eta_min", kFloat),
+			leaf("factor", kFloat),
+			leaf("patience", kInt),
+			leaf("threshold", kFloat),
+			leaf("min_lr", kFloat),
+		}},
 		leaf("epochs", kInt),
 		leaf("batch_size", kInt),
 		leaf("l2", kFloat),
 		&field{name: "early_stopping", kind: kStruct, fields: []*field{
 			leaf("patience", kInt),
 			leaf("min_delta", kFloat),
+			leaf("monitor", kString),
 		}},
 		leaf("workers", kInt),
 		leaf("class_weight", kClassWeight),

@@ -113,17 +113,20 @@ def g_prime(z, a, act, alpha):
     raise ValueError(act)
 
 
-def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y, w):
+def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y, w, drops=None):
     """J = Σ w_i ℓ_i / Σ w_i (+ the unweighted l2 term) and its gradients; with w all 1
-    this is the plain mean. dZ[L] row i carries w_i / Σw instead of 1/m."""
+    this is the plain mean. dZ[L] row i carries w_i / Σw instead of 1/m.
+    drops[l], when not None, is layer l's dropout noise keep/(1-p): the layer passes on A*noise."""
     m = X.shape[0]
     c = (w / w.sum())[:, None]
-    As, Zs = [X], []
+    drops = drops or [None] * len(Ws)
+    As, Zs, Gs = [X], [], []  # Gs[l]: g(Z) of hidden layer l before dropout
     for l in range(len(Ws)):
         Z = As[-1] @ Ws[l].T + bs[l]
         Zs.append(Z)
         if l < len(Ws) - 1:
-            As.append(g(Z, acts[l], alphas[l]))
+            Gs.append(g(Z, acts[l], alphas[l]))
+            As.append(Gs[-1] if drops[l] is None else Gs[-1] * drops[l])
     Z = Zs[-1]
     if loss == "mse":
         A = g(Z, acts[-1], alphas[-1])
@@ -147,11 +150,26 @@ def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y, w):
         gb[l] = dZ.sum(axis=0)
         if l > 0:
             dA = dZ @ Ws[l]
-            dZ = dA * g_prime(Zs[l - 1], As[l], acts[l - 1], alphas[l - 1])
+            if drops[l - 1] is not None:
+                dA = dA * drops[l - 1]
+            dZ = dA * g_prime(Zs[l - 1], Gs[l - 1], acts[l - 1], alphas[l - 1])
     return J, gW, gb
 
 
-def train(spec, init, X, Y, w):
+def lr_of_epoch(sc, base, e, epochs):
+    """The contract's closed forms (plateau is stepped in train)."""
+    k = sc["kind"]
+    if k == "step":
+        return base * sc.get("gamma", 0.1) ** ((e - 1) // sc["step_size"])
+    if k == "exponential":
+        return base * sc["gamma"] ** (e - 1)
+    if k == "cosine":
+        T, eta = sc.get("t_max", epochs), sc.get("eta_min", 0.0)
+        return eta + (base - eta) * (1 + np.cos(np.pi * (e - 1) / T)) / 2
+    raise ValueError(k)
+
+
+def train(spec, init, X, Y, w, masks=None):
     Ws = [np.array(L["weight"], dtype=float) for L in init["layers"]]
     bs = [np.array(L["bias"], dtype=float) for L in init["layers"]]
     layers = spec["model"]["layers"]
@@ -160,7 +178,15 @@ def train(spec, init, X, Y, w):
     t = spec["train"]
     opt, lr, l2 = t["optimizer"], t["learning_rate"], t.get("l2", 0.0)
     mu = t.get("momentum", 0.9)
-    b1, b2, eps = 0.9, 0.999, 1e-8
+    b1, b2 = t.get("betas", [0.9, 0.999])
+    eps = float(t.get("eps", 1e-8))  # PyYAML reads 1e-06 (no dot) as text
+    wd, alpha, clip = t.get("weight_decay", 0.01), t.get("alpha", 0.99), t.get("clip_norm", 0.0)
+    sc = t.get("schedule")
+    base = lr
+    best, bad = np.inf, 0
+    ps = [L.get("dropout", 0.0) for L in layers]
+    masks = iter(masks or [])
+    lrs = []
     params = Ws + bs
     vel = [np.zeros_like(p) for p in params]
     m1 = [np.zeros_like(p) for p in params]
@@ -169,15 +195,28 @@ def train(spec, init, X, Y, w):
     n = X.shape[0]
     bsz = t["batch_size"] or n
     losses = []
-    for _ in range(t["epochs"]):
+    for epoch in range(1, t["epochs"] + 1):
+        if sc is not None and sc["kind"] != "plateau":
+            lr = lr_of_epoch(sc, base, epoch, t["epochs"])
+        lrs.append(lr)
         tot, cnt = 0.0, 0
         for s in range(0, n, bsz):
             xb, yb = X[s:s + bsz], Y[s:s + bsz]
+            drops = [None] * len(Ws)
+            for l, p in enumerate(ps):
+                if p > 0:
+                    mk = next(masks)
+                    assert mk["layer"] == l
+                    drops[l] = np.array(mk["keep"], dtype=float) / (1 - p)
             J, gW, gb = cost_and_grads(params[:len(Ws)], params[len(Ws):], acts, alphas, spec["loss"], l2, xb, yb,
-                                       w[s:s + bsz])
+                                       w[s:s + bsz], drops)
             tot += xb.shape[0] * J
             cnt += xb.shape[0]
             grads = gW + gb
+            if clip > 0:
+                norm = np.sqrt(sum(np.sum(gr * gr) for gr in grads))
+                if clip / (norm + 1e-6) < 1:
+                    grads = [gr * (clip / (norm + 1e-6)) for gr in grads]
             step += 1
             for i, (p, gr) in enumerate(zip(params, grads)):
                 if opt == "sgd":
@@ -185,16 +224,34 @@ def train(spec, init, X, Y, w):
                 elif opt == "momentum":
                     vel[i] = mu * vel[i] + gr
                     p -= lr * vel[i]
-                elif opt == "adam":
+                elif opt == "nesterov":
+                    vel[i] = mu * vel[i] + gr
+                    p -= lr * (gr + mu * vel[i])
+                elif opt in ("adam", "adamw"):
+                    if opt == "adamw":
+                        p -= lr * wd * p  # decoupled: every parameter, before the Adam step
                     m1[i] = b1 * m1[i] + (1 - b1) * gr
                     m2[i] = b2 * m2[i] + (1 - b2) * gr * gr
                     mh = m1[i] / (1 - b1 ** step)
                     vh = m2[i] / (1 - b2 ** step)
                     p -= lr * mh / (np.sqrt(vh) + eps)
+                elif opt == "rmsprop":
+                    m2[i] = alpha * m2[i] + (1 - alpha) * gr * gr
+                    p -= lr * gr / (np.sqrt(m2[i]) + eps)
                 else:
                     raise ValueError(opt)
         losses.append(tot / cnt)
-    return params[:len(Ws)], params[len(Ws):], losses
+        if sc is not None and sc["kind"] == "plateau":  # on train_loss: these cases have no validation rows
+            if losses[-1] < best * (1 - sc.get("threshold", 1e-4)):
+                best, bad = losses[-1], 0
+            else:
+                bad += 1
+            if bad > sc.get("patience", 10):
+                new = max(lr * sc.get("factor", 0.1), sc.get("min_lr", 0.0))
+                if lr - new > 1e-8:
+                    lr = new
+                bad = 0
+    return params[:len(Ws)], params[len(Ws):], losses, lrs
 
 
 def rel(got, want):
@@ -220,7 +277,16 @@ def check(folder):
         problems.append("classes %s, expected %s" % (classes, fin.get("classes")))
     if fin["normalize"]["kind"] != kind:
         problems.append("normalize %s, expected %s" % (kind, fin["normalize"]["kind"]))
-    Ws, bs, losses = train(spec, init, X, Y, w)
+    masks = None
+    if os.path.exists(os.path.join(folder, "masks.json")):
+        with open(os.path.join(folder, "masks.json")) as f:
+            masks = json.load(f)["masks"]
+    Ws, bs, losses, lrs = train(spec, init, X, Y, w, masks)
+    if "lr" in exp:
+        if len(lrs) != len(exp["lr"]):
+            problems.append("%d lr values, expected %d" % (len(lrs), len(exp["lr"])))
+        elif rel(lrs, exp["lr"]) > LIMIT:
+            problems.append("lr differs by %.3g" % rel(lrs, exp["lr"]))
     worst = max([rel(W, L["weight"]) for W, L in zip(Ws, fin["layers"])] +
                 [rel(b, L["bias"]) for b, L in zip(bs, fin["layers"])] +
                 [rel(losses, exp["train_loss"]) if len(losses) == len(exp["train_loss"]) else float("inf")])

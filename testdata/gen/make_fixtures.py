@@ -225,13 +225,21 @@ def activate(z, act, alpha):
     raise ValueError(act)
 
 
-def forward_z(Ws, Bs, layers, A):
-    """Output pre-activation Z[L]; each layer Z = A_prev · Wᵀ + B (nn.Linear layout)."""
+def forward_z(Ws, Bs, layers, A, masks=None):
+    """Output pre-activation Z[L]; each layer Z = A_prev · Wᵀ + B (nn.Linear layout).
+
+    masks gives a layer with dropout p its keep mask (0/1, m×units) of this batch: the layer
+    passes on A ⊙ keep/(1−p), as F.dropout(A, p, training=True) does with that draw
+    (noise.bernoulli_(1−p).div_(1−p); A·noise), so autograd's backward is PyTorch's too."""
     for l, (W, B) in enumerate(zip(Ws, Bs)):
         Z = A @ W.T + B
         if l == len(Ws) - 1:
             return Z
         A = activate(Z, layers[l]["activation"], layers[l].get("alpha", DEFAULT_ALPHA))
+        p = layers[l].get("dropout", 0.0)
+        if p > 0:
+            noise = torch.tensor(masks[l], dtype=torch.float64).div_(1 - p)
+            A = A * noise
 
 
 def row_terms(Z, Y, loss, out_act):
@@ -276,25 +284,70 @@ def batch_cost(Z, Y, loss, out_act, Ws, l2, w=None, cw=None):
     return J
 
 
-def train(init_layers, layers, loss, opt, X, Y, W=None, cw=None):
-    """Trains from init_layers; returns (final [(W, B)] as lists, train_loss per epoch).
+def make_optimizer(params, opt):
+    """The spec's optimizer as torch.optim builds it, PyTorch's defaults where the spec is silent."""
+    lr = opt["learning_rate"]
+    kind = opt["optimizer"]
+    betas = tuple(opt.get("betas", (0.9, 0.999)))
+    eps = opt.get("eps", 1e-8)
+    if kind == "sgd":
+        return torch.optim.SGD(params, lr=lr, foreach=False)  # w −= lr·g
+    if kind == "momentum":
+        # v = μ·v + g; w −= lr·v (no dampening, v starts at 0)
+        return torch.optim.SGD(params, lr=lr, momentum=opt.get("momentum", 0.9), foreach=False)
+    if kind == "nesterov":
+        # v = μ·v + g; w −= lr·(g + μ·v)
+        return torch.optim.SGD(params, lr=lr, momentum=opt.get("momentum", 0.9), nesterov=True, foreach=False)
+    if kind == "adam":
+        # β1 0.9, β2 0.999, ε 1e-8 by default, bias-corrected; a step per batch
+        return torch.optim.Adam(params, lr=lr, betas=betas, eps=eps, foreach=False)
+    if kind == "adamw":
+        # w ·= 1 − lr·λ (every parameter, biases too), then the Adam step
+        return torch.optim.AdamW(params, lr=lr, betas=betas, eps=eps, weight_decay=opt.get("weight_decay", 0.01),
+                                 foreach=False)
+    if kind == "rmsprop":
+        # s = α·s + (1−α)·g²; w −= lr·g/(√s + ε); momentum 0, not centered
+        return torch.optim.RMSprop(params, lr=lr, alpha=opt.get("alpha", 0.99), eps=eps, foreach=False)
+    raise ValueError(kind)
+
+
+def make_scheduler(optim, opt):
+    """The spec's schedule as torch.optim.lr_scheduler builds it (None without one)."""
+    sc = opt.get("schedule")
+    if sc is None:
+        return None
+    S = torch.optim.lr_scheduler
+    if sc["kind"] == "step":
+        return S.StepLR(optim, step_size=sc["step_size"], gamma=sc.get("gamma", 0.1))
+    if sc["kind"] == "exponential":
+        return S.ExponentialLR(optim, gamma=sc["gamma"])
+    if sc["kind"] == "cosine":
+        return S.CosineAnnealingLR(optim, T_max=sc.get("t_max", opt["epochs"]), eta_min=sc.get("eta_min", 0.0))
+    if sc["kind"] == "plateau":
+        return S.ReduceLROnPlateau(optim, mode="min", factor=sc.get("factor", 0.1), patience=sc.get("patience", 10),
+                                   threshold=sc.get("threshold", 1e-4), threshold_mode="rel", cooldown=0,
+                                   min_lr=sc.get("min_lr", 0.0), eps=1e-8)
+    raise ValueError(sc["kind"])
+
+
+def train(init_layers, layers, loss, opt, X, Y, W=None, cw=None, masks=None, stats=None):
+    """Trains from init_layers; returns (final [(W, B)] as lists, train_loss per epoch, lr per epoch).
 
     W: each row's weight in the loss, or None; cw: the class weights those came
     from when they are class weights alone of a cross_entropy target (then the
-    batch cost is PyTorch's CrossEntropyLoss(weight=cw))."""
+    batch cost is PyTorch's CrossEntropyLoss(weight=cw)).
+
+    masks, for a case with dropout, is the list of every keep mask in the order the batches
+    use them: for each batch, one per dropout layer in layer order ({"layer": l, "keep": m×units}).
+    stats, when given, collects how often clipping scaled the gradient."""
     Ws = [torch.tensor(L["weight"], dtype=torch.float64, requires_grad=True) for L in init_layers]
     Bs = [torch.tensor(L["bias"], dtype=torch.float64, requires_grad=True) for L in init_layers]
     params = [p for pair in zip(Ws, Bs) for p in pair]
-    lr = opt["learning_rate"]
-    if opt["optimizer"] == "sgd":
-        optim = torch.optim.SGD(params, lr=lr)  # w −= lr·g
-    elif opt["optimizer"] == "momentum":
-        # v = μ·v + g; w −= lr·v (no dampening, v starts at 0)
-        optim = torch.optim.SGD(params, lr=lr, momentum=opt.get("momentum", 0.9))
-    elif opt["optimizer"] == "adam":
-        optim = torch.optim.Adam(params, lr=lr)  # β1 0.9, β2 0.999, ε 1e-8, bias-corrected; a step per batch
-    else:
-        raise ValueError(opt["optimizer"])
+    optim = make_optimizer(params, opt)
+    sched = make_scheduler(optim, opt)
+    clip = opt.get("clip_norm", 0.0)
+    drop_layers = [l for l, L_ in enumerate(layers) if L_.get("dropout", 0.0) > 0]
+    next_mask = iter(masks or [])
 
     Xt = torch.tensor(X, dtype=torch.float64)
     Yt = torch.tensor(Y, dtype=torch.float64)
@@ -303,22 +356,41 @@ def train(init_layers, layers, loss, opt, X, Y, W=None, cw=None):
     n = Xt.shape[0]
     bs = opt["batch_size"] or n  # 0 = the whole training set
     out_act = layers[-1]["activation"]
-    losses = []
+    losses, lrs = [], []
     for _ in range(opt["epochs"]):
+        lrs.append(optim.param_groups[0]["lr"])
         total, rows = 0.0, 0
         for start in range(0, n, bs):  # shuffle: false, file order, last partial batch kept
             xb, yb = Xt[start:start + bs], Yt[start:start + bs]
             m = xb.shape[0]
+            bm = {}
+            for l in drop_layers:
+                mk = next(next_mask)
+                assert mk["layer"] == l and len(mk["keep"]) == m, (mk["layer"], l)
+                bm[l] = mk["keep"]
             wb = None if Wt is None else Wt[start:start + bs]
-            J = batch_cost(forward_z(Ws, Bs, layers, xb), yb, loss, out_act, Ws, opt["l2"], wb, cwt)
+            J = batch_cost(forward_z(Ws, Bs, layers, xb, bm), yb, loss, out_act, Ws, opt["l2"], wb, cwt)
             optim.zero_grad()
             J.backward()
+            if clip > 0:
+                # after the l2 term (part of J), before the optimizer; over every W and B
+                norm = torch.nn.utils.clip_grad_norm_(params, clip)
+                if stats is not None:
+                    stats["steps"] = stats.get("steps", 0) + 1
+                    stats["clipped"] = stats.get("clipped", 0) + (clip / (norm.item() + 1e-6) < 1)
             optim.step()
             total += m * J.item()  # taken before the update; batches weigh their rows m, not Σw
             rows += m
         losses.append(total / rows)
+        if sched is not None:  # stepped once after each epoch
+            if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                sched.step(losses[-1])  # no validation rows: it watches train_loss
+            else:
+                sched.step()
+    if next(next_mask, None) is not None:
+        raise ValueError("masks left over")
     final = [(W.detach().tolist(), B.detach().tolist()) for W, B in zip(Ws, Bs)]
-    return final, losses
+    return final, losses, lrs
 
 
 def default_init(seed, sizes):
@@ -384,12 +456,23 @@ def spec_yaml(c):
         s = "    - {units: %d, activation: %s" % (L["units"], L["activation"])
         if "alpha" in L:
             s += ", alpha: " + num(L["alpha"])
+        if "dropout" in L:
+            s += ", dropout: " + num(L["dropout"])
         lines.append(s + "}")
     o = c["train"]
     lines += ["loss: " + c["loss"], "train:", "  optimizer: " + o["optimizer"],
               "  learning_rate: " + num(o["learning_rate"])]
     if "momentum" in o:
         lines.append("  momentum: " + num(o["momentum"]))
+    if "betas" in o:
+        lines.append("  betas: [%s, %s]" % (num(o["betas"][0]), num(o["betas"][1])))
+    for k in ("eps", "weight_decay", "alpha", "clip_norm"):
+        if k in o:
+            lines.append("  %s: %s" % (k, num(o[k])))
+    if "schedule" in o:
+        sc = o["schedule"]
+        lines.append("  schedule: {" + ", ".join(
+            "%s: %s" % (k, v if isinstance(v, str) else num(v)) for k, v in sc.items()) + "}")
     lines += [
         "  epochs: %d" % o["epochs"],
         "  batch_size: %d" % o["batch_size"],
@@ -740,6 +823,75 @@ CASES = [
 ]
 
 
+# The training options of CONTRACT.md's additions: optimizers, clipping, schedules, dropout.
+CASES += [
+    dict(name="mse_nesterov_tanh_batch10", seed=230, rows=45, data=reg_smooth(45, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("nesterov", 0.05, 30, 10, momentum=0.8),
+         note="nesterov μ 0.8: SGD(momentum, nesterov=True), w −= lr·(g + μ·v)"),
+    dict(name="ce_nesterov_default_batch12", seed=231, rows=48, data=cls_strings(48, 2, ["a", "b", "c"], 0),
+         target="class", layers=[L(6, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("nesterov", 0.1, 30, 12),
+         note="nesterov with μ left to its default 0.9"),
+    dict(name="ce_adamw_default_batch10", seed=232, rows=50, data=cls_strings(50, 3, ["x", "y", "z"], 1),
+         target="class", layers=[L(6, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("adamw", 0.02, 30, 10),
+         note="adamw with its defaults: weight_decay 0.01 on every W and B, betas (0.9, 0.999), eps 1e-8"),
+    dict(name="mse_adamw_wd_betas_batch8", seed=233, rows=40, data=reg_smooth(40, 2), target="y",
+         layers=[L(5, "relu"), L(1, "linear")], loss="mse", init="he",
+         train=T("adamw", 0.02, 30, 8, betas=[0.8, 0.99], eps=1e-6, weight_decay=0.1),
+         note="adamw with betas, eps and weight_decay 0.1 given"),
+    dict(name="mse_adam_betas_eps_l2_batch10", seed=234, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("adam", 0.01, 30, 10, l2=0.05, betas=[0.85, 0.995], eps=1e-7),
+         note="adam with betas and eps given; l2 through the moments"),
+    dict(name="mse_rmsprop_default_batch10", seed=235, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("rmsprop", 0.005, 30, 10),
+         note="rmsprop with its defaults: alpha 0.99, eps 1e-8, momentum 0, not centered"),
+    dict(name="bce_rmsprop_alpha09_batch8", seed=236, rows=44, data=cls_no_yes_first(44), target="answer",
+         layers=[L(4, "tanh"), L(1, "sigmoid")], loss="bce",
+         train=T("rmsprop", 0.01, 25, 8, alpha=0.9, eps=1e-6),
+         note="rmsprop alpha 0.9, eps 1e-6; batches 5×8+4"),
+    dict(name="ce_clip_sgd_batch10", seed=237, rows=50, data=cls_strings(50, 2, ["p", "q", "r"], 2),
+         target="class", layers=[L(6, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("sgd", 0.5, 30, 10, clip_norm=0.3),
+         note="clip_norm 0.3: the whole gradient scaled to norm 0.3 when longer"),
+    dict(name="mse_clip_l2_adam_batch8", seed=238, rows=40, data=reg_nonlinear(40), target="y",
+         layers=[L(6, "tanh"), L(1, "linear")], loss="mse",
+         train=T("adam", 0.02, 30, 8, l2=0.1, clip_norm=0.15),
+         note="clip_norm 0.15 after the l2 term, before adam"),
+    dict(name="ce_exponential_sgd_batch10", seed=239, rows=50, data=cls_strings(50, 2, ["e", "f", "g"], 0),
+         target="class", layers=[L(5, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("sgd", 0.5, 30, 10, schedule={"kind": "exponential", "gamma": 0.9}),
+         note="ExponentialLR(gamma 0.9): lr of epoch e = 0.5·0.9^(e−1), multiplied once per epoch"),
+    dict(name="mse_cosine_default_momentum_batch10", seed=240, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("momentum", 0.05, 30, 10, momentum=0.9, schedule={"kind": "cosine"}),
+         note="CosineAnnealingLR with t_max left to epochs (30), eta_min 0"),
+    dict(name="ce_cosine_tmax8_adam_batch10", seed=241, rows=50, data=cls_strings(50, 3, ["u", "v", "w"], 1),
+         target="class", layers=[L(6, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("adam", 0.02, 30, 10, schedule={"kind": "cosine", "t_max": 8, "eta_min": 0.001}),
+         note="CosineAnnealingLR(t_max 8, eta_min 0.001) over 30 epochs: past t_max the lr rises again"),
+    dict(name="mse_step_gamma03_nesterov_batch10", seed=242, rows=40, data=reg_smooth(40, 2), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("nesterov", 0.1, 30, 10, schedule={"kind": "step", "step_size": 7, "gamma": 0.3}),
+         note="StepLR(step_size 7, gamma 0.3): 0.3 is not a power of 2, so lr·γ·γ is not lr·γ²"),
+    dict(name="mse_plateau_sgd_batch10", seed=243, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("sgd", 0.3, 40, 10, schedule={"kind": "plateau", "factor": 0.5, "patience": 1, "threshold": 0.05}),
+         note="ReduceLROnPlateau(factor 0.5, patience 1, threshold 0.05) on train_loss (no validation rows)"),
+    dict(name="mse_dropout_tanh_sgd_batch10", seed=244, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(8, "tanh", dropout=0.3), L(1, "linear")], loss="mse",
+         train=T("sgd", 0.05, 30, 10),
+         note="dropout 0.3 on the hidden layer, masks from masks.json"),
+    dict(name="ce_dropout2_adam_batch12", seed=245, rows=48, data=cls_strings(48, 2, ["k", "l", "m"], 2),
+         target="class", layers=[L(8, "relu", dropout=0.2), L(6, "tanh", dropout=0.5), L(3, "softmax")],
+         loss="cross_entropy", init="he",
+         train=T("adam", 0.01, 25, 12),
+         note="dropout 0.2 and 0.5 on two hidden layers with adam, masks from masks.json"),
+]
+
 def public_as_case(folder):
     """The parts of a public case the training loop needs, read from its files."""
     import yaml  # only for reading the public specs back
@@ -769,7 +921,7 @@ def verify_public(out):
         _, _, classes, norm, X, Y, W, cw = load_case_data(
             data, targets, spec["data"].get("features"), spec["loss"], layers[-1]["units"],
             spec["data"]["normalize"], spec["data"].get("weight"), spec["train"].get("class_weight"))
-        final, losses = train(init["layers"], layers, spec["loss"], spec["train"], X, Y, W, cw)
+        final, losses, _ = train(init["layers"], layers, spec["loss"], spec["train"], X, Y, W, cw)
         d = max_diff(final, losses, expected)
         worst = max(worst, d)
         print("public %-32s max |ours - expected| / max(1,|expected|) = %.3g" % (name, d))
@@ -818,18 +970,25 @@ def make_case(c, out):
     sizes = [len(features)] + [L_["units"] for L_ in layers]
     params = default_init(c["seed"], sizes)
     init = model_json(features, targets, classes, norm, c["loss"], layers, params)
-    final, losses = train(init["layers"], layers, c["loss"], c["train"], X, Y, W, cw)
+    masks = dropout_masks(c, layers, X.shape[0])
+    stats = {}
+    final, losses, lrs = train(init["layers"], layers, c["loss"], c["train"], X, Y, W, cw, masks, stats)
+    check_case(c, stats, lrs, losses)
     for v in losses + [x for W, B in final for x in np.ravel(W).tolist() + B]:
         if not np.isfinite(v):
             sys.exit("case %s: non-finite result" % c["name"])
     expected = {"final": model_json(features, targets, classes, norm, c["loss"], layers, final),
                 "train_loss": losses, "tolerance": TOLERANCE}
+    if "schedule" in c["train"]:
+        expected["lr"] = lrs
 
     # Well-conditioned: nudging every start value by a relative 1e-13 and every (normalised)
     # input by 1e-13 moves no result by 1e-11, so summation order and normalisation rounding
     # cannot matter at tolerance 1e-9.
     Xp = X + 1e-13 * np.random.RandomState(c["seed"] + 9001).choice([-1.0, 1.0], size=X.shape)
-    pf, pl = train(perturbed(init["layers"], c["seed"]), layers, c["loss"], c["train"], Xp, Y, W, cw)
+    pf, pl, plr = train(perturbed(init["layers"], c["seed"]), layers, c["loss"], c["train"], Xp, Y, W, cw, masks)
+    if plr != lrs:
+        sys.exit("case %s: a 1e-13 nudge changed the learning rates %s -> %s" % (c["name"], lrs, plr))
     sens = max_diff(pf, pl, expected)
     if sens > 1e-11:
         sys.exit("case %s: ill-conditioned, a 1e-13 start nudge moved results by %g" % (c["name"], sens))
@@ -840,7 +999,58 @@ def make_case(c, out):
     write(os.path.join(folder, "data.csv"), data)
     write(os.path.join(folder, "init.json"), dump_json(init))
     write(os.path.join(folder, "expected.json"), dump_json(expected))
+    if masks:
+        write(os.path.join(folder, "masks.json"), dump_json({"p": [L_.get("dropout", 0.0) for L_ in layers],
+                                                              "masks": masks}))
+    elif os.path.exists(os.path.join(folder, "masks.json")):
+        os.remove(os.path.join(folder, "masks.json"))
     return sens, losses
+
+
+def dropout_masks(c, layers, n):
+    """Keep masks (0/1) for every batch and dropout layer, in the order training uses them,
+    drawn from their own RandomState: keep with probability 1 − p."""
+    drop = [(l, L_["dropout"]) for l, L_ in enumerate(layers) if L_.get("dropout", 0.0) > 0]
+    if not drop:
+        return None
+    rs = np.random.RandomState(c["seed"] + 5000)
+    bs = c["train"]["batch_size"] or n
+    out = []
+    for _ in range(c["train"]["epochs"]):
+        for start in range(0, n, bs):
+            m = min(bs, n - start)
+            for l, p in drop:
+                keep = (rs.uniform(size=(m, layers[l]["units"])) >= p).astype(int)
+                out.append({"layer": l, "keep": keep.tolist()})
+    return out
+
+
+def check_case(c, stats, lrs, losses):
+    """The case tests what it says: clipping really clips, a schedule really moves the lr;
+    and plateau's comparisons are never close calls (rounding cannot flip them)."""
+    o = c["train"]
+    sc = o.get("schedule", {})
+    if sc.get("kind") == "plateau":
+        best, margin = float("inf"), float("inf")
+        for v in losses:
+            bar = best * (1 - sc.get("threshold", 1e-4))
+            if bar != float("inf"):
+                margin = min(margin, abs(v - bar) / v)
+            if v < bar:
+                best = v
+        if margin < 1e-6:
+            sys.exit("case %s: a plateau comparison is within %g of its threshold" % (c["name"], margin))
+        print("  %s: plateau comparisons clear their threshold by a relative %.2g at least" % (c["name"], margin))
+    if o.get("clip_norm", 0) > 0:
+        frac = stats["clipped"] / stats["steps"]
+        if not 0.2 <= frac <= 0.95:
+            sys.exit("case %s: clipping scaled %d of %d steps; want some but not all" % (c["name"], stats["clipped"], stats["steps"]))
+        print("  %s: clipping scaled %d of %d steps" % (c["name"], stats["clipped"], stats["steps"]))
+    if "schedule" in o:
+        changes = sum(1 for a, b in zip(lrs, lrs[1:]) if a != b)
+        if changes < 2:
+            sys.exit("case %s: the learning rate changed %d times" % (c["name"], changes))
+        print("  %s: lr %s" % (c["name"], " ".join("%.4g" % v for v in lrs)))
 
 
 def main():
