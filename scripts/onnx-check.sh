@@ -106,6 +106,7 @@ one minmax $fx/mse_minmax_sgd_batch10/spec.yaml $fx/mse_minmax_sgd_batch10/data.
 one sigmoid_regression $fx/mse_sigmoid_momentum05_batch10/spec.yaml $fx/mse_sigmoid_momentum05_batch10/data.csv
 one tanh_regression $fx/mse_tanh_sgd_full/spec.yaml $fx/mse_tanh_sgd_full/data.csv
 one iris configs/iris.yaml data/iris.csv --set train.epochs=40
+one iris_dropout configs/iris.yaml data/iris.csv --set train.epochs=40 --set model.layers.0.dropout=0.3
 one leaky02_classes $fx/ce_leaky02_adam_batch10/spec.yaml $fx/ce_leaky02_adam_batch10/data.csv
 one deep4 $fx/ce_deep4_adam_batch16/spec.yaml $fx/ce_deep4_adam_batch16/data.csv
 one int_labels $fx/ce_int_labels_sgd_batch12/spec.yaml $fx/ce_int_labels_sgd_batch12/data.csv
