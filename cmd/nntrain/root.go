@@ -34,6 +34,7 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // streams are where a command writes; tests give buffers.
 type streams struct {
+	in       io.Reader // read for a data path "-"; nil means os.Stdin
 	out, err io.Writer
 	env      []string // os.Environ() style; NNTRAIN_* layer over the spec
 	isTTY    bool     // stderr is a terminal
