@@ -63,3 +63,40 @@ func TestFromModel(t *testing.T) {
 		})
 	}
 }
+
+// TestFromModelFormat2: a format-2 model's columns, kinds, categories,
+// fills and missing texts reach the description as model.json has them.
+func TestFromModelFormat2(t *testing.T) {
+	nm, err := model.ReadFile(filepath.Join("..", "..", "testdata", "fixtures2", "tabular_onehot_mean_ce_sgd_batch10", "init.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := FromModel(nm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(); err != nil {
+		t.Fatal(err)
+	}
+	want := []Column{
+		{Name: "x1", Kind: Number, HasFill: true, FillNumber: 0.09707166666666667},
+		{Name: "colour", Kind: Category, Categories: []string{"blue", "green", "red"}, HasFill: true, FillCategory: "blue"},
+		{Name: "grade", Kind: Category, Categories: []string{"1", "2", "10"}, HasFill: true, FillCategory: "2"},
+		{Name: "x2", Kind: Number, HasFill: true, FillNumber: -0.13267307692307692},
+	}
+	if len(m.Columns) != len(want) {
+		t.Fatalf("%d columns, want %d", len(m.Columns), len(want))
+	}
+	for i, c := range m.Columns {
+		w := want[i]
+		if c.Name != w.Name || c.Kind != w.Kind || !slices.Equal(c.Categories, w.Categories) || c.HasFill != w.HasFill || c.FillNumber != w.FillNumber || c.FillCategory != w.FillCategory {
+			t.Errorf("columns[%d] = %+v, want %+v", i, c, w)
+		}
+	}
+	if !slices.Equal(m.Missing, nm.Encoder.Missing) || len(m.Missing) == 0 {
+		t.Errorf("missing %q, want the model's %q", m.Missing, nm.Encoder.Missing)
+	}
+	if m.Inputs() != len(nm.Features) {
+		t.Errorf("%d inputs, the model lists %d features", m.Inputs(), len(nm.Features))
+	}
+}
