@@ -87,6 +87,35 @@ func TestExportWrites(t *testing.T) {
 	}
 }
 
+// TestExportFormat2: the graph of a format-2 model takes its source
+// columns, strings for the categories, not the one-hot inputs.
+func TestExportFormat2(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "fixtures2", "tabular_onehot_mean_ce_sgd_batch10", "init.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"model.json": string(b)})
+	if r := nntrainIn(t, dir, nil, "export", "--model", "model.json", "--out", "m.onnx", "--precision", "float64"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	b, err = os.ReadFile(filepath.Join(dir, "m.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mp onnxpb.ModelProto
+	if err := proto.Unmarshal(b, &mp); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, in := range mp.GetGraph().GetInput() {
+		got = append(got, in.GetName()+":"+onnxpb.TensorProto_DataType(in.GetType().GetTensorType().GetElemType()).String())
+	}
+	if want := []string{"x1:DOUBLE", "colour:STRING", "grade:STRING", "x2:DOUBLE"}; !slices.Equal(got, want) {
+		t.Errorf("inputs %v, want %v", got, want)
+	}
+}
+
 // TestExportErrors: each bad use is exit 2 with one line naming what is
 // wrong, and leaves the folder as it was (an earlier export included).
 func TestExportErrors(t *testing.T) {
