@@ -114,6 +114,7 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
   nntrain params --config configs/iris.yaml
   nntrain gradcheck --config configs/iris.yaml
   nntrain trace --config configs/lecture/342.yaml --init configs/lecture/342-init.json
+  nntrain export --model runs/iris/model.json --format onnx --out iris.onnx
 
 Exit status: 0 success; 1 a check failed (gradcheck, --fail-under,
 --fail-over); 2 bad usage, spec or data; 3 an internal error (a bug in nntrain: please report
@@ -144,7 +145,7 @@ it); 130 interrupted.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
 	})
-	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s), newTraceCmd(s))
+	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s), newTraceCmd(s), newExportCmd(s))
 	return root
 }
 
