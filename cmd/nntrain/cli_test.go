@@ -202,6 +202,15 @@ func TestUndefinedR2(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, `"r2":null`) {
 		t.Errorf("eval --json: exit %d, want r2 null:\n%s%s", r.code, r.out, r.err)
 	}
+	// An upper bound on it fails too, in train and eval.
+	r = nntrainIn(t, dir, nil, "train", "-q", "-c", "one.yaml", "--out", "run", "--fail-over", "train.r2=0.5")
+	if r.code != exitCheckFailed || !strings.Contains(r.err, "--fail-over: train.r2 is undefined (n/a), so not at most 0.5") {
+		t.Errorf("train --fail-over train.r2: exit %d, want %d saying it is undefined\n%s", r.code, exitCheckFailed, r.err)
+	}
+	r = nntrainIn(t, dir, nil, "eval", "--model", "run/model.json", "--data", "one.csv", "--fail-under", "r2=0", "--fail-over", "mse=1e300")
+	if r.code != exitCheckFailed || r.err != "nntrain eval: --fail-under: r2 is undefined (n/a), so not at least 0\n" || !strings.Contains(r.out, "r2    n/a") {
+		t.Errorf("eval --fail-under r2: exit %d, want %d saying it is undefined\n%s%s", r.code, exitCheckFailed, r.out, r.err)
+	}
 }
 
 // TestTrainWarnings: model.init zeros with a hidden layer never breaks the
