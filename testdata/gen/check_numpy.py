@@ -5,7 +5,10 @@ report the worst difference from each case's expected.json.
 This shares no code with make_fixtures.py: it reads spec.yaml, init.json and
 data.csv as nntrain would (feature order, class order, normalisation), then
 trains with hand-written forward and backward passes and the contract's update
-rules written out. Row weights (data.weight, train.class_weight) enter as the
+rules written out. Raw tabular files (CONTRACT.md, "Tabular columns": missing
+texts, imputation, one-hot blocks, number-only normalisation, delimiter and
+decimal mark) are encoded here too, and the fitted columns are compared with
+expected.json's. Row weights (data.weight, train.class_weight) enter as the
 contract's weighted mean, J = Σ w ℓ / Σ w per batch.
 
     /usr/bin/python3 testdata/gen/check_numpy.py                 # every case in testdata/fixtures

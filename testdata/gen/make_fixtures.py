@@ -19,6 +19,12 @@ by 1e-13, and requires the results to move by less than 1e-11: the cases must be
 well-conditioned, so any float64 implementation passes at tolerance 1e-9 whatever
 its summation order.
 
+The tabular cases (names tab_*) write their data.csv cells as raw text (empty
+and "NA" cells, text categories, other delimiters and decimal marks) and encode
+them here from CONTRACT.md's "Tabular columns" (tabular_encode): the network
+then trains on the encoded inputs, and init.json/expected.json are
+nntrain-model/2 with the fitted columns.
+
 The output is deterministic: every random draw comes from a fixed seed, and the
 numbers are written with repr, so float64 values round-trip.
 """
