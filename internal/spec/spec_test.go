@@ -828,13 +828,14 @@ func TestRepoFixtures(t *testing.T) {
 }
 
 // The keys of the contract's "Training options": a key that does not apply
-// to the chosen optimizer or schedule is an error naming it.
+// to the chosen schedule, or an optimizer key the chosen optimizer does not
+// use holding other than its default, is an error naming it.
 func TestTrainingOptionErrors(t *testing.T) {
 	opt := func(o, extra string) string {
 		return edit(t, "optimizer: adam", "optimizer: "+o, "  batch_size: 8", "  batch_size: 8\n"+extra)
 	}
 	runErrCases(t, []errCase{
-		{"momentum with adam", opt("adam", "  momentum: 0.9"), nil, nil,
+		{"momentum with adam", opt("adam", "  momentum: 0.5"), nil, nil,
 			[]string{"t.yaml:21: train.momentum: the adam optimizer does not take momentum (only sgd, momentum, nesterov do)"}},
 		{"betas with sgd", opt("sgd", "  betas: [0.9, 0.99]"), nil, nil,
 			[]string{"t.yaml:21: train.betas: the sgd optimizer does not take betas (only adam, adamw do)"}},
@@ -930,5 +931,31 @@ func TestTrainingOptionDefaults(t *testing.T) {
 	}
 	if got := s.Model.Layers[0].Dropout; got != 0.25 {
 		t.Errorf("dropout %v, want 0.25", got)
+	}
+}
+
+// The contract's "Training options" block lists every optimizer key with
+// its default beside optimizer: adamw (alpha among them, which only
+// rmsprop uses), as its first example lists momentum beside sgd. Pasted
+// under any optimizer it must load: a key the optimizer does not use is
+// accepted when it holds its default, and only a value that would be
+// silently dropped is an error.
+func TestTrainingOptionsBlockLoads(t *testing.T) {
+	block := `  betas: [0.9, 0.999]
+  eps: 1.0e-8
+  weight_decay: 0.01
+  alpha: 0.99
+  momentum: 0.9
+  clip_norm: 1.0
+  schedule: {kind: step, step_size: 10, gamma: 0.5}`
+	text := edit(t, "  batch_size: 8", "  batch_size: 8\n"+block)
+	for _, o := range []string{"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop"} {
+		t.Run(o, func(t *testing.T) {
+			s := mustParse(t, text, "train.optimizer="+o)
+			if got := s.Train; got.Optimizer != o || got.Betas != [2]float64{0.9, 0.999} || got.Eps != 1e-8 ||
+				got.WeightDecay != 0.01 || got.Alpha != 0.99 || got.Momentum != 0.9 || got.ClipNorm != 1 {
+				t.Errorf("got %+v", got)
+			}
+		})
 	}
 }
