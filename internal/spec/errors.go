@@ -28,7 +28,7 @@ func (e *Error) Error() string {
 func (e *Error) where() string {
 	switch {
 	case e.Source != "":
-		return e.Source
+		return clip(e.Source)
 	case e.Line > 0:
 		return e.File + ":" + strconv.Itoa(e.Line)
 	default:
@@ -47,4 +47,13 @@ func (p pos) String() string { return (&Error{File: p.file, Line: p.line, Source
 
 func (p pos) errorf(key, format string, args ...any) *Error {
 	return &Error{File: p.file, Line: p.line, Source: p.source, Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// clip cuts an override quoted at the start of a message to 80 characters,
+// so that a 14 KB variable name or value still gives one short line.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:77]) + "..."
+	}
+	return s
 }

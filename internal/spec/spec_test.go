@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -514,12 +515,21 @@ func TestOverrideErrors(t *testing.T) {
 			[]string{`NNTRAIN_EPOCHS=: environment variable names no spec key (did you mean NNTRAIN_TRAIN_EPOCHS?)`}},
 		{"long value cut short", base, []string{"train.epochs=" + strings.Repeat("x", 100)}, nil,
 			[]string{`--set train.epochs=x`, `: train.epochs: expected an integer, got "` + strings.Repeat("x", 57) + `"...`}},
+		{"long env name cut short", base, nil, []string{"NNTRAIN_" + strings.Repeat("A", 14000) + "=1"},
+			[]string{"NNTRAIN_" + strings.Repeat("A", 69) + "...: environment variable names no spec key"}},
+		{"long override cut short", base, []string{"train." + strings.Repeat("x", 5000) + "=1"}, nil,
+			[]string{"--set train." + strings.Repeat("x", 65) + `...: unknown key "train.` + strings.Repeat("x", 71) + `..."`}},
 		{"env section", base, nil, []string{"NNTRAIN_TRAIN=x"},
 			[]string{`NNTRAIN_TRAIN=x: environment variable names no spec key`}},
 		{"env leading zero index", base, nil, []string{"NNTRAIN_MODEL_LAYERS_01_UNITS=3"},
 			[]string{`NNTRAIN_MODEL_LAYERS_01_UNITS=3: "01" in model.layers.01 is not a list index`}},
 	}
 	runErrCases(t, cases)
+	// However long the override, its message stays one short line.
+	_, err := Parse("t.yaml", []byte(base), nil, []string{"NNTRAIN_" + strings.Repeat("A", 14000) + "=1"})
+	if err == nil || len(err.Error()) > 200 {
+		t.Errorf("a 14 KB variable name: message of %d bytes, want at most 200", len(fmt.Sprint(err)))
+	}
 	// An override replaces a bad value in the file: the file's value is
 	// never decoded.
 	if _, err := Parse("t.yaml", []byte(edit(t, "epochs: 10", "epochs: ten")), []string{"train.epochs=5"}, nil); err != nil {
