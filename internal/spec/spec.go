@@ -749,6 +749,9 @@ func (d *decoder) optimizerValues(t *Train) error {
 	if t.Momentum, err = d.floatIn("train.momentum", 0.9, unit, "in [0, 1)"); err != nil {
 		return err
 	}
+	if t.Optimizer == "nesterov" && t.Momentum == 0 {
+		return d.errorf("train.momentum", "nesterov needs a momentum > 0 (PyTorch's SGD refuses nesterov=True without one)")
+	}
 	t.Betas = [2]float64{0.9, 0.999}
 	if b, ok := d.vals["train.betas"].v.([]float64); ok {
 		if len(b) != 2 {

@@ -455,6 +455,8 @@ func TestFileErrors(t *testing.T) {
 			[]string{"t.yaml:21: train.momentum: must be in [0, 1), got 1"}},
 		{"momentum negative", edit(t, "optimizer: adam", "optimizer: nesterov", "  batch_size: 8", "  batch_size: 8\n  momentum: -0.5"), nil, nil,
 			[]string{"t.yaml:21: train.momentum: must be in [0, 1), got -0.5"}},
+		{"nesterov momentum 0", edit(t, "optimizer: adam", "optimizer: nesterov", "  batch_size: 8", "  batch_size: 8\n  momentum: 0"), nil, nil,
+			[]string{"t.yaml:21: train.momentum: nesterov needs a momentum > 0 (PyTorch's SGD refuses nesterov=True without one)"}},
 		{"epochs 0", edit(t, "epochs: 10", "epochs: 0"), nil, nil, []string{"t.yaml:19: train.epochs: must be >= 1 and <= 10000000, got 0"}},
 		{"batch_size negative", edit(t, "batch_size: 8", "batch_size: -1"), nil, nil, []string{"t.yaml:20: train.batch_size: must be >= 0"}},
 		{"l2 negative", edit(t, "  batch_size: 8", "  batch_size: 8\n  l2: -0.01"), nil, nil, []string{"t.yaml:21: train.l2: must be >= 0, got -0.01"}},
