@@ -160,6 +160,10 @@ const MaxEpochs = 10_000_000
 func Load(path string, sets []string, env []string) (*Spec, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, &Error{File: path, Msg: "is a directory, not a spec file (YAML)"}
+	} else if err == nil && !fi.Mode().IsRegular() {
+		// /dev/zero would be read until the memory runs out, a FIFO
+		// without a writer blocks: as for data files, only a regular file.
+		return nil, &Error{File: path, Msg: "is not a regular file (a device, FIFO or socket); give a spec file (YAML)"}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

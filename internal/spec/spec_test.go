@@ -1058,3 +1058,23 @@ func TestTrainingOptionsBlockLoads(t *testing.T) {
 		})
 	}
 }
+
+// A spec that is not a regular file is refused before it is read: reading
+// /dev/zero never ended (it ran until the memory was gone; the test uses
+// /dev/null, a device too, so that it fails instead of hanging when the
+// check is missing), and a directory cannot be read at all.
+func TestLoadRefusesNonRegular(t *testing.T) {
+	for _, tt := range []struct{ path, want string }{
+		{"/dev/null", "/dev/null: is not a regular file (a device, FIFO or socket); give a spec file (YAML)"},
+		{"testdata", "testdata: is a directory, not a spec file (YAML)"},
+	} {
+		if _, err := os.Stat(tt.path); err != nil {
+			t.Logf("skip %s: %v", tt.path, err)
+			continue
+		}
+		_, err := Load(tt.path, nil, nil)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Load(%s): got %v, want %q", tt.path, err, tt.want)
+		}
+	}
+}
