@@ -73,6 +73,7 @@ var root = &field{kind: kSection, fields: []*field{
 			leaf("min_delta", kFloat),
 		}},
 		leaf("workers", kInt),
+		leaf("checkpoint_every", kInt),
 	),
 	sec("output",
 		leaf("dir", kString),

@@ -62,6 +62,9 @@ type Train struct {
 	L2            float64 // >= 0
 	EarlyStopping *EarlyStopping
 	Workers       int // 0 = number of CPUs
+	// CheckpointEvery is how many epochs pass between two checkpoints in
+	// the run folder; 0 writes none. Default 1.
+	CheckpointEvery int
 }
 
 // EarlyStopping stops training when val_loss has not improved by more than
@@ -412,6 +415,9 @@ func (d *decoder) build(file string) (*Spec, error) {
 	}
 	if s.Train.Workers, err = d.intIn("train.workers", 0, 0, MaxWorkers,
 		fmt.Sprintf("between 0 and %d (0 = number of CPUs)", MaxWorkers)); err != nil {
+		return nil, err
+	}
+	if s.Train.CheckpointEvery, err = d.intIn("train.checkpoint_every", 1, 0, math.MaxInt32, ">= 0 (0 = no checkpoints)"); err != nil {
 		return nil, err
 	}
 

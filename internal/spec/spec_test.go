@@ -83,7 +83,7 @@ func TestBaseLoads(t *testing.T) {
 		Model: Model{Init: "xavier", InitScale: 0.01, Layers: []Layer{
 			{Units: 4, Activation: "tanh"}, {Units: 3, Activation: "softmax"}}},
 		Loss:   "cross_entropy",
-		Train:  Train{Optimizer: "adam", LearningRate: 0.1, Momentum: 0.9, Epochs: 10, BatchSize: 8},
+		Train:  Train{Optimizer: "adam", LearningRate: 0.1, Momentum: 0.9, Epochs: 10, BatchSize: 8, CheckpointEvery: 1},
 		Output: Output{Dir: filepath.Join("dir", "out")},
 		File:   "dir/t.yaml", Dir: "dir",
 	}
@@ -171,7 +171,7 @@ func TestContractExample(t *testing.T) {
 		Model: Model{Init: "he", InitScale: 0.01, Layers: []Layer{{Units: 8, Activation: "relu"}, {Units: 3, Activation: "softmax"}}},
 		Loss:  "cross_entropy",
 		Train: Train{Optimizer: "sgd", LearningRate: 0.1, Momentum: 0.9, Epochs: 200, BatchSize: 32, L2: 0,
-			EarlyStopping: &EarlyStopping{Patience: 20, MinDelta: 0}, Workers: 0},
+			EarlyStopping: &EarlyStopping{Patience: 20, MinDelta: 0}, Workers: 0, CheckpointEvery: 1},
 		Output: Output{Dir: filepath.Join(td, "runs", "iris")},
 		File:   filepath.Join("testdata", "contract.yaml"), Dir: td,
 	}
@@ -190,7 +190,9 @@ func TestKeysCoverContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Collect dotted paths by indentation: enough for this block-style file.
-	seen := map[string]bool{"model.layers.<i>.alpha": true, "model.layers.<i>": true, "data.class_names.<label>": true}
+	// train.checkpoint_every is in the contract's "Checkpoints and resume".
+	seen := map[string]bool{"model.layers.<i>.alpha": true, "model.layers.<i>": true, "data.class_names.<label>": true,
+		"train.checkpoint_every": true}
 	var stack []string
 	for _, line := range strings.Split(string(text), "\n") {
 		trim := strings.TrimLeft(line, " ")
