@@ -73,10 +73,27 @@ type committer struct {
 	// immediate exit can remove them.
 	pendingMu sync.Mutex
 	pending   map[string]bool
+	seq       int // for tempName
 }
 
 func newCommitter() *committer {
 	return &committer{rename: os.Rename, pending: map[string]bool{}}
+}
+
+// tempName returns a fresh name in dir starting with prefix, already
+// recorded as pending: an immediate exit that comes before the file is
+// created, or just after, removes it all the same.
+func (c *committer) tempName(dir, prefix string) string {
+	c.pendingMu.Lock()
+	defer c.pendingMu.Unlock()
+	for {
+		c.seq++
+		name := filepath.Join(dir, fmt.Sprintf("%s%d-%d", prefix, os.Getpid(), c.seq))
+		if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) && !c.pending[name] {
+			c.pending[name] = true
+			return name
+		}
+	}
 }
 
 func (c *committer) addPending(name string) {

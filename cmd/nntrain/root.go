@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/nntrain/nntrain/internal/backprop"
 	"github.com/nntrain/nntrain/internal/network"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -41,6 +42,12 @@ type streams struct {
 	// corruptGrads is set only by tests, to check that gradcheck reports a
 	// wrong gradient.
 	corruptGrads func(grads []float64)
+	// onBatch is set only by tests: a callback added to a training run, to
+	// interrupt it at a chosen batch.
+	onBatch interface {
+		backprop.Callback
+		backprop.BatchCallback
+	}
 }
 
 // version is set with -ldflags "-X main.version=v1.2.3"; otherwise the

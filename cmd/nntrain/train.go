@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/nntrain/nntrain/internal/backprop"
 	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/metrics"
+	"github.com/nntrain/nntrain/internal/network"
 	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
@@ -28,6 +31,7 @@ type trainOptions struct {
 	quiet     bool
 	json      bool
 	failUnder []string
+	resume    bool
 }
 
 func newTrainCmd(s *streams) *cobra.Command {
@@ -67,6 +71,7 @@ batch and writes nothing, a second Ctrl-C stops at once.`,
 	f.StringArrayVar(&o.sets, "set", nil, "override a spec key by its dotted path, e.g. --set train.learning_rate=0.05 (repeatable)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	f.BoolVar(&o.json, "json", false, "print a one-line JSON summary on stdout")
+	f.BoolVar(&o.resume, "resume", false, "continue the interrupted run whose checkpoint is in the run folder (same spec; train.epochs may grow, train.workers change)")
 	f.StringArrayVar(&o.failUnder, "fail-under", nil, "exit 1 when a metrics.json figure is below a bound, e.g. validation.accuracy=0.9 (repeatable)")
 	fileFlags(c, map[string][]string{"config": {"yaml", "yml"}, "init": {"json"}, "out": nil})
 	_ = c.RegisterFlagCompletionFunc("set", completeSet)
@@ -111,12 +116,29 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	if o.out != "" {
 		outDir = o.out
 	}
+	// A resume is refused before the data is read when the checkpoint is
+	// missing, damaged or from another spec.
+	var ck *run.Checkpoint
+	var ckFile string
+	if o.resume {
+		if o.init != "" {
+			return badInput(errors.New("nntrain train: --resume continues with the checkpoint's weights; it cannot be combined with --init"))
+		}
+		if ck, ckFile, err = readCheckpoint(outDir); err != nil {
+			return badInput(err)
+		}
+		if err := run.CheckResume(sp, ck, ckFile); err != nil {
+			return badInput(err)
+		}
+	}
 	j, err := run.Load(sp)
 	if err != nil {
 		return badInput(err)
 	}
-	if err := j.Init(o.init); err != nil {
-		return badInput(err)
+	if ck == nil {
+		if err := j.Init(o.init); err != nil {
+			return badInput(err)
+		}
 	}
 	if err := checkGates(gates, j); err != nil {
 		return badInput(err)
@@ -130,15 +152,34 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	}
 
 	metric := j.Metric()
+	pool := network.NewPool(run.Workers(sp.Train.Workers))
+	defer pool.Close()
 	prog := newProgress(s, o.quiet, sp, j, metric)
+	cp := &checkpointer{job: j, every: sp.Train.CheckpointEvery, outDir: outDir, files: s.files, warn: s.err}
+	cbs := []backprop.Callback{prog, cp}
+	if s.onBatch != nil {
+		cbs = append(cbs, s.onBatch)
+	}
+	tr, err := j.Trainer(pool, cbs...)
+	if err != nil {
+		return badInput(fmt.Errorf("%s: %w", sp.File, err))
+	}
+	cp.tr = tr
+	if ck != nil {
+		if err := tr.Restore(ck.State); err != nil {
+			return badInput(fmt.Errorf("%s: does not fit the run of %s: %w", ckFile, sp.File, err))
+		}
+	}
 	start := time.Now()
-	res, err := j.Fit(ctx, prog)
+	hist, err := tr.Fit(ctx)
 	prog.finish()
 	elapsed := time.Since(start)
 	var nf *backprop.NonFiniteError
 	switch {
+	case errors.Is(err, backprop.ErrInterrupted) && cp.every > 0:
+		return interruptedWithCheckpoint(cp, o, outDir)
 	case errors.Is(err, backprop.ErrInterrupted):
-		return interrupted(len(res.History.Epochs), outDir)
+		return interrupted(len(hist.Epochs), outDir)
 	case errors.As(err, &nf) && nf.BeforeUpdate:
 		// No update has happened: the data's scale is the cause.
 		return badInput(fmt.Errorf("%s: the loss of the first batch is %v before any update, so not the learning rate but the values in %s (or the initial weights) are too large: rescale them, or set data.normalize for the features; nothing was written, the files in %s are as they were",
@@ -150,7 +191,10 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		return badInput(fmt.Errorf("%s: %w", sp.File, err))
 	}
 
-	hist := res.History
+	res, err := j.Finish(pool, tr, hist)
+	if err != nil {
+		return badInput(err)
+	}
 	var pngBuf bytes.Buffer
 	kept := hist.BestEpoch // early stopping keeps the weights of the best val_loss; else 0
 	if err := plotCost(&pngBuf, res.Cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
@@ -167,6 +211,10 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	}
 	if err := s.files.writeAll(outDir, files); err != nil {
 		return badInput(err)
+	}
+	// The run is complete: its checkpoint has served.
+	if err := os.RemoveAll(filepath.Join(outDir, checkpointDir)); err != nil {
+		fmt.Fprintf(s.err, "nntrain train: warning: cannot remove the finished run's checkpoint: %v\n", err)
 	}
 
 	all := res.Reports()
@@ -259,6 +307,27 @@ func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Durat
 	}
 	fmt.Fprintf(&b, "; files in %s: model.json cost.csv cost.png metrics.json", outDir)
 	return b.String()
+}
+
+// interruptedWithCheckpoint saves the state of an interrupted run and
+// says how to continue it.
+func interruptedWithCheckpoint(cp *checkpointer, o *trainOptions, outDir string) error {
+	st := cp.tr.State()
+	where := fmt.Sprintf("after %d epochs", st.Epoch)
+	if st.Batch > 0 {
+		where += fmt.Sprintf(" and %d of the batches of epoch %d", st.Batch, st.Epoch+1)
+	}
+	if err := cp.save(); err != nil {
+		msg := "no checkpoint was written"
+		if cp.written > 0 {
+			msg = fmt.Sprintf("the checkpoint of epoch %d is kept", cp.written)
+		}
+		return &exitError{code: exitInterrupted, err: fmt.Errorf(
+			"nntrain train: interrupted %s; cannot write the checkpoint: %v; %s, the other files in %s are as they were", where, err, msg, outDir)}
+	}
+	return &exitError{code: exitInterrupted, err: fmt.Errorf(
+		"nntrain train: interrupted %s (the current batch was finished); the checkpoint is in %s, the other files in %s are as they were; continue with:\n  %s",
+		where, filepath.Join(outDir, checkpointDir), outDir, resumeCommand(o))}
 }
 
 // interrupted is the error of a run stopped by SIGINT or SIGTERM.

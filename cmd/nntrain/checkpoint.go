@@ -1,0 +1,159 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/run"
+)
+
+// A run folder's checkpoint is one file, checkpoint/state, replaced by a
+// rename: a reader sees the previous checkpoint or the new one, never a
+// mix, and a crash at any point leaves one of them.
+const (
+	checkpointDir  = "checkpoint"
+	checkpointFile = "state"
+)
+
+func checkpointPath(outDir string) string {
+	return filepath.Join(outDir, checkpointDir, checkpointFile)
+}
+
+// writeCheckpoint replaces outDir/checkpoint/state with data: written to a
+// temporary name recorded as pending before it exists (so that an immediate
+// exit removes it), synced, renamed over the old one, and the folder
+// synced.
+func (c *committer) writeCheckpoint(outDir string, data []byte) error {
+	dir := filepath.Join(outDir, checkpointDir)
+	if err := ensureDir(dir); err != nil {
+		return err
+	}
+	final := filepath.Join(dir, checkpointFile)
+	tmp := c.tempName(dir, "."+checkpointFile+".tmp-")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		c.dropPending(tmp)
+		return fmt.Errorf("%s: %w", final, unwrapPath(err))
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		c.mu.Lock()
+		err = os.Rename(tmp, final)
+		c.mu.Unlock()
+	}
+	if err != nil {
+		os.Remove(tmp)
+		c.dropPending(tmp)
+		return fmt.Errorf("%s: %w", final, unwrapPath(err))
+	}
+	c.dropPending(tmp)
+	syncDir(dir)
+	syncDir(outDir)
+	return nil
+}
+
+// readCheckpoint reads and checks the run folder's checkpoint; every
+// failure names the file.
+func readCheckpoint(outDir string) (*run.Checkpoint, string, error) {
+	p := checkpointPath(outDir)
+	b, err := readInput(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, p, fmt.Errorf("%s: no checkpoint to resume from (a run that completes removes it; is %s the run folder of an interrupted run?)", p, outDir)
+	}
+	if err != nil {
+		return nil, p, err
+	}
+	ck := &run.Checkpoint{}
+	if err := ck.UnmarshalBinary(b); err != nil {
+		return nil, p, fmt.Errorf("%s: %w; cannot resume from it (start the run again without --resume)", p, err)
+	}
+	return ck, p, nil
+}
+
+// checkpointer is the callback that writes a checkpoint every `every`
+// epochs. It does not write after the last epoch or an early stop: the run
+// is about to end, and its end removes the checkpoint.
+type checkpointer struct {
+	job     *run.Job
+	tr      *backprop.Trainer // set once the trainer exists
+	every   int
+	outDir  string
+	files   *committer
+	warn    io.Writer
+	written int // the epoch of the last checkpoint written; 0 none
+	warned  bool
+}
+
+func (c *checkpointer) OnEpochEnd(s *backprop.State) bool {
+	if c.every <= 0 || s.Stopped || s.Epoch >= c.job.Spec.Train.Epochs || s.Epoch%c.every != 0 {
+		return false
+	}
+	if err := c.save(); err != nil && !c.warned {
+		// The previous checkpoint, if any, is still whole: a resume from it
+		// gives the same bytes, so the run goes on.
+		fmt.Fprintf(c.warn, "nntrain train: warning: cannot write the checkpoint: %v; training goes on\n", err)
+		c.warned = true
+	}
+	return false
+}
+
+// save writes the trainer's current state.
+func (c *checkpointer) save() error {
+	st := c.tr.State()
+	b, err := c.job.NewCheckpoint(st).MarshalBinary()
+	if err != nil {
+		return err
+	}
+	if err := c.files.writeCheckpoint(c.outDir, b); err != nil {
+		return err
+	}
+	c.written = st.Epoch
+	return nil
+}
+
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// shellQuote quotes a word for a POSIX shell where it needs it.
+func shellQuote(w string) string {
+	if shellSafe.MatchString(w) {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+}
+
+// resumeCommand is the command line that continues an interrupted run: the
+// same config, run folder and overrides, with --resume.
+func resumeCommand(o *trainOptions) string {
+	words := []string{progName(), "train", "--config", o.config}
+	if o.out != "" {
+		words = append(words, "--out", o.out)
+	}
+	for _, s := range o.sets {
+		words = append(words, "--set", s)
+	}
+	words = append(words, "--resume")
+	for i, w := range words {
+		words[i] = shellQuote(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// progName is how the user called nntrain, for commands we print.
+func progName() string {
+	if len(os.Args) > 0 && os.Args[0] != "" && !strings.HasSuffix(os.Args[0], ".test") {
+		return os.Args[0]
+	}
+	return "nntrain"
+}
