@@ -50,7 +50,9 @@ func (c *committer) writeCheckpoint(outDir string, data []byte) error {
 	}
 	if err == nil {
 		c.mu.Lock()
-		err = os.Rename(tmp, final)
+		if err = os.Rename(tmp, final); err == nil {
+			c.checkpoint = final
+		}
 		c.mu.Unlock()
 	}
 	if err != nil {
@@ -92,8 +94,21 @@ type checkpointer struct {
 	outDir  string
 	files   *committer
 	warn    io.Writer
-	written int // the epoch of the last checkpoint written; 0 none
-	warned  bool
+	written int  // the epoch of the last checkpoint written; 0 none
+	warned  bool // a failed write was reported
+	fresh   bool // the run folder did not exist when the run began
+}
+
+// discard removes the checkpoints of a run that failed, and the run folder
+// when the run created it for them.
+func (c *checkpointer) discard() {
+	if c.written == 0 {
+		return
+	}
+	os.RemoveAll(filepath.Join(c.outDir, checkpointDir))
+	if c.fresh {
+		os.Remove(c.outDir) // only if empty
+	}
 }
 
 func (c *checkpointer) OnEpochEnd(s *backprop.State) bool {

@@ -68,6 +68,9 @@ type committer struct {
 	// committed is set, under mu, once a set of files has been renamed
 	// into place, so that an immediate exit can say so.
 	committed bool
+	// checkpoint is, under mu, the checkpoint file last renamed into
+	// place, "" when none was.
+	checkpoint string
 
 	// pending lists temporary files that exist right now, so that an
 	// immediate exit can remove them.
@@ -111,14 +114,14 @@ func (c *committer) dropPending(name string) {
 // abort is the immediate exit's part: it waits for a rename in progress,
 // removes every temporary file still lying around, and says whether a set
 // had been committed. It keeps mu, so no later rename can start.
-func (c *committer) abort() (committed bool) {
+func (c *committer) abort() (committed bool, checkpoint string) {
 	c.mu.Lock()
 	c.pendingMu.Lock()
 	defer c.pendingMu.Unlock()
 	for n := range c.pending {
 		os.Remove(n)
 	}
-	return c.committed
+	return c.committed, c.checkpoint
 }
 
 // writeAll writes files into dir all or nothing. Each is first written and

@@ -165,3 +165,75 @@ func TestResumeGivesTheSameBytes(t *testing.T) {
 		t.Error("early stopping never fired: the table does not test its state")
 	}
 }
+
+// A resume that cannot continue the same run is exit 2 naming the file or
+// the first differing key, and changes nothing in the run folder.
+func TestResumeRefused(t *testing.T) {
+	spec := filepath.Join(repoRoot(t), "configs", "iris.yaml")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run")
+	base := []string{"-c", spec, "--out", out, "--set", "train.epochs=20"}
+	ctx, cancel := context.WithCancel(context.Background())
+	if r := trainIn(t, ctx, &stopAt{epoch: 5, batch: 3, cancel: cancel}, base...); r.code != 130 {
+		t.Fatalf("interrupted run: exit %d\n%s", r.code, r.err)
+	}
+	cancel()
+	ckpt := checkpointPath(out)
+	good, err := os.ReadFile(ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nl := bytes.IndexByte(good, '\n')
+	flip := bytes.Clone(good)
+	flip[nl+len(flip[nl:])/2] ^= 1
+	for _, c := range []struct {
+		name  string
+		state []byte // written as the checkpoint first; nil: none
+		sets  []string
+		want  []string
+	}{
+		{"no checkpoint", nil, nil, []string{ckpt, "no checkpoint to resume from"}},
+		{"truncated", good[:len(good)-7], nil, []string{ckpt, "damaged", "truncated"}},
+		{"one bit flipped", flip, nil, []string{ckpt, "damaged", "checksum"}},
+		{"cut in its first line", good[:nl/2], nil, []string{ckpt, "damaged"}},
+		{"not a checkpoint", []byte("hello\n"), nil, []string{ckpt, "not an nntrain checkpoint"}},
+		{"another version", append([]byte("nntrain-checkpoint/9"), good[len("nntrain-checkpoint/1"):]...), nil, []string{ckpt, "unsupported checkpoint version"}},
+		{"another learning rate", good, []string{"train.learning_rate=0.05"}, []string{"train.learning_rate: is 0.05", ckpt, "started with 0.1"}},
+		{"first differing key", good, []string{"train.l2=0.1", "model.layers.0.units=9"}, []string{"model.layers.0.units: is 9", "started with 8"}},
+		{"early stopping added", good, []string{"train.early_stopping.patience=3"}, []string{"train.early_stopping.patience: is 3", "started with not set"}},
+		{"fewer epochs than begun", good, []string{"train.epochs=4"}, []string{"train.epochs: is 4", "stopped within epoch 5", "not shrink below 5"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			os.RemoveAll(filepath.Join(out, checkpointDir))
+			if c.state != nil {
+				writeFiles(t, out, map[string]string{filepath.Join(checkpointDir, checkpointFile): string(c.state)})
+			}
+			args := append([]string{}, base...)
+			for _, s := range c.sets {
+				args = append(args, "--set", s)
+			}
+			r := trainIn(t, context.Background(), nil, append(args, "--resume")...)
+			if r.code != 2 {
+				t.Errorf("got exit %d, want 2\n%s", r.code, r.err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.err, w) {
+					t.Errorf("stderr %q lacks %q", r.err, w)
+				}
+			}
+			if got, _ := os.ReadFile(ckpt); !bytes.Equal(got, c.state) {
+				t.Error("the checkpoint was changed")
+			}
+			for _, f := range outputNames {
+				if _, err := os.Stat(filepath.Join(out, f)); !os.IsNotExist(err) {
+					t.Errorf("%s was written", f)
+				}
+			}
+		})
+	}
+	// The same checkpoint resumes with more epochs and another worker count.
+	writeFiles(t, out, map[string]string{filepath.Join(checkpointDir, checkpointFile): string(good)})
+	if r := trainIn(t, context.Background(), nil, append(base, "--set", "train.epochs=25", "--set", "train.workers=2", "--resume")...); r.code != 0 {
+		t.Errorf("more epochs, 2 workers: exit %d\n%s", r.code, r.err)
+	}
+}

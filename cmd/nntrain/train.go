@@ -100,7 +100,7 @@ func parseGates(args []string) ([]gate, error) {
 	return gs, nil
 }
 
-func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
+func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if err := requireFlag("train", "config", o.config); err != nil {
 		return err
 	}
@@ -156,6 +156,18 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	defer pool.Close()
 	prog := newProgress(s, o.quiet, sp, j, metric)
 	cp := &checkpointer{job: j, every: sp.Train.CheckpointEvery, outDir: outDir, files: s.files, warn: s.err}
+	if ck == nil {
+		_, err := os.Stat(outDir)
+		cp.fresh = errors.Is(err, os.ErrNotExist)
+		defer func() {
+			// A run that fails leaves no trace: the checkpoints it wrote
+			// could only lead to the same failure.
+			var ee *exitError
+			if errors.As(retErr, &ee) && ee.code == exitBadInput {
+				cp.discard()
+			}
+		}()
+	}
 	cbs := []backprop.Callback{prog, cp}
 	if s.onBatch != nil {
 		cbs = append(cbs, s.onBatch)
