@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nntrain/nntrain/internal/backprop"
 )
@@ -235,5 +237,63 @@ func TestResumeRefused(t *testing.T) {
 	writeFiles(t, out, map[string]string{filepath.Join(checkpointDir, checkpointFile): string(good)})
 	if r := trainIn(t, context.Background(), nil, append(base, "--set", "train.epochs=25", "--set", "train.workers=2", "--resume")...); r.code != 0 {
 		t.Errorf("more epochs, 2 workers: exit %d\n%s", r.code, r.err)
+	}
+}
+
+// Through the binary: a run stopped by SIGINT during training, or killed
+// with SIGKILL once a checkpoint exists, resumed with another worker count,
+// ends with the uninterrupted run's bytes.
+func TestResumeAfterSignal(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(repoRoot(t), "configs", "digits.yaml")
+	sets := []string{"--set", "train.epochs=150", "--set", "train.early_stopping.patience=20", "--set", "train.optimizer=adam", "--set", "train.learning_rate=0.001"}
+	want := filepath.Join(dir, "want")
+	if r := nntrainIn(t, dir, nil, append([]string{"train", "-q", "-c", spec, "--out", want, "--set", "train.workers=1"}, sets...)...); r.code != 0 {
+		t.Fatalf("uninterrupted run: exit %d\n%s", r.code, r.err)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "run")
+			cmd, stderr, done := startLong(t, dir, append([]string{"train", "-c", spec, "--out", out, "--set", "train.workers=1"}, sets...)...)
+			if sig == syscall.SIGKILL {
+				// Wait for a checkpoint, then for training to go past it.
+				deadline := time.Now().Add(time.Minute)
+				for _, err := os.Stat(checkpointPath(out)); err != nil; _, err = os.Stat(checkpointPath(out)) {
+					if time.Now().After(deadline) {
+						cmd.Process.Kill()
+						t.Fatal("no checkpoint within a minute")
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+				time.Sleep(30 * time.Millisecond)
+			}
+			cmd.Process.Signal(sig)
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute):
+				cmd.Process.Kill()
+				t.Fatalf("still running a minute after %v", sig)
+			}
+			time.Sleep(50 * time.Millisecond)
+			wantCode := 130
+			if sig == syscall.SIGKILL {
+				wantCode = -1
+			}
+			if got := exitCode(err); got != wantCode {
+				t.Fatalf("got exit %d, want %d (did the run end before the signal?)\n%s", got, wantCode, stderr)
+			}
+			if _, err := os.Stat(filepath.Join(out, "model.json")); !os.IsNotExist(err) {
+				t.Fatalf("model.json exists after %v (%v)", sig, err)
+			}
+			r := nntrainIn(t, dir, nil, append([]string{"train", "-q", "-c", spec, "--out", out, "--resume", "--set", "train.workers=2"}, sets...)...)
+			if r.code != 0 {
+				t.Fatalf("resumed run: exit %d\n%s", r.code, r.err)
+			}
+			sameOutputs(t, out, want)
+			if ents, _ := os.ReadDir(out); len(ents) != len(outputNames) {
+				t.Errorf("the run folder holds %d entries, want the %d outputs only", len(ents), len(outputNames))
+			}
+		})
 	}
 }
