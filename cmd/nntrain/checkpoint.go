@@ -85,23 +85,30 @@ func readCheckpoint(outDir string) (*run.Checkpoint, string, error) {
 }
 
 // checkpointer is the callback that writes a checkpoint every `every`
-// epochs. It does not write after the last epoch or an early stop: the run
-// is about to end, and its end removes the checkpoint.
+// epochs. The state is copied at the epoch's end and written by a goroutine
+// while the next epoch trains (encoding and fsync take about 50 ms for
+// Fashion-MNIST, 2-3% of an epoch); at most one write is in flight. It does
+// not write after the last epoch or an early stop: the run is about to end,
+// and its end removes the checkpoint.
 type checkpointer struct {
-	job     *run.Job
-	tr      *backprop.Trainer // set once the trainer exists
-	every   int
-	outDir  string
-	files   *committer
-	warn    io.Writer
-	written int  // the epoch of the last checkpoint written; 0 none
-	warned  bool // a failed write was reported
-	fresh   bool // the run folder did not exist when the run began
+	job    *run.Job
+	tr     *backprop.Trainer // set once the trainer exists
+	every  int
+	outDir string
+	files  *committer
+	warn   io.Writer
+	fresh  bool // the run folder did not exist when the run began
+
+	busy    chan struct{} // closed when the write in flight ends; nil: none
+	err     error         // the last write's error, read after busy
+	written int           // the epoch of the last checkpoint written; 0 none
+	warned  bool          // a failed write was reported
 }
 
 // discard removes the checkpoints of a run that failed, and the run folder
 // when the run created it for them.
 func (c *checkpointer) discard() {
+	c.wait()
 	if c.written == 0 {
 		return
 	}
@@ -115,18 +122,38 @@ func (c *checkpointer) OnEpochEnd(s *backprop.State) bool {
 	if c.every <= 0 || s.Stopped || s.Epoch >= c.job.Spec.Train.Epochs || s.Epoch%c.every != 0 {
 		return false
 	}
-	if err := c.save(); err != nil && !c.warned {
-		// The previous checkpoint, if any, is still whole: a resume from it
-		// gives the same bytes, so the run goes on.
-		fmt.Fprintf(c.warn, "nntrain train: warning: cannot write the checkpoint: %v; training goes on\n", err)
-		c.warned = true
-	}
+	c.wait()
+	st := c.tr.State()
+	c.busy = make(chan struct{})
+	go func() {
+		defer close(c.busy)
+		c.err = c.write(st)
+	}()
 	return false
 }
 
-// save writes the trainer's current state.
+// wait lets the write in flight end, and reports its failure once: the
+// previous checkpoint, if any, is still whole, and a resume from it gives
+// the same bytes, so the run goes on.
+func (c *checkpointer) wait() {
+	if c.busy == nil {
+		return
+	}
+	<-c.busy
+	c.busy = nil
+	if c.err != nil && !c.warned {
+		fmt.Fprintf(c.warn, "nntrain train: warning: cannot write the checkpoint: %v; training goes on\n", c.err)
+		c.warned = true
+	}
+}
+
+// save writes the trainer's current state now, after any write in flight.
 func (c *checkpointer) save() error {
-	st := c.tr.State()
+	c.wait()
+	return c.write(c.tr.State())
+}
+
+func (c *checkpointer) write(st *backprop.State) error {
 	b, err := c.job.NewCheckpoint(st).MarshalBinary()
 	if err != nil {
 		return err

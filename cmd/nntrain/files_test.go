@@ -2,8 +2,12 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -27,7 +31,8 @@ func TestWriteAllRollsBack(t *testing.T) {
 				c := newCommitter()
 				c.rename = func(from, to string) error {
 					defer func() { calls++ }()
-					if calls == fail {
+					// Call 0 is the journal's decision rename.
+					if calls == fail+1 {
 						return &os.LinkError{Op: "rename", Old: from, New: to, Err: errors.New("injected failure")}
 					}
 					return os.Rename(from, to)
@@ -68,5 +73,59 @@ func TestWriteAllReplaces(t *testing.T) {
 		if ents, _ := os.ReadDir(dir); len(ents) != 2 {
 			t.Errorf("got %d entries, want 2 (a temporary or backup file was left)", len(ents))
 		}
+	}
+}
+
+// TestWriteAllSurvivesACrash stops the commit for good (as SIGKILL would)
+// before each of its renames, then runs recoverDir as the next command
+// does: the folder then holds the complete old set (a crash before the
+// decision) or the complete new set with the checkpoint gone (after it),
+// and nothing else.
+func TestWriteAllSurvivesACrash(t *testing.T) {
+	files := []outFile{{"a.txt", []byte("new a")}, {"b.txt", []byte("new b")}, {"c.txt", []byte("new c")}}
+	old := map[string]string{"a.txt": "old a", "b.txt": "old b", "c.txt": "old c", "checkpoint/state": "ck"}
+	// Renames: the decision, one per file, the journal's retirement.
+	for crash := range len(files) + 2 {
+		t.Run(fmt.Sprintf("crash before rename %d", crash), func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, old)
+			c := newCommitter()
+			calls := 0
+			c.rename = func(from, to string) error {
+				if calls == crash {
+					runtime.Goexit() // the process is gone: no undo runs
+				}
+				calls++
+				return os.Rename(from, to)
+			}
+			done := make(chan bool)
+			go func() {
+				defer close(done)
+				c.writeAll(dir, files, "checkpoint")
+			}()
+			<-done
+			if err := recoverDir(dir, "a.txt", "b.txt", "c.txt"); err != nil {
+				t.Fatal(err)
+			}
+			want := old
+			if crash > 0 {
+				want = map[string]string{"a.txt": "new a", "b.txt": "new b", "c.txt": "new c"}
+			}
+			got := map[string]string{}
+			filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					b, _ := os.ReadFile(p)
+					rel, _ := filepath.Rel(dir, p)
+					got[rel] = string(b)
+				}
+				return nil
+			})
+			if !maps.Equal(got, want) {
+				t.Errorf("after recovery the folder holds %v, want %v", got, want)
+			}
+			if ents, _ := os.ReadDir(dir); crash > 0 && len(ents) != 3 {
+				t.Errorf("%d entries left, want 3", len(ents))
+			}
+		})
 	}
 }

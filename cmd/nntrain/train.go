@@ -156,6 +156,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	defer pool.Close()
 	prog := newProgress(s, o.quiet, sp, j, metric)
 	cp := &checkpointer{job: j, every: sp.Train.CheckpointEvery, outDir: outDir, files: s.files, warn: s.err}
+	defer cp.wait() // no write may be left in flight at exit
 	if ck == nil {
 		_, err := os.Stat(outDir)
 		cp.fresh = errors.Is(err, os.ErrNotExist)
@@ -184,6 +185,11 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	}
 	start := time.Now()
 	hist, err := tr.Fit(ctx)
+	if !errors.Is(err, backprop.ErrInterrupted) {
+		// No checkpoint write may land after the run's end (whose commit
+		// removes checkpoint/).
+		cp.wait()
+	}
 	prog.finish()
 	elapsed := time.Since(start)
 	var nf *backprop.NonFiniteError
@@ -221,12 +227,9 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if ctx.Err() != nil {
 		return interrupted(len(hist.Epochs), outDir)
 	}
-	if err := s.files.writeAll(outDir, files); err != nil {
+	// The run is complete: its checkpoint goes with the same commit.
+	if err := s.files.writeAll(outDir, files, checkpointDir); err != nil {
 		return badInput(err)
-	}
-	// The run is complete: its checkpoint has served.
-	if err := os.RemoveAll(filepath.Join(outDir, checkpointDir)); err != nil {
-		fmt.Fprintf(s.err, "nntrain train: warning: cannot remove the finished run's checkpoint: %v\n", err)
 	}
 
 	all := res.Reports()

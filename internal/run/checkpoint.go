@@ -43,11 +43,10 @@ type DataFile struct {
 // train.workers (the bytes do not depend on the worker count).
 var ResumeFreeKeys = []string{"train.epochs", "train.workers"}
 
-// checkpointWire is what is gob-encoded after the checkpoint's first line.
-type checkpointWire struct {
-	Spec  []spec.KV
-	Data  []DataFile
-	State []byte // backprop.State.MarshalBinary
+// checkpointMeta is what is gob-encoded before the State's bytes.
+type checkpointMeta struct {
+	Spec []spec.KV
+	Data []DataFile
 }
 
 // NewCheckpoint is the checkpoint of the job at st.
@@ -72,25 +71,29 @@ func dataFiles(s *spec.Spec) []DataFile {
 
 // MarshalBinary encodes c as one line
 //
-//	nntrain-checkpoint/1 bytes=N sha256=HEX
+//	nntrain-checkpoint/1 bytes=N meta=M sha256=HEX
 //
-// and N bytes of payload (a gob stream whose State is
-// backprop.State.MarshalBinary) whose SHA-256 is HEX, so that a truncated
-// or damaged file is detected before anything is decoded.
+// and N bytes of payload whose SHA-256 is HEX: M bytes of a gob stream of
+// the spec and data files, then the State as backprop.State.MarshalBinary
+// writes it. A truncated or damaged file is detected before anything is
+// decoded.
 func (c *Checkpoint) MarshalBinary() ([]byte, error) {
+	var meta bytes.Buffer
+	if err := gob.NewEncoder(&meta).Encode(checkpointMeta{Spec: c.Spec, Data: c.Data}); err != nil {
+		return nil, err
+	}
 	sb, err := c.State.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
-	var payload bytes.Buffer
-	if err := gob.NewEncoder(&payload).Encode(checkpointWire{Spec: c.Spec, Data: c.Data, State: sb}); err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(payload.Bytes())
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s%d bytes=%d sha256=%s\n", checkpointMagic, CheckpointVersion, payload.Len(), hex.EncodeToString(sum[:]))
-	b.Write(payload.Bytes())
-	return b.Bytes(), nil
+	h := sha256.New()
+	h.Write(meta.Bytes())
+	h.Write(sb)
+	head := fmt.Sprintf("%s%d bytes=%d meta=%d sha256=%x\n", checkpointMagic, CheckpointVersion, meta.Len()+len(sb), meta.Len(), h.Sum(nil))
+	b := make([]byte, 0, len(head)+meta.Len()+len(sb))
+	b = append(b, head...)
+	b = append(b, meta.Bytes()...)
+	return append(b, sb...), nil
 }
 
 // ErrDamaged is the error of a checkpoint file that is truncated or whose
@@ -105,29 +108,38 @@ func (c *Checkpoint) UnmarshalBinary(data []byte) error {
 		return errors.New("not an nntrain checkpoint")
 	}
 	f := strings.Fields(string(line[len(checkpointMagic):]))
-	if len(f) != 3 || f[0] != strconv.Itoa(CheckpointVersion) {
+	if len(f) == 0 || f[0] != strconv.Itoa(CheckpointVersion) {
 		return fmt.Errorf("unsupported checkpoint version %q (this nntrain reads version %d)", strings.Join(f[:min(len(f), 1)], ""), CheckpointVersion)
 	}
-	n, err := strconv.Atoi(strings.TrimPrefix(f[1], "bytes="))
-	if !ok || err != nil || !strings.HasPrefix(f[1], "bytes=") || !strings.HasPrefix(f[2], "sha256=") {
+	field := func(i int, name string) (string, bool) {
+		if i >= len(f) {
+			return "", false
+		}
+		return strings.CutPrefix(f[i], name+"=")
+	}
+	nb, ok1 := field(1, "bytes")
+	nm, ok2 := field(2, "meta")
+	sum, ok3 := field(3, "sha256")
+	n, err1 := strconv.Atoi(nb)
+	m, err2 := strconv.Atoi(nm)
+	if !ok || !ok1 || !ok2 || !ok3 || len(f) != 4 || err1 != nil || err2 != nil || m < 0 || m > n {
 		return fmt.Errorf("%w: its first line is cut or malformed", ErrDamaged)
 	}
 	if len(payload) != n {
 		return fmt.Errorf("%w: %d bytes after the first line, want %d (truncated?)", ErrDamaged, len(payload), n)
 	}
-	sum := sha256.Sum256(payload)
-	if hex.EncodeToString(sum[:]) != strings.TrimPrefix(f[2], "sha256=") {
+	if got := sha256.Sum256(payload); hex.EncodeToString(got[:]) != sum {
 		return fmt.Errorf("%w: the checksum does not match the content", ErrDamaged)
 	}
-	var w checkpointWire
-	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&w); err != nil {
+	var meta checkpointMeta
+	if err := gob.NewDecoder(bytes.NewReader(payload[:m])).Decode(&meta); err != nil {
 		return fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
 	st := &backprop.State{}
-	if err := st.UnmarshalBinary(w.State); err != nil {
+	if err := st.UnmarshalBinary(payload[m:]); err != nil {
 		return err
 	}
-	*c = Checkpoint{Spec: w.Spec, Data: w.Data, State: st}
+	*c = Checkpoint{Spec: meta.Spec, Data: meta.Data, State: st}
 	return nil
 }
 
