@@ -78,8 +78,6 @@ output:
 `
 )
 
-var outputNames = []string{"model.json", "cost.csv", "metrics.json", "cost.png"}
-
 // snapshot reads the run's files.
 func snapshot(t *testing.T, dir string) map[string][]byte {
 	t.Helper()

@@ -11,6 +11,9 @@ import (
 	"syscall"
 )
 
+// outputNames are the files of a run folder.
+var outputNames = []string{"model.json", "cost.csv", "metrics.json", "cost.png"}
+
 type outFile struct {
 	name string
 	data []byte

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -116,6 +115,21 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if o.out != "" {
 		outDir = o.out
 	}
+	// The run holds its folder from here to its end, so that the files of
+	// a folder always come from one run; an earlier run's interrupted
+	// commit is completed or undone first.
+	if err := checkDir(outDir); err != nil {
+		return badInput(err)
+	}
+	lock, err := lockDir(outDir, s.files)
+	if err != nil {
+		return badInput(err)
+	}
+	defer lock.release()
+	if err := recoverDir(outDir, outputNames...); err != nil {
+		return badInput(err)
+	}
+
 	// A resume is refused before the data is read when the checkpoint is
 	// missing, damaged or from another spec.
 	var ck *run.Checkpoint
@@ -143,10 +157,6 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if err := checkGates(gates, j); err != nil {
 		return badInput(err)
 	}
-	// Fail before training when the run folder cannot be written.
-	if err := checkDir(outDir); err != nil {
-		return badInput(err)
-	}
 	if ctx.Err() != nil {
 		return interrupted(0, outDir)
 	}
@@ -158,8 +168,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	cp := &checkpointer{job: j, every: sp.Train.CheckpointEvery, outDir: outDir, files: s.files, warn: s.err}
 	defer cp.wait() // no write may be left in flight at exit
 	if ck == nil {
-		_, err := os.Stat(outDir)
-		cp.fresh = errors.Is(err, os.ErrNotExist)
+		cp.fresh = lock.fresh
 		defer func() {
 			// A run that fails leaves no trace: the checkpoints it wrote
 			// could only lead to the same failure.
