@@ -40,6 +40,11 @@ func runEval(ctx context.Context, s *streams, o *evalOptions) error {
 	if err := requireFlag("eval", "data", o.data); err != nil {
 		return err
 	}
+	for _, in := range []input{{"--model", o.model}, {"--data", o.data}} {
+		if err := checkInput(in.path, in.flag); err != nil {
+			return badInput(err)
+		}
+	}
 	m, r, err := run.Evaluate(o.model, o.data)
 	if err != nil {
 		return badInput(err)

@@ -41,6 +41,16 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 	if err := requireFlag("predict", "data", o.data); err != nil {
 		return err
 	}
+	for _, in := range []input{{"--model", o.model}, {"--data", o.data}} {
+		if err := checkInput(in.path, in.flag); err != nil {
+			return badInput(err)
+		}
+	}
+	if o.out != "" {
+		if err := checkOutputNotInput("predict", "--out", o.out, input{"--model", o.model}, input{"--data", o.data}); err != nil {
+			return badInput(err)
+		}
+	}
 	p, err := run.Predict(o.model, o.data)
 	if err != nil {
 		return badInput(err)

@@ -107,13 +107,31 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if err != nil {
 		return badInput(err)
 	}
+	if err := checkInput(o.config, "--config"); err != nil {
+		return badInput(err)
+	}
 	sp, err := spec.Load(o.config, o.sets, s.env)
 	if err != nil {
+		return badInput(err)
+	}
+	if err := checkSpecInputs(sp); err != nil {
+		return badInput(err)
+	}
+	if err := checkInput(o.init, "--init"); err != nil {
 		return badInput(err)
 	}
 	outDir := sp.Output.Dir
 	if o.out != "" {
 		outDir = o.out
+	}
+	// The run's files must not replace its inputs (--init may be the
+	// folder's own model.json: it is read before the run and replaced by
+	// the trained one, as a run started from it means).
+	for _, name := range outputNames {
+		if err := checkOutputNotInput("train", "the output", filepath.Join(outDir, name),
+			input{"--config", o.config}, input{"data.train", sp.Data.Train}, input{"data.test", sp.Data.Test}); err != nil {
+			return badInput(err)
+		}
 	}
 	// The run holds its folder from here to its end, so that the files of
 	// a folder always come from one run; an earlier run's interrupted
