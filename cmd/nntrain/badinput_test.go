@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,6 +66,25 @@ var (
 //	13 train.epochs  14 output  15 output.dir
 func badCases(t *testing.T) []badCase {
 	return []badCase{
+		// --- train.class_weight against the data ---
+		{name: "class_weight names a class the data lacks", files: map[string]string{"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  class_weight: {a: 2, d: 3}")},
+			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight.d: ", `no class "d" in column "label" of `, "train.csv", "(its classes: a, b, c)"}},
+		{name: "class_weight names an integer class the data lacks", files: map[string]string{
+			"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  class_weight: {10: 2}"),
+			"train.csv": "x1,x2,label\n1,2,1\n2,1,2\n3,3,3\n1,1,1\n2,2,2\n3,1,3\n"},
+			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight.10: ", `no class "10"`, "(its classes: 1, 2, 3)"}},
+		{name: "class_weight zero for every class", files: map[string]string{"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  class_weight: {a: 0, b: 0, c: 0}")},
+			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight: gives every training row of ", "weight 0"}},
+		{name: "class_weight with a regression target", files: map[string]string{
+			"spec.yaml": specWith("  target: label", "  target: y", "    - {units: 3, activation: softmax}", "    - {units: 1, activation: linear}",
+				"loss: cross_entropy", "loss: mse", "  epochs: 5", "  epochs: 5\n  class_weight: balanced"),
+			"train.csv": regCSV},
+			args: trainSpec, want: []string{"spec.yaml:14: train.class_weight: ", `is for a class target, but column "y" of `, "is a number, so loss mse makes this regression"}},
+		{name: "class_weight with a multi-label target", files: map[string]string{
+			"spec.yaml": specWith("  target: label", "  target: [a, b]", "    - {units: 3, activation: softmax}", "    - {units: 2, activation: sigmoid}",
+				"loss: cross_entropy", "loss: bce"),
+			"train.csv": "x,a,b\n1,0,1\n2,1,1\n3,0,0\n"},
+			args: append(trainSpec, "--set", "train.class_weight={1: 2}"), want: []string{"--set train.class_weight={1: 2}: train.class_weight: ", "multi-label"}},
 		// --- the spec file: YAML ---
 		{name: "tab indentation", files: map[string]string{"spec.yaml": "name: t\ndata:\n\ttrain: train.csv\n"},
 			args: trainSpec, want: []string{"spec.yaml:3:", "tab"}},
@@ -88,14 +108,16 @@ func badCases(t *testing.T) []badCase {
 			args: trainSpec, want: []string{"spec.yaml:16:", `"bogus"`, "unknown key"}},
 		{name: "misspelt key", files: map[string]string{"spec.yaml": specWith("learning_rate", "learnig_rate")},
 			args: trainSpec, want: []string{"spec.yaml:12:", "learnig_rate", "learning_rate"}},
-		{name: "unknown layer key", files: map[string]string{"spec.yaml": specWith("{units: 4, activation: tanh}", "{units: 4, activation: tanh, dropout: 0.5}")},
-			args: trainSpec, want: []string{"spec.yaml:8:", "dropout"}},
+		{name: "unknown layer key", files: map[string]string{"spec.yaml": specWith("{units: 4, activation: tanh}", "{units: 4, activation: tanh, dropuot: 0.5}")},
+			args: trainSpec, want: []string{"spec.yaml:8:", "dropuot", `did you mean "dropout"`}},
 		{name: "unknown key through --set", args: append(trainSpec, "--set", "train.bogus=1"),
 			want: []string{"--set train.bogus=1", "unknown key"}},
 		{name: "misspelt key through --set", args: append(trainSpec, "--set", "train.learnig_rate=0.5"),
 			want: []string{"--set train.learnig_rate=0.5", "learning_rate"}},
 		{name: "unknown key through the environment", args: trainSpec, env: []string{"NNTRAIN_TRAIN_BOGUS=1"},
 			want: []string{"NNTRAIN_TRAIN_BOGUS=1", "spec key"}},
+		{name: "unknown environment variable with a 14 KB name", args: trainSpec, env: []string{"NNTRAIN_" + strings.Repeat("MODEL_LAYERS_1_", 1000) + "=1"},
+			want: []string{"NNTRAIN_MODEL_LAYERS_1_MODEL", "names no spec key"}},
 		{name: "--set without =", args: append(trainSpec, "--set", "train.epochs"),
 			want: []string{"--set train.epochs", "key=value"}},
 		{name: "--set with an empty key", args: append(trainSpec, "--set", "=3"),
@@ -136,6 +158,18 @@ func badCases(t *testing.T) []badCase {
 			args: trainSpec, want: []string{"spec.yaml:13:", "train.epochs", ">= 1", "got 0"}},
 		{name: "epochs too big for an int", files: map[string]string{"spec.yaml": specWith("epochs: 5", "epochs: 99999999999999999999999")},
 			args: trainSpec, want: []string{"spec.yaml:13:", "train.epochs"}},
+		{name: "epochs past the maximum", args: append(trainSpec, "--set", "train.epochs=1000000000000000"),
+			want: []string{"--set train.epochs=1000000000000000", "train.epochs", ">= 1", "<= 10000000", "got 1000000000000000"}},
+		{name: "batch_size past the maximum", args: append(trainSpec, "--set", "train.batch_size=1000000000000"),
+			want: []string{"--set train.batch_size=1000000000000", "train.batch_size", "<= 2147483647", "got 1000000000000"}},
+		{name: "units past the maximum", args: append(trainSpec, "--set", "model.layers.0.units=3000000000"),
+			want: []string{"--set model.layers.0.units=3000000000", "units", "<= 2147483647"}},
+		{name: "empty value for a required key", args: append(trainSpec, "--set", "train.epochs="),
+			want: []string{"--set train.epochs=: train.epochs", "required", "empty value"}},
+		{name: "empty --out", args: append(trainSpec, "--out", ""),
+			want: []string{"nntrain train: ", "--out", "empty"}},
+		{name: "empty predict --out", args: []string{"predict", "--model", "model.json", "--data", "new.csv", "--out", ""},
+			want: []string{"nntrain predict: ", "--out", "empty"}},
 		{name: "validation_split 1", args: append(trainSpec, "--set", "data.validation_split=1"),
 			want: []string{"--set data.validation_split=1", "[0, 1)", "got 1"}},
 		{name: "validation_split negative", files: map[string]string{"spec.yaml": specWith("  target: label", "  target: label\n  validation_split: -0.2")},
@@ -160,8 +194,8 @@ func badCases(t *testing.T) []badCase {
 			args: trainSpec, want: []string{"spec.yaml:8:", "activation", `"tanhh"`, "relu", `did you mean "tanh"`}},
 		{name: "unknown loss", files: map[string]string{"spec.yaml": specWith("loss: cross_entropy", "loss: hinge")},
 			args: trainSpec, want: []string{"spec.yaml:10:", "loss", `"hinge"`, "mse, bce, cross_entropy"}},
-		{name: "unknown optimizer", files: map[string]string{"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  optimizer: rmsprop")},
-			args: trainSpec, want: []string{"spec.yaml:14:", "train.optimizer", `"rmsprop"`, "sgd, momentum, adam"}},
+		{name: "unknown optimizer", files: map[string]string{"spec.yaml": specWith("  epochs: 5", "  epochs: 5\n  optimizer: adagrad")},
+			args: trainSpec, want: []string{"spec.yaml:14:", "train.optimizer", `"adagrad"`, "sgd, momentum, nesterov, adam, adamw, rmsprop"}},
 		{name: "unknown init", files: map[string]string{"spec.yaml": specWith("  layers:", "  init: glorot\n  layers:")},
 			args: trainSpec, want: []string{"spec.yaml:7:", "model.init", `"glorot"`, "xavier"}},
 		{name: "unknown normalize", args: append(trainSpec, "--set", "data.normalize=zscore"),
@@ -178,6 +212,15 @@ func badCases(t *testing.T) []badCase {
 			args: trainSpec, want: []string{"train.csv", "bce", "2 classes", "found 3"}},
 		{name: "output units do not match the classes", files: map[string]string{"spec.yaml": specWith("{units: 3, activation: softmax}", "{units: 2, activation: softmax}")},
 			args: trainSpec, want: []string{"spec.yaml:9:", "model.layers.1.units", "2 units", "3 classes", "a, b, c"}},
+
+		{name: "a layer of 2e9 units", args: append(trainSpec, "--set", "model.layers.0.units=2000000000"),
+			want: []string{"--set model.layers.0.units=2000000000: model.layers.0.units", "12,000,000,003 parameters", "GiB", "this machine's"}},
+		{name: "gradcheck of a layer of 2e9 units", args: []string{"gradcheck", "-c", "spec.yaml", "--set", "model.layers.0.units=2000000000"},
+			want: []string{"--set model.layers.0.units=2000000000: model.layers.0.units", "parameters", "memory"}},
+		{name: "layers of 2³¹−1 units", args: append(trainSpec, "--set", "model.layers.0.units=2147483647", "--set", "model.layers.1={units: 2147483647, activation: tanh}", "--set", "model.layers.2={units: 3, activation: softmax}"),
+			want: []string{"--set model.layers.0.units=2147483647: model.layers.0.units", "4,611,686,029,164,806,141 parameters", "more than 2⁶⁴ bytes"}},
+		{name: "an ID column as the class target", files: map[string]string{"ids.csv": idCSV(600)}, args: append(trainData("ids.csv"), "--set", "data.target=id"),
+			want: []string{`ids.csv: column "id"`, "600 distinct values in 600 rows", "ID column"}},
 
 		// --- files that cannot be read ---
 		{name: "missing spec", args: []string{"train", "-c", "nope.yaml"},
@@ -281,7 +324,7 @@ func badCases(t *testing.T) []badCase {
 		{name: "data is the spec itself", args: trainData("spec.yaml"),
 			want: []string{"spec.yaml: ", `"label"`}},
 		{name: "data is /dev/null", args: trainData("/dev/null"),
-			want: []string{"/dev/null: ", "empty"}},
+			want: []string{"/dev/null: is a character device, not a regular file"}},
 		{name: "test data with an unseen class", files: map[string]string{"t.csv": "x1,x2,label\n1,2,a\n3,4,zebra\n"}, args: append(trainSpec, "--set", "data.test=t.csv"),
 			want: []string{`t.csv: line 3, column "label"`, `"zebra"`, "a, b, c"}},
 		{name: "test data without a feature", files: map[string]string{"t.csv": "x1,label\n1,a\n"}, args: append(trainSpec, "--set", "data.test=t.csv"),
@@ -324,6 +367,8 @@ func badCases(t *testing.T) []badCase {
 			want: []string{`d.csv: line 3, column "x2"`, `"x"`}},
 		{name: "eval data with an unseen class", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,4,zebra\n"}, args: evalData("d.csv"),
 			want: []string{`d.csv: line 3, column "label"`, `"zebra"`, "a, b, c"}},
+		{name: "eval of a model whose outputs are NaN", files: map[string]string{"model.json": nanModel}, args: evalData("train.csv"),
+			want: []string{"model.json: ", "NaN or infinite for 12 of the 12 rows of train.csv", "overflow"}},
 		{name: "eval data without the target", files: map[string]string{"d.csv": "x1,x2\n1,2\n"}, args: evalData("d.csv"),
 			want: []string{"d.csv: ", `"label"`}},
 
@@ -451,5 +496,58 @@ func TestRealWorldFilesAccepted(t *testing.T) {
 				t.Errorf("model.json lacks the class %q:\n%s", `a, "the first"`, m)
 			}
 		})
+	}
+}
+
+// idCSV is n rows whose "id" column is distinct in every row.
+func idCSV(n int) string {
+	var b strings.Builder
+	b.WriteString("x1,x2,id\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d,%d,user%d\n", i%7, i%11, i)
+	}
+	return b.String()
+}
+
+// TestParamsHugeCounts: params counts without allocating, so a spec far too
+// large to train still prints its exact size (past 2⁶³ here).
+func TestParamsHugeCounts(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV})
+	r := nntrainIn(t, dir, nil, "params", "-c", "spec.yaml", "--json", "--set", "model.layers.0.units=2147483647",
+		"--set", "model.layers.1={units: 2147483647, activation: tanh}", "--set", "model.layers.2={units: 2147483647, activation: softmax}")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	// 2·n + n + 2·(n² + n), n = 2³¹−1
+	if want := `"total":9223372039002259453}`; !strings.Contains(r.out, want) {
+		t.Errorf("got %s, want the total %s", r.out, want)
+	}
+}
+
+// nanModel is goodModel with weights so large that relu passes +Inf on and
+// the next layer makes Inf − Inf = NaN of every output.
+var nanModel = modelWith(`"tanh"`, `"relu"`, `[[-1, 0.5], [0.3, -2], [1, 1], [0.2, -0.3]]`, `[[1e308, 1e308], [1e308, 1e308], [1, 1], [0.2, -0.3]]`)
+
+// TestPredictNaNOutputs: predict still writes a row per input row, but a
+// row whose outputs are NaN gets no class, and stderr says how many.
+func TestPredictNaNOutputs(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"model.json": nanModel, "new.csv": "x1,x2\n1,2\n3,4\n"})
+	r := nntrainIn(t, dir, nil, "predict", "--model", "model.json", "--data", "new.csv")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	if !strings.Contains(r.err, "warning") || !strings.Contains(r.err, "NaN or infinite for 2 of the 2 rows") {
+		t.Errorf("stderr lacks the warning: %q", r.err)
+	}
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want a header and 2 rows:\n%s", len(lines), r.out)
+	}
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l, ",NaN") {
+			t.Errorf("row %q: want an empty class and NaN probabilities", l)
+		}
 	}
 }

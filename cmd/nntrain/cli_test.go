@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nntrain/nntrain/internal/spec"
 )
 
 // TestFailUnder: the gates pass and fail on figures of metrics.json, the
@@ -94,6 +100,11 @@ func TestVersion(t *testing.T) {
 // TestCompletion: cobra's completion scripts, and what the binary offers
 // for each kind of flag (as the scripts ask it through __complete).
 func TestCompletion(t *testing.T) {
+	for k := range keyValues {
+		if !slices.Contains(spec.Keys(), k) {
+			t.Errorf("keyValues names %q, which is not a spec key", k)
+		}
+	}
 	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
 		r := nntrain(t, nil, "completion", sh)
 		if r.code != 0 || !strings.Contains(r.out, "nntrain") || len(r.out) < 500 {
@@ -111,14 +122,119 @@ func TestCompletion(t *testing.T) {
 		{[]string{"predict", "--data", ""}, []string{"csv", ":8"}},
 		{[]string{"eval", "--data", ""}, []string{"csv", ":8"}},
 		{[]string{"params", "--config", ""}, []string{"yaml", "yml", ":8"}},
-		{[]string{"train", "--set", "train.ep"}, []string{"train.epochs=", ":6"}},
+		{[]string{"train", "--set", "train.ep"}, []string{"train.eps=", "train.epochs=", ":6"}},
 		{[]string{"train", "--set", "model.layers.1.act"}, []string{"model.layers.1.activation=", ":6"}},
 		{[]string{"train", "--fail-under", "validation.acc"}, []string{"validation.accuracy=", ":6"}},
+		// values of the enumerated keys
+		{[]string{"train", "--set", "model.layers.1.activation="}, []string{"model.layers.1.activation=linear", "model.layers.1.activation=sigmoid",
+			"model.layers.1.activation=tanh", "model.layers.1.activation=relu", "model.layers.1.activation=leaky_relu", "model.layers.1.activation=softmax", ":4"}},
+		{[]string{"train", "--set", "model.layers.12.activation=le"}, []string{"model.layers.12.activation=leaky_relu", ":4"}},
+		{[]string{"train", "--set", "loss=c"}, []string{"loss=cross_entropy", ":4"}},
+		{[]string{"train", "--set", "train.schedule.kind="}, []string{"train.schedule.kind=step", "train.schedule.kind=exponential", "train.schedule.kind=cosine", "train.schedule.kind=plateau", ":4"}},
+		{[]string{"train", "--set", "train.optimizer="}, []string{"train.optimizer=sgd", "train.optimizer=momentum", "train.optimizer=nesterov", "train.optimizer=adam", "train.optimizer=adamw", "train.optimizer=rmsprop", ":4"}},
+		{[]string{"params", "--set", "model.init=x"}, []string{"model.init=xavier", ":4"}},
+		{[]string{"gradcheck", "--set", "data.normalize=m"}, []string{"data.normalize=minmax", ":4"}},
+		{[]string{"train", "--set", "data.shuffle="}, []string{"data.shuffle=true", "data.shuffle=false", ":4"}},
+		{[]string{"train", "--set", "train.epochs="}, []string{":4"}},
 	} {
 		r := nntrain(t, nil, append([]string{"__complete"}, c.args...)...)
 		if got := strings.Split(strings.TrimSpace(r.out), "\n"); r.code != 0 || strings.Join(got, " ") != strings.Join(c.want, " ") {
 			t.Errorf("complete %q: got exit %d, %q; want %q", c.args, r.code, got, c.want)
 		}
+	}
+}
+
+// TestJSONOutputsOneLine: every --json output is one compact JSON object on
+// one line (eval once printed an indented object over many lines, train
+// and params one line each).
+func TestJSONOutputsOneLine(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV, "reg.yaml": regSpec, "reg.csv": regCSV})
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"train", []string{"train", "-q", "-c", "spec.yaml", "--json"}},
+		{"train regression", []string{"train", "-q", "-c", "reg.yaml", "--json", "--out", "regrun"}},
+		{"eval classes", []string{"eval", "--model", "run/model.json", "--data", "train.csv", "--json"}},
+		{"eval regression", []string{"eval", "--model", "regrun/model.json", "--data", "reg.csv", "--json"}},
+		{"params", []string{"params", "-c", "spec.yaml", "--json"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := nntrainIn(t, dir, nil, c.args...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.err)
+			}
+			if n := strings.Count(r.out, "\n"); n != 1 || !strings.HasSuffix(r.out, "\n") {
+				t.Errorf("got %d lines, want one line ending in a newline:\n%s", n, r.out)
+			}
+			if !json.Valid([]byte(r.out)) || !strings.HasPrefix(r.out, "{") {
+				t.Errorf("not a JSON object: %s", r.out)
+			}
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, []byte(r.out)); err == nil && compact.String() != strings.TrimSuffix(r.out, "\n") {
+				t.Errorf("not compact:\n%s", r.out)
+			}
+		})
+	}
+}
+
+// TestUndefinedR2: r2 of a single row is undefined, not 0: "n/a" in text,
+// null in JSON, and a --fail-under bound on it fails as a check (exit 1,
+// the files written) naming it undefined.
+func TestUndefinedR2(t *testing.T) {
+	dir := t.TempDir()
+	one := strings.Replace(strings.Replace(regSpec, "reg.csv", "one.csv", 1), "units: 3, activation: linear}\n    - {", "", 1)
+	writeFiles(t, dir, map[string]string{"one.yaml": one, "one.csv": "x,y\n1,2\n"})
+	r := nntrainIn(t, dir, nil, "train", "-q", "-c", "one.yaml", "--out", "run", "--fail-under", "train.r2=0.5")
+	if r.code != exitCheckFailed || !strings.Contains(r.err, "train.r2 is undefined (n/a)") {
+		t.Errorf("train --fail-under train.r2: exit %d, want %d saying it is undefined\n%s", r.code, exitCheckFailed, r.err)
+	}
+	r = nntrainIn(t, dir, nil, "eval", "--model", "run/model.json", "--data", "one.csv")
+	if r.code != 0 || !strings.Contains(r.out, "r2    n/a\n") {
+		t.Errorf("eval: exit %d, want r2 n/a:\n%s%s", r.code, r.out, r.err)
+	}
+	r = nntrainIn(t, dir, nil, "eval", "--model", "run/model.json", "--data", "one.csv", "--json")
+	if r.code != 0 || !strings.Contains(r.out, `"r2":null`) {
+		t.Errorf("eval --json: exit %d, want r2 null:\n%s%s", r.code, r.out, r.err)
+	}
+}
+
+// TestTrainWarnings: model.init zeros with a hidden layer never breaks the
+// symmetry of its units (a warning, even with --quiet); a whole-set batch
+// on a large file gives one update per epoch (a hint, not with --quiet).
+func TestTrainWarnings(t *testing.T) {
+	dir := t.TempDir()
+	var big strings.Builder
+	big.WriteString("x1,x2,label\n")
+	for i := range bigBatchRows {
+		fmt.Fprintf(&big, "%d,%d,%c\n", i%5, i%3, 'a'+byte(i%3))
+	}
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV, "big.csv": big.String()})
+	for _, c := range []struct {
+		name      string
+		args      []string
+		want, not string
+	}{
+		{"zeros with a hidden layer", []string{"-q", "--set", "model.init=zeros"}, "warning: model.init is zeros", ""},
+		{"zeros, no hidden layer", []string{"-q", "--set", "model.init=zeros", "--set", "model.layers=[{units: 3, activation: softmax}]"}, "", "warning"},
+		{"he", []string{"-q", "--set", "model.init=he"}, "", "warning"},
+		{"whole-set batch on a large file", []string{"--set", "data.train=big.csv", "--set", "train.epochs=1"}, "hint: train.batch_size is 0", ""},
+		{"whole-set batch on a large file, quiet", []string{"-q", "--set", "data.train=big.csv", "--set", "train.epochs=1"}, "", "hint"},
+		{"batch_size given", []string{"--set", "data.train=big.csv", "--set", "train.epochs=1", "--set", "train.batch_size=4096"}, "", "hint"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := nntrainIn(t, dir, nil, append([]string{"train", "-c", "spec.yaml"}, c.args...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.err)
+			}
+			if c.want != "" && strings.Count(r.err, c.want) != 1 {
+				t.Errorf("stderr lacks one %q:\n%s", c.want, r.err)
+			}
+			if c.not != "" && strings.Contains(r.err, c.not) {
+				t.Errorf("stderr has %q:\n%s", c.not, r.err)
+			}
+		})
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,8 +11,9 @@ import (
 )
 
 // Shell completion (cobra's `nntrain completion bash|zsh|fish|powershell`)
-// offers files of the right kind for each file flag, spec keys for --set
-// and metrics.json key paths for --fail-under.
+// offers files of the right kind for each file flag, spec keys and the
+// values of enumerated keys for --set, and metrics.json key paths for
+// --fail-under.
 
 // fileFlags marks each flag that names a file with the extensions it takes.
 func fileFlags(c *cobra.Command, exts map[string][]string) {
@@ -24,8 +26,35 @@ func fileFlags(c *cobra.Command, exts map[string][]string) {
 	}
 }
 
-// completeSet offers the spec's keys, each followed by "=".
+// layerKeyRE matches a key of one layer: model.layers.3.activation.
+var layerKeyRE = regexp.MustCompile(`^model\.layers\.[0-9]+\.`)
+
+// keyValues are the values offered after "key=" for the enumerated keys,
+// named with <i> for a layer index as spec.Keys names them.
+var keyValues = map[string][]string{
+	"model.layers.<i>.activation":  spec.Activations,
+	"loss":                         spec.Losses,
+	"train.optimizer":              spec.Optimizers,
+	"model.init":                   spec.Inits,
+	"data.normalize":               spec.Normalizers,
+	"data.shuffle":                 {"true", "false"},
+	"train.schedule.kind":          spec.Schedules,
+	"train.early_stopping.monitor": spec.Monitors,
+}
+
+// completeSet offers the spec's keys, each followed by "=", and after
+// "key=" the values of an enumerated key (activations, losses, optimizers,
+// initialisations, normalisations, booleans).
 func completeSet(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if key, val, ok := strings.Cut(toComplete, "="); ok {
+		var out []string
+		for _, v := range keyValues[layerKeyRE.ReplaceAllString(key, "model.layers.<i>.")] {
+			if strings.HasPrefix(v, val) {
+				out = append(out, key+"="+v)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
 	var out []string
 	for _, k := range spec.Keys() {
 		if strings.Contains(k, "<") {

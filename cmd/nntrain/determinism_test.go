@@ -21,6 +21,10 @@ func TestSameBytesWhateverWorkers(t *testing.T) {
 		// wider layers so the products are large enough to be split.
 		{"digits-wide", []string{"--config", "configs/digits.yaml", "--set", "train.epochs=1",
 			"--set", "model.layers.0.units=300", "--set", "train.batch_size=200"}},
+		// dropout masks, a schedule, adamw and clipping: still the same bytes.
+		{"digits-options", []string{"--config", "configs/digits.yaml", "--set", "train.epochs=2",
+			"--set", "model.layers.0.units=300", "--set", "model.layers.0.dropout=0.3", "--set", "train.optimizer=adamw",
+			"--set", "train.schedule={kind: cosine, t_max: 3}", "--set", "train.clip_norm=0.5"}},
 	} {
 		t.Run(cfg.name, func(t *testing.T) {
 			var first []byte

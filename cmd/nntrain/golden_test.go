@@ -107,6 +107,11 @@ func TestGoldenRunFiles(t *testing.T) {
 				t.Fatalf("eval: exit %d: %s", r.code, r.err)
 			}
 			golden(t, fx+".eval.txt", []byte(r.out))
+			r = nntrain(t, nil, "eval", "--model", filepath.Join(out, "model.json"), "--data", filepath.Join(dir, "data.csv"), "--json")
+			if r.code != 0 {
+				t.Fatalf("eval --json: exit %d: %s", r.code, r.err)
+			}
+			golden(t, fx+".eval.json", []byte(r.out))
 		})
 	}
 }

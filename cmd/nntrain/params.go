@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -38,11 +39,11 @@ training CSV other than the target.`,
 }
 
 type paramsLayer struct {
-	In      int `json:"in"`
-	Out     int `json:"out"`
-	Weights int `json:"weights"`
-	Biases  int `json:"biases"`
-	Params  int `json:"params"`
+	In      int   `json:"in"`
+	Out     int   `json:"out"`
+	Weights int64 `json:"weights"`
+	Biases  int64 `json:"biases"`
+	Params  int64 `json:"params"`
 }
 
 func runParams(s *streams, o *paramsOptions) error {
@@ -70,7 +71,7 @@ func runParams(s *streams, o *paramsOptions) error {
 	if o.json {
 		b, err := json.Marshal(struct {
 			Layers []paramsLayer `json:"layers"`
-			Total  int           `json:"total"`
+			Total  *big.Int      `json:"total"` // exact: three layers of 2³¹−1 units pass 2⁶³
 		}{layers, total})
 		if err != nil {
 			return err
@@ -83,6 +84,6 @@ func runParams(s *streams, o *paramsOptions) error {
 	for i, l := range layers {
 		fmt.Fprintf(tw, "%d\t%s\t%d×%d\t%d\t%d\t%d\t\n", i+1, sp.Model.Layers[i].Activation, l.Out, l.In, l.Weights, l.Biases, l.Params)
 	}
-	fmt.Fprintf(tw, "total\t\t\t\t\t%d\t\n", total)
+	fmt.Fprintf(tw, "total\t\t\t\t\t%s\t\n", total)
 	return tw.Flush()
 }

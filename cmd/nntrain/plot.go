@@ -112,16 +112,16 @@ func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 		p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, true) })
 		if pn.log {
 			p.Y.Scale = plot.LogScale{}
-			p.Y.Min, p.Y.Max = lo/math.Pow(hi/lo, 0.04), hi*math.Pow(hi/lo, 0.04)
+			// Padded in log space: hi/lo may overflow (1e-320 to 1e308),
+			// and the limits must stay positive and finite.
+			llo, lhi := math.Log10(lo), math.Log10(hi)
+			pad := 0.04 * (lhi - llo)
+			p.Y.Min = math.Max(math.Pow(10, llo-pad), math.SmallestNonzeroFloat64)
+			p.Y.Max = math.Min(math.Pow(10, lhi+pad), math.MaxFloat64)
 			p.Y.Tick.Marker = plot.TickerFunc(logTicks)
 			p.Y.Label.Text += " (log scale)"
 		} else {
-			ymin, ymax := p.Y.Min, p.Y.Max
-			if ymax-ymin < 1e-9 {
-				ymin, ymax = ymin-0.5, ymax+0.5
-			}
-			pad := 0.04 * (ymax - ymin)
-			p.Y.Min, p.Y.Max = ymin-pad, ymax+pad
+			p.Y.Min, p.Y.Max = padLinear(p.Y.Min, p.Y.Max)
 			if i == 1 && cp.metric == "accuracy" {
 				p.Y.Min, p.Y.Max = math.Max(p.Y.Min, 0), math.Min(p.Y.Max, 1.02)
 			}
@@ -141,17 +141,70 @@ func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 		placeLegend(p, all, pn.log)
 	}
 
-	img := vgimg.New(plotWidth, plotHeight)
+	grid := [][]*plot.Plot{{top}, {bottom}}
+	height := plotHeight
+	if lrs := c.Column("lr"); lrs != nil {
+		p, err := lrPlot(cp.name, epochs, lrs)
+		if err != nil {
+			return err
+		}
+		grid = append(grid, []*plot.Plot{p})
+		height += plotHeight / 2
+	}
+	img := vgimg.New(plotWidth, height)
 	dc := draw.New(img)
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
-	tiles := draw.Tiles{Rows: 2, Cols: 1, PadX: vg.Millimeter * 2, PadY: vg.Millimeter * 6, PadTop: vg.Millimeter * 3,
+	tiles := draw.Tiles{Rows: len(grid), Cols: 1, PadX: vg.Millimeter * 2, PadY: vg.Millimeter * 6, PadTop: vg.Millimeter * 3,
 		PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 5}
-	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
-	top.Draw(canvases[0][0])
-	bottom.Draw(canvases[1][0])
+	canvases := plot.Align(grid, tiles, dc)
+	for i, row := range grid {
+		row[0].Draw(canvases[i][0])
+	}
 	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
 	return err
+}
+
+// lrPlot is the third panel of a run with a schedule: cost.csv's lr column,
+// the learning rate each epoch trained with, on a log scale when it falls
+// by more than a factor of 20.
+func lrPlot(name string, epochs, lrs []float64) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = name + ": learning rate per epoch"
+	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.X.Label.Text = "epoch"
+	p.Y.Label.Text = "learning rate"
+	p.Add(plotter.NewGrid())
+	pts := points(epochs, lrs)
+	if len(pts) == 0 {
+		return p, nil
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	l.Color, l.Width, l.StepStyle = trainColor, vg.Points(1.5), plotter.PostStep
+	p.Add(l)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pt := range pts {
+		lo, hi = math.Min(lo, pt.Y), math.Max(hi, pt.Y)
+	}
+	p.X.Min, p.X.Max = 1, math.Max(epochs[len(epochs)-1], 2)
+	p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, true) })
+	if lo > 0 && hi/lo > 20 {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Min, p.Y.Max = lo/math.Pow(hi/lo, 0.04), hi*math.Pow(hi/lo, 0.04)
+		p.Y.Tick.Marker = plot.TickerFunc(logTicks)
+		p.Y.Label.Text += " (log scale)"
+	} else {
+		if hi-lo < 1e-12*hi {
+			lo, hi = lo*0.9, hi*1.1
+		}
+		pad := 0.04 * (hi - lo)
+		p.Y.Min, p.Y.Max = math.Max(0, lo-pad), hi+pad
+		p.Y.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, false) })
+	}
+	return p, nil
 }
 
 func finite(vs []float64) []float64 {
@@ -216,11 +269,14 @@ func placeLegend(p *plot.Plot, pts plotter.XYs, logY bool) {
 // niceTicks labels about n round values (1, 2 or 5 × 10^k apart) between
 // min and max, with an unlabelled tick between each; integer keeps the
 // steps whole, for epochs.
+//
+// Whatever the limits (equal, a few ulps apart, ±MaxFloat64, NaN), it
+// returns at most maxTicks ticks.
 func niceTicks(min, max float64, n int, integer bool) []plot.Tick {
-	if !(max > min) {
+	raw := max/float64(n) - min/float64(n) // halves first: max − min may overflow
+	if !(max > min) || math.IsInf(raw, 0) || !(raw > 0) {
 		return []plot.Tick{{Value: min, Label: strconv.FormatFloat(min, 'g', 4, 64)}}
 	}
-	raw := (max - min) / float64(n)
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
 	step := mag
 	for _, m := range []float64{1, 2, 5, 10} {
@@ -234,8 +290,11 @@ func niceTicks(min, max float64, n int, integer bool) []plot.Tick {
 	}
 	prec := max0(-int(math.Floor(math.Log10(step))))
 	var ticks []plot.Tick
-	for k := math.Ceil(min / step); k*step <= max+step*1e-9; k++ {
-		v := k * step
+	// Counted, not stepped by k++: past 2⁵³ k+1 == k (limits a few ulps
+	// apart), and a float loop would never end.
+	k0 := math.Ceil(min / step)
+	for i := 0; i < maxTicks/2 && (k0+float64(i))*step <= max+step*1e-9; i++ {
+		v := (k0 + float64(i)) * step
 		if math.Abs(v) < step*1e-9 {
 			v = 0
 		}
@@ -257,16 +316,54 @@ func max0(v int) int {
 	return v
 }
 
+// padLinear widens the limits of a linear axis by 4% on each side, and a
+// range of one value (or a few ulps) to a visible band, with every step
+// safe from overflow: the result is finite for any finite min ≤ max.
+func padLinear(min, max float64) (float64, float64) {
+	half := max/2 - min/2
+	scale := math.Max(1, math.Max(math.Abs(min), math.Abs(max)))
+	if half < 1e-9*scale {
+		w := math.Max(0.5, 1e-3*scale)
+		return math.Max(min-w, -math.MaxFloat64), math.Min(max+w, math.MaxFloat64)
+	}
+	pad := 0.08 * half
+	return math.Max(min-pad, -math.MaxFloat64), math.Min(max+pad, math.MaxFloat64)
+}
+
+// maxTicks bounds the ticks of an axis, whatever its limits.
+const maxTicks = 200
+
 // logTicks labels 1, 2 and 5 × 10^k when the range covers under three
 // decades, and only the powers of ten beyond; the other integers × 10^k
-// get unlabelled ticks.
+// get unlabelled ticks. Over more than 30 decades (1e-320 to 1e308) only
+// every s-th power of ten gets a tick, so there are at most maxTicks.
+// Limits that are not a positive range (0, NaN, +Inf, min ≥ max) give a
+// single tick or none.
 func logTicks(min, max float64) []plot.Tick {
+	if !(min > 0) || math.IsInf(min, 0) {
+		return nil
+	}
+	if !(max > min) || math.IsInf(max, 0) {
+		return []plot.Tick{{Value: min, Label: strconv.FormatFloat(min, 'g', 4, 64)}}
+	}
+	lo, hi := math.Floor(math.Log10(min)), math.Ceil(math.Log10(max))
+	decades := hi - lo
+	if decades > 30 {
+		stride := math.Ceil(decades / 20)
+		var ticks []plot.Tick
+		for e := math.Ceil(lo/stride) * stride; e <= hi && len(ticks) < maxTicks; e += stride {
+			if v := math.Pow(10, e); v >= min && v <= max {
+				ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+			}
+		}
+		return ticks
+	}
 	labelled := map[int]bool{1: true, 2: true, 5: true}
 	if math.Log10(max/min) >= 3 {
 		labelled = map[int]bool{1: true}
 	}
 	var ticks []plot.Tick
-	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
+	for e := lo; e <= hi; e++ {
 		base := math.Pow(10, e)
 		for i := 1; i < 10; i++ {
 			v := float64(i) * base

@@ -5,9 +5,12 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/nntrain/nntrain/internal/metrics"
 )
 
 // TestCostPNG trains through the binary and checks cost.png: a PNG of
@@ -81,4 +84,71 @@ func countColor(img image.Image, c color.RGBA) int {
 func near(v uint32, want uint8) bool {
 	d := int(v>>8) - int(want)
 	return d > -8 && d < 8
+}
+
+// TestPlotExtremeRanges draws cost.png for loss ranges at and past the
+// ends of float64: each must give a PNG (in bounded time: logTicks once
+// looped for ever when the padded limits overflowed to 0 or +Inf), and no
+// ticker may return more than a few hundred ticks.
+func TestPlotExtremeRanges(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, c := range []struct {
+		name   string
+		losses []float64
+	}{
+		{"zero", []float64{0, 0, 0}},
+		{"zero to one", []float64{1, 0.5, 0}},
+		{"+Inf", []float64{inf, inf}},
+		{"finite then +Inf", []float64{1, inf, 2}},
+		{"NaN", []float64{nan, nan}},
+		{"denormal", []float64{1e-320, 1e-321, 5e-324}},
+		{"denormal to 1e308", []float64{1e-320, 1e308, 5e-324}},
+		{"1e308", []float64{1e308, 1.5e308, math.MaxFloat64}},
+		{"-MaxFloat64 to MaxFloat64", []float64{-math.MaxFloat64, math.MaxFloat64}},
+		{"equal", []float64{0.25, 0.25, 0.25}},
+		{"equal and huge", []float64{1e300, 1e300}},
+		{"one ulp apart", []float64{1e12, math.Nextafter(1e12, 2e12)}},
+		{"negative", []float64{-5, -1e10}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cost := metrics.NewCostLog("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy")
+			for i, l := range c.losses {
+				cost.Append(float64(i+1), l, l, 0.5, l)
+			}
+			var buf bytes.Buffer
+			if err := plotCost(&buf, cost, costPlot{name: "x", loss: "mse", metric: "accuracy"}); err != nil {
+				t.Fatalf("plotCost: %v", err)
+			}
+			if _, err := png.Decode(&buf); err != nil {
+				t.Fatalf("not a PNG: %v", err)
+			}
+		})
+	}
+	for _, r := range [][2]float64{{0, 1}, {1e-320, 1e308}, {5e-324, math.MaxFloat64}, {0, inf}, {nan, 1}, {1, nan}, {2, 1}, {1, 1}, {1e12, math.Nextafter(1e12, 2e12)}, {-inf, inf}} {
+		if n := len(logTicks(r[0], r[1])); n > maxTicks {
+			t.Errorf("logTicks(%g, %g): %d ticks, want at most %d", r[0], r[1], n, maxTicks)
+		}
+		if n := len(niceTicks(r[0], r[1], 6, false)); n > maxTicks {
+			t.Errorf("niceTicks(%g, %g): %d ticks, want at most %d", r[0], r[1], n, maxTicks)
+		}
+	}
+}
+
+// TestPlotHugeLearningRate is the reproduction: learning_rate 1e300
+// takes the loss from 1.1 to 7e297 in two epochs, a range whose padded log
+// axis once overflowed and hung logTicks. The run must end with its files.
+func TestPlotHugeLearningRate(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV})
+	r := nntrainIn(t, dir, nil, "train", "-q", "-c", "spec.yaml", "--set", "train.learning_rate=1e300", "--set", "train.epochs=2")
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0\n%s", r.code, r.err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "run", "cost.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+		t.Errorf("cost.png: %v", err)
+	}
 }

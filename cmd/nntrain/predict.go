@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -25,7 +26,12 @@ feature columns; other columns are ignored) and write one prediction per row as
 CSV: for regression one column per target; for classification a column named
 after the target with the predicted class, then p_<class> per class.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runPredict(c.Context(), s, o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := notEmpty(c, "out"); err != nil {
+				return err
+			}
+			return runPredict(c.Context(), s, o)
+		},
 	}
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "CSV rows to predict")
@@ -54,6 +60,10 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 	p, err := run.Predict(o.model, o.data)
 	if err != nil {
 		return badInput(err)
+	}
+	if n := p.NonFiniteRows(); n > 0 {
+		fmt.Fprintf(s.err, "nntrain predict: warning: %s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64); those rows get no class\n",
+			o.model, n, p.Rows, o.data)
 	}
 	var buf bytes.Buffer
 	if err := p.WriteCSV(&buf); err != nil {

@@ -27,6 +27,7 @@ type progress struct {
 	rows    int
 	metric  string
 	hasVal  bool
+	hasLR   bool // a schedule is set: epoch lines show the lr
 	bar     *progressbar.ProgressBar
 	start   time.Time
 	last    backprop.Epoch
@@ -40,7 +41,7 @@ const redraw = 150 * time.Millisecond
 
 func newProgress(s *streams, quiet bool, sp *spec.Spec, j *run.Job, metric string) *progress {
 	p := &progress{s: s, quiet: quiet, name: sp.Name, epochs: sp.Train.Epochs, rows: j.Train.Rows, metric: metric,
-		start: time.Now(), hasVal: j.Val != nil}
+		start: time.Now(), hasVal: j.Val != nil, hasLR: sp.Train.Schedule != nil}
 	if !quiet && s.isTTY {
 		p.width = 80
 		if f, ok := s.err.(*os.File); ok {
@@ -166,6 +167,9 @@ func (p *progress) epoch(e backprop.Epoch) {
 	line := fmt.Sprintf("epoch %d/%d  train_loss %.6g  train_%s %s", e.N, p.epochs, e.TrainLoss, p.metric, fmtMetric(e.TrainMetric))
 	if p.hasVal {
 		line += fmt.Sprintf("  val_loss %.6g  val_%s %s", e.ValLoss, p.metric, fmtMetric(e.ValMetric))
+	}
+	if p.hasLR {
+		line += fmt.Sprintf("  lr %.4g", e.LR)
 	}
 	line += fmt.Sprintf("  %s samples/s  eta %s", fmtRate(float64(e.N)*float64(p.rows)/el.Seconds()),
 		fmtDuration(time.Duration(float64(el)/float64(e.N)*float64(p.epochs-e.N))))

@@ -46,7 +46,10 @@ func TestProgressWhenNotATerminal(t *testing.T) {
 				}
 			}
 			sum := lines[5]
-			for _, want := range []string{"tiny: 5 epochs in ", "; train loss ", " accuracy ", "; files in run: model.json cost.csv cost.png metrics.json"} {
+			// The epoch lines' train_loss is a mean over the epoch's
+			// batches, each before its update; the summary scores the
+			// final weights, and says so.
+			for _, want := range []string{"tiny: 5 epochs in ", "; final weights: train loss ", " accuracy ", "; files in run: model.json cost.csv cost.png metrics.json"} {
 				if !strings.Contains(sum, want) {
 					t.Errorf("summary %q lacks %q", sum, want)
 				}

@@ -119,6 +119,7 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
   nntrain eval --model runs/iris/model.json --data data/iris.csv
   nntrain params --config configs/iris.yaml
   nntrain gradcheck --config configs/iris.yaml
+  nntrain trace --config configs/lecture/342.yaml --init configs/lecture/342-init.json
 
 Exit status: 0 success; 1 a check failed (gradcheck, --fail-under); 2 bad
 usage, spec or data; 3 an internal error (a bug in nntrain: please report
@@ -149,7 +150,7 @@ it); 130 interrupted.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
 	})
-	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s))
+	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s), newTraceCmd(s))
 	return root
 }
 
@@ -186,6 +187,16 @@ func noArgs(c *cobra.Command, args []string) error {
 func requireFlag(cmd, flag, value string) error {
 	if value == "" {
 		return badInput(fmt.Errorf("nntrain %s: --%s is required (see 'nntrain %s --help')", cmd, flag, cmd))
+	}
+	return nil
+}
+
+// notEmpty rejects a flag given with an empty value (--out ""), which would
+// otherwise mean the same as leaving it out: a script whose variable is
+// unset should hear about it, not write somewhere else.
+func notEmpty(c *cobra.Command, flag string) error {
+	if f := c.Flags().Lookup(flag); f != nil && f.Changed && f.Value.String() == "" {
+		return badInput(fmt.Errorf("%s: --%s is empty; give a path or leave the flag out", c.CommandPath(), flag))
 	}
 	return nil
 }

@@ -42,15 +42,20 @@ func newTrainCmd(s *streams) *cobra.Command {
 (output.dir of the spec, or --out):
 
   model.json    the trained weights, features, classes and normalisation
-  cost.csv      train_loss (and val_loss, accuracy or r2) per epoch
+  cost.csv      train_loss (and val_loss, accuracy or r2, lr) per epoch
   cost.png      a plot of cost.csv
   metrics.json  loss and metrics on the train, validation and test rows
+  boundary.png  for classes on exactly two inputs: the predicted class over
+                the input plane, with the training rows
 
 Files are written to temporary names and renamed, so a run that fails or is
 interrupted leaves the files of an earlier run as they were.
 
 Progress goes to stderr: a bar on a terminal, one line per epoch otherwise,
-nothing with --quiet; a one-line summary ends the run.
+nothing with --quiet; a one-line summary ends the run. An epoch line's
+train_loss (as in cost.csv) is the mean over that epoch's batches, each taken
+before its update; the summary scores the final (or kept) weights, so its
+train loss is lower.
 
 Any spec key can be overridden: --set train.learning_rate=0.05, or the
 environment, NNTRAIN_TRAIN_LEARNING_RATE=0.05 (flags win over the
@@ -61,7 +66,12 @@ written); 2 a bad spec, data file or command line, or a loss that diverged
 (nothing is written); 130 interrupted: Ctrl-C or SIGTERM finishes the current
 batch and writes nothing, a second Ctrl-C stops at once.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runTrain(c.Context(), s, o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := notEmpty(c, "out"); err != nil {
+				return err
+			}
+			return runTrain(c.Context(), s, o)
+		},
 	}
 	f := c.Flags()
 	f.StringVarP(&o.config, "config", "c", "", "the spec (YAML)")
@@ -77,6 +87,11 @@ batch and writes nothing, a second Ctrl-C stops at once.`,
 	_ = c.RegisterFlagCompletionFunc("fail-under", completeGate)
 	return c
 }
+
+// bigBatchRows is the training-set size from which a whole-set batch
+// (batch_size 0) earns a hint: one update per epoch over that many rows is
+// slow to learn and holds every row's activations at once.
+const bigBatchRows = 100_000
 
 type gate struct {
 	path  string
@@ -175,6 +190,15 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if err := checkGates(gates, j); err != nil {
 		return badInput(err)
 	}
+	if o.init == "" && j.InitKind == network.InitZeros && len(sp.Model.Layers) > 1 {
+		// Shown even with --quiet: the run cannot learn what it should.
+		fmt.Fprintf(s.err, "nntrain train: warning: model.init is zeros (%s): the units of each hidden layer start equal, get equal gradients and stay equal, so a hidden layer acts as one unit; use he, xavier or normal\n",
+			sp.Where("model.init"))
+	}
+	if !o.quiet && sp.Train.BatchSize == 0 && j.Train.Rows >= bigBatchRows {
+		fmt.Fprintf(s.err, "nntrain train: hint: train.batch_size is 0, so each epoch is one update over all %d rows; a batch_size of 32 to 512 usually learns in far fewer epochs and less memory\n",
+			j.Train.Rows)
+	}
 	if ctx.Err() != nil {
 		return interrupted(0, outDir)
 	}
@@ -241,7 +265,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 		return badInput(err)
 	}
 	var pngBuf bytes.Buffer
-	kept := hist.BestEpoch // early stopping keeps the weights of the best val_loss; else 0
+	kept := hist.BestEpoch // early stopping keeps the weights of the best epoch; else 0
 	if err := plotCost(&pngBuf, res.Cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
 		return fmt.Errorf("cost.png: %w", err)
 	}
@@ -250,6 +274,18 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 		{"cost.csv", res.CostCSV},
 		{"metrics.json", res.MetricsJSON},
 		{"cost.png", pngBuf.Bytes()},
+	}
+	var extra []string
+	if wantsBoundary(j.Train) {
+		var b bytes.Buffer
+		bp := boundaryPlot{name: sp.Name, net: j.Net, norm: j.Norm, d: j.Train, classNames: j.Model().ClassNames}
+		pool := network.NewPool(run.Workers(sp.Train.Workers))
+		err := plotBoundary(&b, pool, bp)
+		pool.Close()
+		if err != nil {
+			return fmt.Errorf("boundary.png: %w", err)
+		}
+		files, extra = append(files, outFile{"boundary.png", b.Bytes()}), append(extra, "boundary.png")
 	}
 	if ctx.Err() != nil {
 		return interrupted(len(hist.Epochs), outDir)
@@ -260,7 +296,11 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	}
 
 	all := res.Reports()
-	summary := summaryLine(sp.Name, hist, kept, elapsed, res.Splits, outDir)
+	monitor := "val_loss"
+	if es := sp.Train.EarlyStopping; es != nil {
+		monitor = es.Monitor
+	}
+	summary := summaryLine(sp.Name, hist, kept, monitor, elapsed, res.Splits, outDir, extra...)
 	if !o.quiet {
 		fmt.Fprintln(s.err, summary)
 	}
@@ -281,6 +321,12 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	var failed []string
 	for _, g := range gates {
 		v, err := metrics.Value(all, g.path)
+		if errors.Is(err, metrics.ErrNaN) {
+			// Undefined (r2 of one row): the bound is not met, as a
+			// check that fails, not as bad input; the files are written.
+			failed = append(failed, fmt.Sprintf("%s is undefined (n/a), so not at least %g", g.path, g.bound))
+			continue
+		}
 		if err != nil {
 			return badInput(gateError(g, err))
 		}
@@ -302,12 +348,7 @@ func checkGates(gates []gate, j *run.Job) error {
 		if d == nil {
 			continue
 		}
-		// A report of no rows has every key a real one has, with NaN values.
-		if d.Classes != nil {
-			all[name] = metrics.Classification(0, math.NaN(), nil, nil, d.Classes)
-		} else {
-			all[name] = metrics.Regression(0, math.NaN(), nil, nil, d.Outputs())
-		}
+		all[name] = run.EmptyReport(d)
 	}
 	for _, g := range gates {
 		if _, err := metrics.Value(all, g.path); err != nil && !errors.Is(err, metrics.ErrNaN) {
@@ -327,27 +368,46 @@ func gateError(g gate, err error) error {
 
 // summaryLine is the one line a person reads at the end of a run:
 //
-//	iris: 200 epochs in 1.2s; train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
-func summaryLine(name string, res *backprop.Result, kept int, elapsed time.Duration, splits []metrics.Split, outDir string) string {
+//	iris: 200 epochs in 1.2s; final weights: train loss 0.0519 accuracy 0.9667; validation loss 0.0413 accuracy 0.9667; files in runs/iris: model.json cost.csv cost.png metrics.json
+//
+// extra names the files written besides those four (boundary.png).
+func summaryLine(name string, res *backprop.Result, kept int, monitor string, elapsed time.Duration, splits []metrics.Split, outDir string, extra ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
 	switch {
 	case res.StoppedEarly:
-		fmt.Fprintf(&b, " (stopped early: no better val_loss since epoch %d, whose weights were kept)", kept)
+		fmt.Fprintf(&b, " (stopped early: no better %s since epoch %d, whose weights were kept)", monitor, kept)
 	case kept > 0 && kept < len(res.Epochs):
-		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best val_loss)", kept)
+		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best %s)", kept, monitor)
 	}
-	for _, sp := range splits {
+	// The epoch lines (and cost.csv) show train_loss as the mean over an
+	// epoch's batches, each taken before its update; these figures score
+	// the weights written, so they differ, and are labelled.
+	if kept > 0 && kept < len(res.Epochs) {
+		fmt.Fprintf(&b, "; weights of epoch %d:", kept)
+	} else {
+		b.WriteString("; final weights:")
+	}
+	for i, sp := range splits {
 		r := sp.Report
-		fmt.Fprintf(&b, "; %s loss %.4g", sp.Name, r.Loss)
+		sep := "; "
+		if i == 0 {
+			sep = " "
+		}
+		fmt.Fprintf(&b, "%s%s loss %.4g", sep, sp.Name, r.Loss)
 		if r.Accuracy != nil {
 			fmt.Fprintf(&b, " accuracy %.4f", *r.Accuracy)
 		}
-		if r.R2 != nil {
+		if r.R2 != nil && math.IsNaN(*r.R2) {
+			b.WriteString(" r2 n/a")
+		} else if r.R2 != nil {
 			fmt.Fprintf(&b, " r2 %.4f", *r.R2)
 		}
 	}
 	fmt.Fprintf(&b, "; files in %s: model.json cost.csv cost.png metrics.json", outDir)
+	for _, f := range extra {
+		b.WriteString(" " + f)
+	}
 	return b.String()
 }
 

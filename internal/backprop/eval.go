@@ -21,24 +21,33 @@ type evaluator struct {
 func newEvaluator(net *network.Net, d *Data) *evaluator {
 	e := &evaluator{net: net, ws: net.NewWorkspace(max(1, min(d.Rows, evalChunk)))}
 	e.tm.init(d.Labels != nil, net.Outputs())
+	e.tm.Multi = d.MultiLabel
 	return e
 }
 
-// run returns the loss (without l2) and the accuracy or r² of d. When
-// outputs is not nil it receives the network's outputs (Rows×outputs).
+// run returns the loss (without l2) and the accuracy or r² of d. The loss
+// is the mean over the rows, or with row weights Σ w ℓ / Σ w over them (0
+// when every weight is 0). When outputs is not nil it receives the network's
+// outputs (Rows×outputs).
 func (e *evaluator) run(pool *network.Pool, loss Loss, d *Data, outputs []float64) (float64, float64) {
 	if d.Rows == 0 {
 		return math.NaN(), math.NaN()
 	}
 	in, out := e.net.Inputs(), e.net.Outputs()
 	e.tm.reset()
-	var sum float64
+	var sum, sumW float64
 	for lo := 0; lo < d.Rows; lo += e.ws.Rows {
 		m := min(e.ws.Rows, d.Rows-lo)
 		x, y := d.X[lo*in:(lo+m)*in], d.Y[lo*out:(lo+m)*out]
 		a := e.net.Forward(pool, e.ws, x, m)
 		z := e.ws.Z[len(e.ws.Z)-1][:m*out]
-		sum += float64(m) * loss.Cost(y, z, a, m, out)
+		if d.W != nil {
+			s, sw := loss.WeightedSums(y, z, a, d.W[lo:lo+m], m, out)
+			sum += s
+			sumW += sw
+		} else {
+			sum += float64(m) * loss.Cost(y, z, a, nil, m, out)
+		}
 		var labels []int
 		if d.Labels != nil {
 			labels = d.Labels[lo : lo+m]
@@ -48,11 +57,18 @@ func (e *evaluator) run(pool *network.Pool, loss Loss, d *Data, outputs []float6
 			copy(outputs[lo*out:], a)
 		}
 	}
+	if d.W != nil {
+		if sumW == 0 {
+			return 0, e.tm.value()
+		}
+		return sum / sumW, e.tm.value()
+	}
 	return sum / float64(d.Rows), e.tm.value()
 }
 
-// Evaluate returns the loss of net on d (the spec's loss, no l2 term) and
-// the network's outputs for every row (Rows×outputs).
+// Evaluate returns the loss of net on d (the spec's loss, no l2 term,
+// weighted by d.W when it is set) and the network's outputs for every row
+// (Rows×outputs).
 func Evaluate(net *network.Net, pool *network.Pool, loss Loss, d *Data) (float64, []float64) {
 	a := make([]float64, d.Rows*net.Outputs())
 	j, _ := newEvaluator(net, d).run(pool, loss, d, a)

@@ -40,6 +40,10 @@ type State struct {
 	Early   EarlyState
 	Stopped bool    // a callback ended the run
 	Epochs  []Epoch // the cost.csv rows so far
+
+	LR      float64       // the learning rate of epoch Epoch+1 (a Schedule sets it after each epoch)
+	Sched   ScheduleState // the schedule's counters
+	Dropout []byte        // the dropout stream's PCG state; nil without dropout
 }
 
 // EarlyState is the early-stopping counter and the best weights seen.
@@ -63,23 +67,63 @@ type BatchCallback interface {
 	OnBatchEnd(epoch, batch, batches int, loss float64)
 }
 
-// EarlyStopping stops a run when val_loss has not improved by more than
-// MinDelta for Patience epochs, and remembers the best epoch's weights in
-// State.Early (KeepBest puts them back). Without validation data it does
-// nothing.
+// EarlyStopping stops a run when the monitored figure has not improved by
+// more than MinDelta for Patience epochs, and remembers the best epoch's
+// weights in State.Early (KeepBest puts them back, also when the run
+// reaches its last epoch first). Without validation data it does nothing.
 type EarlyStopping struct {
 	Patience int
 	MinDelta float64
+	Monitor  Monitor // val_loss (lower is better), val_accuracy or val_r2 (higher)
 }
 
-// OnEpochEnd updates s.Early from the last epoch's val_loss.
+// Monitor is the validation figure early stopping watches.
+type Monitor int
+
+const (
+	ValLoss     Monitor = iota // lower is better
+	ValAccuracy                // higher is better (class targets)
+	ValR2                      // higher is better (regression)
+)
+
+var monitorNames = [...]string{"val_loss", "val_accuracy", "val_r2"}
+
+func (m Monitor) String() string {
+	if m < 0 || int(m) >= len(monitorNames) {
+		return fmt.Sprintf("Monitor(%d)", int(m))
+	}
+	return monitorNames[m]
+}
+
+// ParseMonitor maps a spec name to its Monitor.
+func ParseMonitor(s string) (Monitor, error) {
+	for i, n := range monitorNames {
+		if n == s {
+			return Monitor(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown monitor %q (want val_loss, val_accuracy or val_r2)", s)
+}
+
+// value is the monitored figure of an epoch, negated when higher is better,
+// so that lower is always better.
+func (m Monitor) value(e Epoch) float64 {
+	if m == ValLoss {
+		return e.ValLoss
+	}
+	return -e.ValMetric
+}
+
+// OnEpochEnd updates s.Early from the last epoch's monitored figure
+// (Early.BestLoss holds it, negated for val_accuracy and val_r2).
 func (es EarlyStopping) OnEpochEnd(s *State) bool {
 	e := s.Epochs[len(s.Epochs)-1]
-	if es.Patience <= 0 || math.IsNaN(e.ValLoss) {
+	v := es.Monitor.value(e)
+	if es.Patience <= 0 || math.IsNaN(v) {
 		return false
 	}
-	if s.Early.BestEpoch == 0 || e.ValLoss < s.Early.BestLoss-es.MinDelta {
-		s.Early.BestLoss, s.Early.Wait, s.Early.BestEpoch = e.ValLoss, 0, e.N
+	if s.Early.BestEpoch == 0 || v < s.Early.BestLoss-es.MinDelta {
+		s.Early.BestLoss, s.Early.Wait, s.Early.BestEpoch = v, 0, e.N
 		s.Early.Best = append(s.Early.Best[:0], s.Params...)
 		return false
 	}
@@ -95,7 +139,7 @@ type fitState struct {
 	cbs        []Callback
 	bcbs       []BatchCallback
 	bs         int
-	xb, yb     []float64
+	xb, yb, wb []float64 // wb only for weighted rows
 	lb         []int
 	ev         *evaluator
 	st         State
@@ -124,6 +168,9 @@ func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, 
 	in, out := net.Inputs(), net.Outputs()
 	f := &fitState{train: train, val: val, src: src, rng: rand.New(src), cbs: cbs, bs: bs,
 		xb: make([]float64, bs*in), yb: make([]float64, bs*out), lb: make([]int, bs)}
+	if train.W != nil {
+		f.wb = make([]float64, bs)
+	}
 	for _, c := range cbs {
 		if b, ok := c.(BatchCallback); ok {
 			f.bcbs = append(f.bcbs, b)
@@ -138,7 +185,9 @@ func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, 
 		f.st.Perm[i] = i
 	}
 	f.st.Running.init(train.Labels != nil, out)
+	f.st.Running.Multi = train.MultiLabel
 	f.st.Early.BestLoss = math.Inf(1)
+	f.st.LR = cfg.Optim.LR
 	t.fit = f
 	return t, nil
 }
@@ -158,6 +207,11 @@ func (t *Trainer) State() *State {
 		panic("backprop: PCG.MarshalBinary: " + err.Error())
 	}
 	s.RNG = b
+	if t.drop != nil {
+		if s.Dropout, err = t.drop.MarshalBinary(); err != nil {
+			panic("backprop: Dropout.MarshalBinary: " + err.Error())
+		}
+	}
 	return &s
 }
 
@@ -177,12 +231,17 @@ func (t *Trainer) Restore(s *State) error {
 		return fmt.Errorf("state has %d parameters, the network %d", len(s.Params), len(f.st.Params))
 	case len(s.Perm) != len(f.st.Perm):
 		return fmt.Errorf("state has %d training rows, the data %d", len(s.Perm), len(f.st.Perm))
-	case len(s.Running.SY) != len(f.st.Running.SY) || s.Running.Class != f.st.Running.Class:
+	case len(s.Running.SY) != len(f.st.Running.SY) || s.Running.Class != f.st.Running.Class || s.Running.Multi != f.st.Running.Multi:
 		return errors.New("state's running metric does not fit the data's targets")
 	case s.Batch < 0 || s.Batch > (len(s.Perm)+f.bs-1)/f.bs:
 		return fmt.Errorf("state is at batch %d of an epoch of %d", s.Batch, (len(s.Perm)+f.bs-1)/f.bs)
 	case s.Early.Best != nil && len(s.Early.Best) != len(s.Params):
 		return errors.New("state's best weights do not fit the network")
+	case (s.Dropout != nil) != (t.drop != nil):
+		return errors.New("state's dropout stream does not fit the network (dropout on one side only)")
+	case !(s.LR >= 0) || math.IsInf(s.LR, 1):
+		// 0 is a rate a schedule reaches: cosine at epoch t_max+1 with eta_min 0.
+		return fmt.Errorf("state's learning rate %v is not a finite number ≥ 0", s.LR)
 	}
 	seen := make([]bool, len(s.Perm))
 	for _, r := range s.Perm {
@@ -197,6 +256,11 @@ func (t *Trainer) Restore(s *State) error {
 	if err := f.src.UnmarshalBinary(s.RNG); err != nil {
 		return fmt.Errorf("state's random generator: %w", err)
 	}
+	if t.drop != nil {
+		if err := t.drop.UnmarshalBinary(s.Dropout); err != nil {
+			return fmt.Errorf("state's dropout stream: %w", err)
+		}
+	}
 	params := f.st.Params
 	copy(params, s.Params)
 	run := f.st.Running
@@ -209,7 +273,7 @@ func (t *Trainer) Restore(s *State) error {
 	f.st = *s
 	f.st.Params, f.st.Running, f.st.Perm = params, run, perm
 	f.st.Opt = OptimizerState{}
-	f.st.RNG = nil
+	f.st.RNG, f.st.Dropout = nil, nil
 	f.st.Early.Best = clone(s.Early.Best)
 	f.st.Epochs = append([]Epoch(nil), s.Epochs...)
 	return nil
@@ -232,6 +296,7 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 		// ctx is checked after each batch only: an interrupt always lets
 		// one batch end, as the command's second-interrupt handling expects.
 		epoch := s.Epoch + 1
+		t.SetLR(s.LR)
 		if s.Batch == 0 {
 			if t.cfg.Shuffle {
 				dataset.Shuffle(s.Perm, f.rng)
@@ -243,7 +308,7 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 			b := s.Batch
 			lo := b * bs
 			m := min(bs, n-lo)
-			var x, y []float64
+			var x, y, w []float64
 			var labels []int
 			if t.cfg.Shuffle {
 				rows := s.Perm[lo : lo+m]
@@ -254,14 +319,21 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 						f.lb[r] = train.Labels[src]
 					}
 				}
+				if f.wb != nil {
+					dataset.Gather(f.wb, train.W, 1, rows)
+					w = f.wb[:m]
+				}
 				x, y, labels = f.xb[:m*in], f.yb[:m*out], f.lb[:m]
 			} else {
 				x, y = train.X[lo*in:(lo+m)*in], train.Y[lo*out:(lo+m)*out]
 				if train.Labels != nil {
 					labels = train.Labels[lo : lo+m]
 				}
+				if train.W != nil {
+					w = train.W[lo : lo+m]
+				}
 			}
-			j, a := t.Step(x, y, m)
+			j, a := t.Step(x, y, w, m)
 			if !finite(j) {
 				return f.result(), &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j, BeforeUpdate: epoch == 1 && b == 0}
 			}
@@ -275,7 +347,7 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 				return f.result(), ErrInterrupted
 			}
 		}
-		e := Epoch{N: epoch, TrainLoss: s.Sum / float64(n), TrainMetric: s.Running.value(), ValLoss: math.NaN(), ValMetric: math.NaN()}
+		e := Epoch{N: epoch, TrainLoss: s.Sum / float64(n), TrainMetric: s.Running.value(), ValLoss: math.NaN(), ValMetric: math.NaN(), LR: s.LR}
 		if f.ev != nil {
 			e.ValLoss, e.ValMetric = f.ev.run(t.pool, t.cfg.Loss, f.val, nil)
 			if !finite(e.ValLoss) {

@@ -27,17 +27,40 @@ func TestGradCheckAllPairings(t *testing.T) {
 	}
 	for _, h := range hidden {
 		for _, o := range outputs {
-			for _, l2 := range []float64{0, 0.3} {
+			// l2, weighted rows, dropout on the hidden layers (its masks drawn
+			// once and held fixed while J is differenced)
+			for _, c := range [][3]float64{{0, 0, 0}, {0.3, 0, 0}, {0, 1, 0}, {0.3, 1, 0}, {0, 0, 0.4}, {0.3, 1, 0.4}} {
+				l2, weighted, dropout := c[0], c[1] == 1, c[2]
 				name := fmt.Sprintf("%v-%v-%v-l2=%g", h, o.act, o.loss, l2)
+				if weighted {
+					name += "-weighted"
+				}
+				if dropout > 0 {
+					name += fmt.Sprintf("-dropout=%g", dropout)
+				}
 				t.Run(name, func(t *testing.T) {
 					rng := rand.New(rand.NewPCG(1, 2))
 					net := network.New(4, []network.LayerSpec{
-						{Units: 5, Activation: h, Alpha: 0.1},
-						{Units: 3, Activation: h, Alpha: 0.1},
+						{Units: 5, Activation: h, Alpha: 0.1, Dropout: dropout},
+						{Units: 3, Activation: h, Alpha: 0.1, Dropout: dropout / 2},
 						{Units: o.k, Activation: o.act, Alpha: 0.2},
 					})
+					var drop *network.Dropout
+					if dropout > 0 {
+						drop = network.NewDropout(5, 6)
+					}
+					// Dropout's 1/(1−p) raises J, and with it the rounding noise
+					// of the differences (about 1e-16·J/h), which the check's
+					// 1e-4 floor expects to stay near 1e-10: smaller weights
+					// keep J near 1 there (at 0.7, one gradient of 2.5e-5 in
+					// one case is off by 1.6e-5 relative at h = 1e-6 and by
+					// 3.7e-7 at h = 1e-5: noise, not a wrong gradient).
+					scale := 0.7
+					if dropout > 0 {
+						scale = 0.4
+					}
 					for i := range net.Params {
-						net.Params[i] = rng.NormFloat64() * 0.7
+						net.Params[i] = rng.NormFloat64() * scale
 					}
 					m := 6
 					x := make([]float64, m*4)
@@ -59,9 +82,15 @@ func TestGradCheckAllPairings(t *testing.T) {
 							}
 						}
 					}
+					var w []float64
+					if weighted {
+						// Uneven weights, one of them 0 (the row counts for
+						// nothing), as sample and class weights give.
+						w = []float64{0.5, 3, 0, 1.25, 2, 0.1}
+					}
 					p := network.NewPool(1)
 					defer p.Close()
-					for _, c := range GradCheck(net, p, o.loss, l2, x, y, m, 1000, rng) {
+					for _, c := range GradCheck(net, p, o.loss, l2, x, y, w, m, 1000, rng, drop) {
 						t.Logf("layer %d: worst relative error %.3g at %s (backprop %.6g, numeric %.6g)", c.Layer, c.WorstRel, c.Worst, c.Backprop, c.Numeric)
 						if c.WorstRel > 1e-5 {
 							t.Errorf("layer %d: worst relative error %.3g at %s, want ≤ 1e-5", c.Layer, c.WorstRel, c.Worst)
@@ -96,13 +125,13 @@ func TestGradCheckCatchesBug(t *testing.T) {
 		{"a weight of layer 2", 10, 2, "W[0][1]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clean := GradCheck(net, p, MSE, 0, x, y, 2, 100, rng)
+			clean := GradCheck(net, p, MSE, 0, x, y, nil, 2, 100, rng, nil)
 			for _, c := range clean {
 				if c.WorstRel > 1e-6 {
 					t.Fatalf("layer %d fails without a bug: %.3g at %s", c.Layer, c.WorstRel, c.Worst)
 				}
 			}
-			got := GradCheckWith(net, p, MSE, 0, x, y, 2, 100, rng, func(g []float64) { g[tc.param] += 0.1 })
+			got := GradCheckWith(net, p, MSE, 0, x, y, nil, 2, 100, rng, nil, func(g []float64) { g[tc.param] += 0.1 })
 			for _, c := range got {
 				bad := c.WorstRel > 1e-5
 				switch {

@@ -36,7 +36,29 @@ func ParseLoss(s string) (Loss, error) {
 //	mse:           J = 1/(2m) Σ_i Σ_k (y − a)²
 //	bce:           J = 1/m Σ_i Σ_k [log(1+e^z) − y·z]        (= −[y log a + (1−y) log(1−a)], stable)
 //	cross_entropy: J = −1/m Σ_i Σ_k y·log_softmax(z)          (a must be softmax(z))
-func (l Loss) Cost(y, z, a []float64, m, k int) float64 {
+//
+// With row weights w (m of them, finite, ≥ 0) it is the weighted mean
+//
+//	J = Σ_i w_i ℓ_i / Σ_i w_i
+//
+// where ℓ_i is row i's term of the formula above times m (for mse
+// ½ Σ_k (y − a)²); all weights 1 gives the same J up to rounding, and for
+// cross_entropy this is PyTorch's CrossEntropyLoss(weight=…). A batch whose
+// weights are all 0 has J = 0 (and, in OutputDelta, no gradient). A nil w
+// is unweighted and takes the unweighted sums exactly.
+func (l Loss) Cost(y, z, a, w []float64, m, k int) float64 {
+	if w == nil {
+		return l.cost(y, z, a, m, k)
+	}
+	s, sw := l.WeightedSums(y, z, a, w, m, k)
+	if sw == 0 {
+		return 0
+	}
+	return s / sw
+}
+
+// cost is Cost without weights.
+func (l Loss) cost(y, z, a []float64, m, k int) float64 {
 	var s float64
 	switch l {
 	case MSE:
@@ -50,23 +72,9 @@ func (l Loss) Cost(y, z, a []float64, m, k int) float64 {
 			s += softplus(v) - y[i]*v
 		}
 	case CrossEntropy:
-		// a is softmax(z), so at the row's largest z, a = 1/Σe^(z−max) ≥ 1/k
-		// and log Σ e^z = max − log(a there): one log per row instead of k
-		// exps, and as stable as the direct form.
 		for r := 0; r < m; r++ {
-			zr, yr, ar := z[r*k:r*k+k], y[r*k:r*k+k], a[r*k:r*k+k]
-			top := 0
-			for j, v := range zr {
-				if v > zr[top] {
-					top = j
-				}
-			}
-			var lse float64
-			if ar[top] > 0 {
-				lse = zr[top] - math.Log(ar[top])
-			} else {
-				lse = logSumExp(zr)
-			}
+			zr, yr := z[r*k:r*k+k], y[r*k:r*k+k]
+			lse := rowLogSumExp(zr, a[r*k:r*k+k])
 			for j, v := range zr {
 				if yr[j] != 0 {
 					s -= yr[j] * (v - lse)
@@ -77,12 +85,89 @@ func (l Loss) Cost(y, z, a []float64, m, k int) float64 {
 	return s / float64(m)
 }
 
+// WeightedSums returns Σ_i w_i ℓ_i and Σ_i w_i over m rows, ℓ_i being row
+// i's unweighted loss term (see Cost). Summed over the chunks of a data set
+// they give its weighted loss, Σ w ℓ / Σ w.
+func (l Loss) WeightedSums(y, z, a, w []float64, m, k int) (float64, float64) {
+	var s, sw float64
+	for r, wr := range w[:m] {
+		yr, zr := y[r*k:r*k+k], z[r*k:r*k+k]
+		var row float64
+		switch l {
+		case MSE:
+			for j, v := range a[r*k : r*k+k] {
+				d := v - yr[j]
+				row += d * d
+			}
+			row /= 2
+		case BCE:
+			for j, v := range zr {
+				row += softplus(v) - yr[j]*v
+			}
+		case CrossEntropy:
+			lse := rowLogSumExp(zr, a[r*k:r*k+k])
+			for j, v := range zr {
+				if yr[j] != 0 {
+					row -= yr[j] * (v - lse)
+				}
+			}
+		}
+		s += wr * row
+		sw += wr
+	}
+	return s, sw
+}
+
+// rowLogSumExp returns log Σ_j e^(z_j) of one row whose softmax is a. At the
+// row's largest z, a = 1/Σe^(z−max) ≥ 1/k, so log Σ e^z = max − log(a there):
+// one log per row instead of k exps, and as stable as the direct form.
+func rowLogSumExp(zr, ar []float64) float64 {
+	top := 0
+	for j, v := range zr {
+		if v > zr[top] {
+			top = j
+		}
+	}
+	if ar[top] > 0 {
+		return zr[top] - math.Log(ar[top])
+	}
+	return logSumExp(zr)
+}
+
 // OutputDelta sets d, the dZ of the output layer (without the 1/m, which the
 // layer's Backward applies), for a loss paired with the output activation g:
 //
 //	bce with sigmoid, cross_entropy with softmax:  dZ = A − Y
 //	mse (and any other pairing):                   dZ = (A − Y) ⊙ g'(Z)
-func (l Loss) OutputDelta(d, y, z, a []float64, g network.Activation, alpha float64) {
+//
+// With row weights w (see Cost), row i of dZ is also multiplied by
+// w_i·m/Σw, so that after Backward's 1/m it carries w_i/Σw, the derivative
+// of the weighted mean; a nil w leaves the unweighted dZ untouched.
+func (l Loss) OutputDelta(d, y, z, a, w []float64, g network.Activation, alpha float64) {
+	l.outputDelta(d, y, z, a, g, alpha)
+	if w == nil {
+		return
+	}
+	m := len(w)
+	k := len(d) / m
+	var sw float64
+	for _, v := range w {
+		sw += v
+	}
+	if sw == 0 {
+		clear(d[:m*k])
+		return
+	}
+	c := float64(m) / sw
+	for r, v := range w {
+		f := v * c
+		for j := range d[r*k : r*k+k] {
+			d[r*k+j] *= f
+		}
+	}
+}
+
+func (l Loss) outputDelta(d, y, z, a []float64, g network.Activation, alpha float64) {
 	for i, v := range a {
 		d[i] = v - y[i]
 	}

@@ -33,8 +33,20 @@ func (s stopAt) OnBatchEnd(epoch, batch, _ int, _ float64) {
 // left alone.
 func TestStateRoundTripIsByteIdentical(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	train, val := toyData(rng, 37), toyData(rng, 15)
+	plainTrain, plainVal := toyData(rng, 37), toyData(rng, 15)
 	init := toyNet(rng).Params
+	// The same rows with row weights (one of them 0), which the batches
+	// gather along with the rows.
+	wrng := rand.New(rand.NewPCG(13, 14))
+	weightedTrain, weightedVal := *plainTrain, *plainVal
+	for _, d := range []*Data{&weightedTrain, &weightedVal} {
+		d.W = make([]float64, d.Rows)
+		for i := range d.W {
+			d.W[i] = 0.25 + 2*wrng.Float64()
+		}
+		d.W[3] = 0
+	}
+	var train, val *Data
 	run := func(cfg Config, workers int, es Callback, stop *stopAt, from *State) (*Trainer, *Result, error) {
 		net := network.New(2, []network.LayerSpec{{Units: 16, Activation: network.Tanh}, {Units: 1, Activation: network.Linear}})
 		copy(net.Params, init)
@@ -59,62 +71,69 @@ func TestStateRoundTripIsByteIdentical(t *testing.T) {
 		res, err := tr.Fit(ctx)
 		return tr, res, err
 	}
-	for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
-		for _, shuffle := range []bool{false, true} {
-			// 37 rows in batches of 5: 8 batches, the last one of 2 rows; batch
-			// 8 is an epoch's end before its val_loss and callbacks.
-			for _, stop := range []stopAt{{epoch: 0, batch: 8}, {epoch: 3, batch: 8}, {epoch: 2, batch: 3}, {epoch: 0, batch: 1}, {epoch: 4}} {
-				name := fmt.Sprintf("%s/shuffle=%v/stop=%d.%d", opt, shuffle, stop.epoch, stop.batch)
-				t.Run(name, func(t *testing.T) {
-					cfg := Config{Loss: MSE, Optimizer: opt, LR: 0.05, Momentum: 0.9, Epochs: 30, BatchSize: 5, L2: 0.01, Shuffle: shuffle}
-					es := EarlyStopping{Patience: 4, MinDelta: 1e-4}
-					whole, wantRes, err := run(cfg, 1, es, nil, nil)
-					if err != nil {
-						t.Fatal(err)
+	for _, weighted := range []bool{false, true} {
+		for _, opt := range []OptimizerKind{SGD, Momentum, Nesterov, Adam, AdamW, RMSprop} {
+			for _, shuffle := range []bool{false, true} {
+				// 37 rows in batches of 5: 8 batches, the last one of 2 rows; batch
+				// 8 is an epoch's end before its val_loss and callbacks.
+				for _, stop := range []stopAt{{epoch: 0, batch: 8}, {epoch: 3, batch: 8}, {epoch: 2, batch: 3}, {epoch: 0, batch: 1}, {epoch: 4}} {
+					name := fmt.Sprintf("%s/shuffle=%v/stop=%d.%d", opt, shuffle, stop.epoch, stop.batch)
+					train, val = plainTrain, plainVal
+					if weighted {
+						name = "weighted/" + name
+						train, val = &weightedTrain, &weightedVal
 					}
-					whole.KeepBest()
-					t.Logf("uninterrupted: %d epochs, best %d, stopped early %v", len(wantRes.Epochs), wantRes.BestEpoch, wantRes.StoppedEarly)
-					firstCfg, wantErr := cfg, ErrInterrupted
-					if stop.batch == 0 {
-						firstCfg.Epochs, wantErr = stop.epoch, nil
-					}
-					first, _, err := run(firstCfg, 1, es, &stop, nil)
-					if !errors.Is(err, wantErr) {
-						t.Fatalf("first part: got %v, want %v", err, wantErr)
-					}
-					b, err := first.State().MarshalBinary()
-					if err != nil {
-						t.Fatal(err)
-					}
-					var st State
-					if err := st.UnmarshalBinary(b); err != nil {
-						t.Fatal(err)
-					}
-					if st.Epoch != stop.epoch || st.Batch != stop.batch {
-						t.Fatalf("state at epoch %d batch %d, want %d, %d", st.Epoch, st.Batch, stop.epoch, stop.batch)
-					}
-					rest, gotRes, err := run(cfg, 2, es, nil, &st)
-					if err != nil {
-						t.Fatal(err)
-					}
-					rest.KeepBest()
-					sameBits(t, "params", rest.net.Params, whole.net.Params)
-					if len(gotRes.Epochs) != len(wantRes.Epochs) || gotRes.BestEpoch != wantRes.BestEpoch || gotRes.StoppedEarly != wantRes.StoppedEarly {
-						t.Fatalf("resumed run: %d epochs, best %d, stopped %v; want %d, %d, %v",
-							len(gotRes.Epochs), gotRes.BestEpoch, gotRes.StoppedEarly, len(wantRes.Epochs), wantRes.BestEpoch, wantRes.StoppedEarly)
-					}
-					for i, e := range gotRes.Epochs {
-						w := wantRes.Epochs[i]
-						sameBits(t, fmt.Sprintf("epoch %d", i+1), []float64{e.TrainLoss, e.ValLoss, e.TrainMetric, e.ValMetric},
-							[]float64{w.TrainLoss, w.ValLoss, w.TrainMetric, w.ValMetric})
-					}
-					// The whole State, not just what Result shows.
-					a, _ := rest.State().MarshalBinary()
-					c, _ := whole.State().MarshalBinary()
-					if string(a) != string(c) {
-						t.Errorf("final states differ")
-					}
-				})
+					t.Run(name, func(t *testing.T) {
+						cfg := Config{Loss: MSE, Optim: OptimizerConfig{Kind: opt, LR: 0.05, Momentum: 0.9}, Epochs: 30, BatchSize: 5, L2: 0.01, Shuffle: shuffle}
+						es := EarlyStopping{Patience: 4, MinDelta: 1e-4}
+						whole, wantRes, err := run(cfg, 1, es, nil, nil)
+						if err != nil {
+							t.Fatal(err)
+						}
+						whole.KeepBest()
+						t.Logf("uninterrupted: %d epochs, best %d, stopped early %v", len(wantRes.Epochs), wantRes.BestEpoch, wantRes.StoppedEarly)
+						firstCfg, wantErr := cfg, ErrInterrupted
+						if stop.batch == 0 {
+							firstCfg.Epochs, wantErr = stop.epoch, nil
+						}
+						first, _, err := run(firstCfg, 1, es, &stop, nil)
+						if !errors.Is(err, wantErr) {
+							t.Fatalf("first part: got %v, want %v", err, wantErr)
+						}
+						b, err := first.State().MarshalBinary()
+						if err != nil {
+							t.Fatal(err)
+						}
+						var st State
+						if err := st.UnmarshalBinary(b); err != nil {
+							t.Fatal(err)
+						}
+						if st.Epoch != stop.epoch || st.Batch != stop.batch {
+							t.Fatalf("state at epoch %d batch %d, want %d, %d", st.Epoch, st.Batch, stop.epoch, stop.batch)
+						}
+						rest, gotRes, err := run(cfg, 2, es, nil, &st)
+						if err != nil {
+							t.Fatal(err)
+						}
+						rest.KeepBest()
+						sameBits(t, "params", rest.net.Params, whole.net.Params)
+						if len(gotRes.Epochs) != len(wantRes.Epochs) || gotRes.BestEpoch != wantRes.BestEpoch || gotRes.StoppedEarly != wantRes.StoppedEarly {
+							t.Fatalf("resumed run: %d epochs, best %d, stopped %v; want %d, %d, %v",
+								len(gotRes.Epochs), gotRes.BestEpoch, gotRes.StoppedEarly, len(wantRes.Epochs), wantRes.BestEpoch, wantRes.StoppedEarly)
+						}
+						for i, e := range gotRes.Epochs {
+							w := wantRes.Epochs[i]
+							sameBits(t, fmt.Sprintf("epoch %d", i+1), []float64{e.TrainLoss, e.ValLoss, e.TrainMetric, e.ValMetric},
+								[]float64{w.TrainLoss, w.ValLoss, w.TrainMetric, w.ValMetric})
+						}
+						// The whole State, not just what Result shows.
+						a, _ := rest.State().MarshalBinary()
+						c, _ := whole.State().MarshalBinary()
+						if string(a) != string(c) {
+							t.Errorf("final states differ")
+						}
+					})
+				}
 			}
 		}
 	}
@@ -137,7 +156,7 @@ func TestStateUnmarshalRejectsDamage(t *testing.T) {
 	net := toyNet(rng)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	tr, err := NewFit(net, pool, Config{Loss: MSE, Optimizer: Adam, LR: 0.01, Epochs: 2, BatchSize: 4, Shuffle: true}, toyData(rng, 10), nil, rand.NewPCG(1, 2))
+	tr, err := NewFit(net, pool, Config{Loss: MSE, Optim: OptimizerConfig{Kind: Adam, LR: 0.01}, Epochs: 2, BatchSize: 4, Shuffle: true}, toyData(rng, 10), nil, rand.NewPCG(1, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +180,7 @@ func TestStateUnmarshalRejectsDamage(t *testing.T) {
 	}
 	// A state of another network shape is refused by Restore.
 	other := network.New(2, []network.LayerSpec{{Units: 3, Activation: network.Tanh}, {Units: 1, Activation: network.Linear}})
-	tr2, _ := NewFit(other, pool, Config{Loss: MSE, Optimizer: Adam, LR: 0.01, Epochs: 2, BatchSize: 4}, toyData(rng, 10), nil, nil)
+	tr2, _ := NewFit(other, pool, Config{Loss: MSE, Optim: OptimizerConfig{Kind: Adam, LR: 0.01}, Epochs: 2, BatchSize: 4}, toyData(rng, 10), nil, nil)
 	if err := tr2.Restore(tr.State()); err == nil {
 		t.Error("Restore of a state of another network: no error")
 	}

@@ -11,23 +11,30 @@ import (
 
 // Data is a data set in memory, row-major: X is Rows×inputs, Y is
 // Rows×outputs (one-hot for classes). Labels holds the class index of each
-// row for class targets and is nil for regression.
+// row for class targets and is nil for regression. W holds each row's weight
+// in the loss (finite, ≥ 0) and is nil when the rows are unweighted.
+// MultiLabel marks several 0/1 targets (bce): its metric is the share of rows
+// whose every output is on the right side of 0.5, not r².
 type Data struct {
-	X, Y   []float64
-	Rows   int
-	Labels []int
+	X, Y       []float64
+	Rows       int
+	Labels     []int
+	W          []float64
+	MultiLabel bool
 }
 
 // Config is what the training loop needs from a spec.
 type Config struct {
 	Loss      Loss
-	Optimizer OptimizerKind
-	LR        float64
-	Momentum  float64
+	Optim     OptimizerConfig // Optim.LR is epoch 1's learning rate
 	Epochs    int
 	BatchSize int // 0: the whole training set in one batch
 	L2        float64
+	ClipNorm  float64 // clip the gradient's L2 norm to this (clip_grad_norm_); 0 off
 	Shuffle   bool
+	// Dropout draws the masks of the layers with dropout; it must be set
+	// when the network has any. Its state is part of State.
+	Dropout *network.Dropout
 }
 
 // Epoch is one row of cost.csv. Metric is the accuracy for class targets
@@ -36,6 +43,7 @@ type Epoch struct {
 	N                      int
 	TrainLoss, ValLoss     float64
 	TrainMetric, ValMetric float64
+	LR                     float64 // the learning rate the epoch trained with
 }
 
 // Result is the history of a run.
@@ -69,6 +77,7 @@ type Trainer struct {
 	pool    *network.Pool
 	cfg     Config
 	opt     *Optimizer
+	drop    *network.Dropout
 	ws      *network.Workspace
 	weights [][2]int
 	fit     *fitState // set by NewFit
@@ -76,54 +85,67 @@ type Trainer struct {
 
 // NewTrainer prepares steps on batches of up to maxRows rows.
 func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (*Trainer, error) {
-	opt, err := NewOptimizer(cfg.Optimizer, cfg.LR, cfg.Momentum, len(net.Params))
+	opt, err := NewOptimizer(cfg.Optim, len(net.Params))
 	if err != nil {
 		return nil, err
 	}
-	return &Trainer{net: net, pool: pool, cfg: cfg, opt: opt, ws: net.NewWorkspace(maxRows), weights: net.WeightRanges()}, nil
+	if net.HasDropout() && cfg.Dropout == nil {
+		return nil, errors.New("backprop: the network has dropout layers but Config.Dropout is nil")
+	}
+	return &Trainer{net: net, pool: pool, cfg: cfg, opt: opt, drop: cfg.Dropout, ws: net.NewWorkspace(maxRows), weights: net.WeightRanges()}, nil
 }
 
-// Step runs one batch of m rows: the forward pass, the cost J (l2 term
-// included, before the update), backprop and the optimizer's update. It
-// returns J and the output activations (m×outputs, valid until the next
-// Step). When J is not finite it stops before changing any weight.
-func (t *Trainer) Step(x, y []float64, m int) (float64, []float64) {
+// Step runs one batch of m rows: the forward pass (dropping units where
+// layers have dropout), the cost J (l2 term included, before the update),
+// backprop, clipping when set, and the optimizer's update. w holds the
+// rows' weights, nil for unweighted rows. It returns J and the output
+// activations (m×outputs, valid until the next Step). When J is not finite
+// it stops before changing any weight.
+func (t *Trainer) Step(x, y, w []float64, m int) (float64, []float64) {
 	cfg := t.cfg
-	j, a := forwardCost(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, m)
+	j, a := forwardCost(t.net, t.pool, t.ws, t.drop, cfg.Loss, cfg.L2, t.weights, x, y, w, m)
 	if !finite(j) {
 		return j, a
 	}
-	backward(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, a, m)
+	backward(t.net, t.pool, t.ws, cfg.Loss, cfg.L2, t.weights, x, y, w, a, m)
+	if cfg.ClipNorm > 0 {
+		ClipNorm(t.net.Grads, cfg.ClipNorm) // after the l2 term, before the optimizer
+	}
 	t.opt.StepOn(t.pool, t.net.Params, t.net.Grads)
 	return j, a
 }
 
+// SetLR sets the learning rate of the steps that follow.
+func (t *Trainer) SetLR(lr float64) { t.opt.LR = lr }
+
 // forwardCost runs the forward pass of m rows and returns the batch cost J,
-// l2 term included, and the output activations (a view into ws).
-func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y []float64, m int) (float64, []float64) {
+// l2 term included, and the output activations (a view into ws). w holds the
+// rows' weights (nil: unweighted); the l2 term is not weighted. drop is nil
+// for a pass without dropout.
+func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, drop *network.Dropout, loss Loss, l2 float64, weights [][2]int, x, y, w []float64, m int) (float64, []float64) {
 	out := net.Outputs()
-	a := net.Forward(pool, ws, x, m)
+	a := net.ForwardTrain(pool, ws, x, m, drop)
 	z := ws.Z[len(ws.Z)-1][:m*out]
-	return loss.Cost(y, z, a, m, out) + l2Penalty(net, weights, l2, m), a
+	return loss.Cost(y, z, a, w, m, out) + l2Penalty(net, weights, l2, m), a
 }
 
 // backward fills net.Grads with the gradient of forwardCost's J for the
 // batch it last ran, a being its output activations.
-func backward(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, a []float64, m int) {
+func backward(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, w, a []float64, m int) {
 	out := net.Outputs()
 	last := net.Layers[len(net.Layers)-1]
-	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, last.Act, last.Alpha)
+	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, w, last.Act, last.Alpha)
 	net.Backward(pool, ws, x, m)
 	addL2Grad(net, weights, l2, m)
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// Running accumulates the running accuracy (class targets) or r²
-// (regression) of an epoch's batch forward passes. It is part of State, so
-// its fields are exported.
+// Running accumulates the running accuracy (class targets; for multi-label
+// targets, of whole rows) or r² (regression) of an epoch's batch forward
+// passes. It is part of State, so its fields are exported.
 type Running struct {
-	Class         bool
+	Class, Multi  bool
 	Rows, Correct int
 	SY, SYY, SRes []float64 // per output: Σy, Σy², Σ(y − a)²
 }
@@ -145,6 +167,18 @@ func (t *Running) reset() {
 func (t *Running) add(y, a []float64, labels []int, m int) {
 	k := len(a) / m
 	t.Rows += m
+	if t.Multi {
+		for r := 0; r < m; r++ {
+			all := true
+			for j, v := range a[r*k : r*k+k] {
+				all = all && (v >= 0.5) == (y[r*k+j] == 1)
+			}
+			if all {
+				t.Correct++
+			}
+		}
+		return
+	}
 	if t.Class {
 		for r := 0; r < m; r++ {
 			if PredictClass(a[r*k:r*k+k]) == labels[r] {
@@ -166,15 +200,19 @@ func (t *Running) value() float64 {
 	if t.Rows == 0 {
 		return math.NaN()
 	}
-	if t.Class {
+	if t.Class || t.Multi {
 		return metrics.Accuracy(t.Correct, t.Rows)
 	}
 	return r2(t.SY, t.SYY, t.SRes, t.Rows)
 }
 
 // r2 averages metrics.R2Column over the output columns, SS_tot being
-// Σy² − (Σy)²/n from the running sums (one pass over the batches).
+// Σy² − (Σy)²/n from the running sums (one pass over the batches). Of fewer
+// than two rows it is undefined: NaN, as metrics.Regression's.
 func r2(sy, syy, sres []float64, n int) float64 {
+	if n < 2 {
+		return math.NaN()
+	}
 	var s float64
 	for c := range sy {
 		s += metrics.R2Column(sres[c], syy[c]-sy[c]*sy[c]/float64(n))

@@ -48,15 +48,15 @@ func BenchmarkStep(b *testing.B) {
 				for r := 0; r < m; r++ {
 					y[r*out+rng.IntN(out)] = 1
 				}
-				tr, err := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optimizer: bc.opt, LR: 0.01, Momentum: 0.9}, m)
+				tr, err := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: bc.opt, LR: 0.01, Momentum: 0.9}}, m)
 				if err != nil {
 					b.Fatal(err)
 				}
-				tr.Step(x, y, m)
+				tr.Step(x, y, nil, m)
 				b.ReportAllocs()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					tr.Step(x, y, m)
+					tr.Step(x, y, nil, m)
 				}
 				b.ReportMetric(float64(b.N*m)/b.Elapsed().Seconds(), "samples/s")
 			})
@@ -66,8 +66,9 @@ func BenchmarkStep(b *testing.B) {
 
 func TestStepDoesNotAllocate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	net := network.New(20, []network.LayerSpec{{Units: 16, Activation: network.Tanh}, {Units: 3, Activation: network.Softmax}})
+	net := network.New(20, []network.LayerSpec{{Units: 16, Activation: network.Tanh, Dropout: 0.3}, {Units: 3, Activation: network.Softmax}})
 	net.Init(network.InitXavier, 0, rng)
+	drop := network.NewDropout(1, 5)
 	pool := network.NewPool(2)
 	defer pool.Close()
 	m := 8
@@ -75,10 +76,19 @@ func TestStepDoesNotAllocate(t *testing.T) {
 	for r := 0; r < m; r++ {
 		y[r*3+r%3] = 1
 	}
-	for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
-		tr, _ := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optimizer: opt, LR: 0.01, Momentum: 0.9, L2: 0.1}, m)
-		if n := testing.AllocsPerRun(20, func() { tr.Step(x, y, m) }); n != 0 {
+	for opt := SGD; opt <= RMSprop; opt++ {
+		// with dropout and clipping, so that neither allocates either
+		tr, err := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: opt, LR: 0.01, Momentum: 0.9}, L2: 0.1,
+			ClipNorm: 1e-3, Dropout: drop}, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(20, func() { tr.Step(x, y, nil, m) }); n != 0 {
 			t.Errorf("%s: Step allocates %v times per batch, want 0", opt, n)
+		}
+		w := []float64{1, 2, 0.5, 0, 1, 3, 1, 1}
+		if n := testing.AllocsPerRun(20, func() { tr.Step(x, y, w, m) }); n != 0 {
+			t.Errorf("%s: Step with row weights allocates %v times per batch, want 0", opt, n)
 		}
 	}
 }

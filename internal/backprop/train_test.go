@@ -33,7 +33,7 @@ func TestEarlyStoppingKeepsBestEpoch(t *testing.T) {
 	net := toyNet(rng)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	cfg := Config{Loss: MSE, Optimizer: Adam, LR: 0.05, Epochs: 2000, BatchSize: 4, Shuffle: true}
+	cfg := Config{Loss: MSE, Optim: OptimizerConfig{Kind: Adam, LR: 0.05}, Epochs: 2000, BatchSize: 4, Shuffle: true}
 	es := EarlyStopping{Patience: 10}
 	res, err := Train(context.Background(), net, pool, cfg, train, val, rand.NewPCG(5, 7), es)
 	if err != nil {
@@ -68,7 +68,7 @@ func TestInterruptFinishesTheBatch(t *testing.T) {
 			cancel()
 		}
 	})
-	res, err := Train(ctx, net, pool, Config{Loss: MSE, Optimizer: SGD, LR: 0.01, Epochs: 10, BatchSize: 8}, train, nil, nil, hook)
+	res, err := Train(ctx, net, pool, Config{Loss: MSE, Optim: OptimizerConfig{Kind: SGD, LR: 0.01}, Epochs: 10, BatchSize: 8}, train, nil, nil, hook)
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("got error %v, want ErrInterrupted", err)
 	}
@@ -86,7 +86,7 @@ func TestDivergenceNamesEpochAndBatch(t *testing.T) {
 	net := toyNet(rng)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	_, err := Train(context.Background(), net, pool, Config{Loss: MSE, Optimizer: SGD, LR: 10, Epochs: 100, BatchSize: 8}, train, nil, nil)
+	_, err := Train(context.Background(), net, pool, Config{Loss: MSE, Optim: OptimizerConfig{Kind: SGD, LR: 10}, Epochs: 100, BatchSize: 8}, train, nil, nil)
 	var nf *NonFiniteError
 	if !errors.As(err, &nf) {
 		t.Fatalf("got %v, want a NonFiniteError", err)

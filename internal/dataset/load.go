@@ -575,6 +575,11 @@ func (s *Set) encodeClasses(ids []int, names []string, cfg Config) error {
 	if cfg.Classes == nil {
 		classes = sortClasses(names)
 	}
+	if cfg.Classes == nil {
+		if err := checkClassCount(s.Path, s.Targets[0], len(classes), len(ids)); err != nil {
+			return err
+		}
+	}
 	if cfg.Binary && len(classes) != 2 {
 		return &Error{Path: s.Path, Column: s.Targets[0],
 			Err: fmt.Errorf("bce needs 2 classes, found %d: %s", len(classes), listNames(classes))}

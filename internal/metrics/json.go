@@ -22,9 +22,10 @@ type Split struct {
 }
 
 // MarshalJSON writes the keys that apply in the contract's order (rows, loss,
-// accuracy, precision, recall, f1, per_class, confusion, mse, rmse, mae, r2),
-// per_class in Classes order (sorted keys when Classes does not cover them),
-// and non-finite numbers as null.
+// accuracy, hamming_accuracy, precision, recall, f1, roc_auc,
+// average_precision, per_class, per_target, confusion, mse, rmse, mae, r2),
+// per_class in Classes order and per_target in Targets order (sorted keys
+// when the order does not cover them), and non-finite numbers as null.
 func (r Report) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(`{"rows":`)
@@ -38,19 +39,29 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		}
 	}
 	opt("accuracy", r.Accuracy)
+	opt("hamming_accuracy", r.HammingAccuracy)
 	opt("precision", r.Precision)
 	opt("recall", r.Recall)
 	opt("f1", r.F1)
-	if r.PerClass != nil {
-		b.WriteString(`,"per_class":{`)
-		for i, name := range r.classOrder() {
+	opt("roc_auc", r.RocAUC)
+	opt("average_precision", r.AveragePrecision)
+	for _, t := range []struct {
+		key   string
+		stats map[string]ClassStats
+		order []string
+	}{{"per_class", r.PerClass, r.Classes}, {"per_target", r.PerTarget, r.Targets}} {
+		if t.stats == nil {
+			continue
+		}
+		fmt.Fprintf(&b, `,%q:{`, t.key)
+		for i, name := range statsOrder(t.stats, t.order) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			k, _ := json.Marshal(name)
-			s, err := json.Marshal(r.PerClass[name])
+			s, err := json.Marshal(t.stats[name])
 			if err != nil {
-				return nil, fmt.Errorf("per_class %s: %w", k, err)
+				return nil, fmt.Errorf("%s %s: %w", t.key, k, err)
 			}
 			b.Write(k)
 			b.WriteByte(':')
@@ -73,21 +84,26 @@ func (r Report) MarshalJSON() ([]byte, error) {
 
 // classOrder returns the keys of PerClass: Classes when it names exactly
 // those keys, else the keys sorted.
-func (r Report) classOrder() []string {
-	if len(r.Classes) == len(r.PerClass) {
+func (r Report) classOrder() []string { return statsOrder(r.PerClass, r.Classes) }
+
+// targetOrder is classOrder for PerTarget and Targets.
+func (r Report) targetOrder() []string { return statsOrder(r.PerTarget, r.Targets) }
+
+func statsOrder(stats map[string]ClassStats, order []string) []string {
+	if len(order) == len(stats) {
 		ok := true
-		for _, c := range r.Classes {
-			if _, in := r.PerClass[c]; !in {
+		for _, c := range order {
+			if _, in := stats[c]; !in {
 				ok = false
 				break
 			}
 		}
 		if ok {
-			return r.Classes
+			return order
 		}
 	}
-	keys := make([]string, 0, len(r.PerClass))
-	for k := range r.PerClass {
+	keys := make([]string, 0, len(stats))
+	for k := range stats {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
@@ -108,7 +124,8 @@ func writeFloat(b *bytes.Buffer, v float64) {
 // ignored.
 func (r *Report) UnmarshalJSON(data []byte) error {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
+	err := json.Unmarshal(data, &m)
+	if err != nil {
 		return err
 	}
 	var out Report
@@ -128,7 +145,9 @@ func (r *Report) UnmarshalJSON(data []byte) error {
 		key string
 		dst **float64
 	}{
-		{"accuracy", &out.Accuracy}, {"precision", &out.Precision}, {"recall", &out.Recall}, {"f1", &out.F1},
+		{"accuracy", &out.Accuracy}, {"hamming_accuracy", &out.HammingAccuracy},
+		{"precision", &out.Precision}, {"recall", &out.Recall}, {"f1", &out.F1},
+		{"roc_auc", &out.RocAUC}, {"average_precision", &out.AveragePrecision},
 		{"mse", &out.MSE}, {"rmse", &out.RMSE}, {"mae", &out.MAE}, {"r2", &out.R2},
 	} {
 		raw, ok := m[f.key]
@@ -142,8 +161,13 @@ func (r *Report) UnmarshalJSON(data []byte) error {
 		*f.dst = &v
 	}
 	if raw, ok := m["per_class"]; ok {
-		if err := out.readPerClass(raw); err != nil {
+		if out.PerClass, out.Classes, err = readStats(raw); err != nil {
 			return fmt.Errorf("per_class: %w", err)
+		}
+	}
+	if raw, ok := m["per_target"]; ok {
+		if out.PerTarget, out.Targets, err = readStats(raw); err != nil {
+			return fmt.Errorf("per_target: %w", err)
 		}
 	}
 	if raw, ok := m["confusion"]; ok {
@@ -166,39 +190,39 @@ func readFloat(raw json.RawMessage) (float64, error) {
 	return *p, nil
 }
 
-// readPerClass decodes the per_class object token by token to keep the
-// order of its keys, which is the order of the classes.
-func (r *Report) readPerClass(raw json.RawMessage) error {
+// readStats decodes a per_class or per_target object token by token to keep
+// the order of its keys, which is the order of the classes or targets.
+func readStats(raw json.RawMessage) (map[string]ClassStats, []string, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	tok, err := dec.Token()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if tok == nil {
-		return nil
+		return nil, nil, nil
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("want an object, got %v", tok)
+		return nil, nil, fmt.Errorf("want an object, got %v", tok)
 	}
-	r.PerClass = map[string]ClassStats{}
-	r.Classes = []string{}
+	stats := map[string]ClassStats{}
+	order := []string{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		name := tok.(string) // object keys are always strings
 		var s ClassStats
 		if err := dec.Decode(&s); err != nil {
-			return fmt.Errorf("%q: %w", name, err)
+			return nil, nil, fmt.Errorf("%q: %w", name, err)
 		}
-		if _, dup := r.PerClass[name]; !dup {
-			r.Classes = append(r.Classes, name)
+		if _, dup := stats[name]; !dup {
+			order = append(order, name)
 		}
-		r.PerClass[name] = s
+		stats[name] = s
 	}
 	_, err = dec.Token()
-	return err
+	return stats, order, err
 }
 
 // WriteJSON writes metrics.json: an object with one key per split, in the
@@ -245,10 +269,33 @@ func WriteJSON(w io.Writer, splits []Split) error {
 	return err
 }
 
-// WriteReportJSON writes one report as eval --json prints it: indented by
-// two spaces, ending in a newline.
+// WriteRunJSON is WriteJSON for a training run's metrics.json: when
+// bestEpoch > 0 (early stopping kept the weights of that epoch, which the
+// splits' figures are of) the object ends with "best_epoch": bestEpoch.
+func WriteRunJSON(w io.Writer, splits []Split, bestEpoch int) error {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, splits); err != nil {
+		return err
+	}
+	out := b.Bytes()
+	if bestEpoch > 0 {
+		// WriteJSON ends in "\n}\n" (or "{}\n" with no split).
+		out = bytes.TrimRight(bytes.TrimSuffix(out, []byte("}\n")), "\n")
+		sep := ",\n"
+		if bytes.HasSuffix(out, []byte("{")) {
+			sep = "\n"
+		}
+		out = fmt.Appendf(out, "%s  \"best_epoch\": %d\n}\n", sep, bestEpoch)
+	}
+	_, err := w.Write(out)
+	return err
+}
+
+// WriteReportJSON writes one report as eval --json prints it: compact, on
+// one line ending in a newline, like every --json output (one object per
+// line, for jq and log collectors).
 func WriteReportJSON(w io.Writer, r Report) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
@@ -256,11 +303,26 @@ func WriteReportJSON(w io.Writer, r Report) error {
 	return err
 }
 
-// ReadJSON reads a metrics.json object of split name → report.
+// ReadJSON reads a metrics.json object of split name → report; keys that
+// are not split names (best_epoch) are left out.
 func ReadJSON(r io.Reader) (map[string]Report, error) {
-	var all map[string]Report
-	if err := json.NewDecoder(r).Decode(&all); err != nil {
+	var raw map[string]json.RawMessage
+	if err := json.NewDecoder(r).Decode(&raw); err != nil {
 		return nil, err
+	}
+	if raw == nil {
+		return nil, nil
+	}
+	all := map[string]Report{}
+	for k, v := range raw {
+		if !slices.Contains(SplitNames, k) {
+			continue
+		}
+		var rep Report
+		if err := json.Unmarshal(v, &rep); err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		all[k] = rep
 	}
 	return all, nil
 }
@@ -269,11 +331,12 @@ func ReadJSON(r io.Reader) (map[string]Report, error) {
 //
 //	validation.accuracy           a top-level metric of a split (rows and loss too)
 //	test.per_class.setosa.f1      a per-class figure (precision, recall, f1, support)
+//	test.per_target.spam.recall   a per-target figure of a multi-label model
 //	test.confusion.setosa.virginica, test.confusion.0.2
 //	                              a confusion cell, true class then predicted,
 //	                              by class name or index
 //
-// A class name may itself contain dots. A missing split or key, a key that
+// A class or target name may itself contain dots. A missing split or key, a key that
 // does not apply (r2 of a classifier) and a NaN value are errors that list
 // what is there.
 func Value(all map[string]Report, path string) (float64, error) {
@@ -320,21 +383,31 @@ func (r Report) value(key string) (float64, error) {
 		return r.Loss, nil
 	}
 	scalars := map[string]*float64{
-		"accuracy": r.Accuracy, "precision": r.Precision, "recall": r.Recall, "f1": r.F1,
+		"accuracy": r.Accuracy, "hamming_accuracy": r.HammingAccuracy,
+		"precision": r.Precision, "recall": r.Recall, "f1": r.F1,
+		"roc_auc": r.RocAUC, "average_precision": r.AveragePrecision,
 		"mse": r.MSE, "rmse": r.RMSE, "mae": r.MAE, "r2": r.R2,
 	}
 	if p, ok := scalars[key]; ok && p != nil {
 		return *p, nil
 	}
-	if rest, ok := strings.CutPrefix(key, "per_class."); ok && r.PerClass != nil {
+	for _, t := range []struct {
+		prefix, what string
+		stats        map[string]ClassStats
+		order        func() []string
+	}{{"per_class", "class", r.PerClass, r.classOrder}, {"per_target", "target", r.PerTarget, r.targetOrder}} {
+		rest, ok := strings.CutPrefix(key, t.prefix+".")
+		if !ok || t.stats == nil {
+			continue
+		}
 		i := strings.LastIndexByte(rest, '.')
 		if i < 0 {
-			return 0, fmt.Errorf("want per_class.<class>.<precision|recall|f1|support>")
+			return 0, fmt.Errorf("want %s.<%s>.<precision|recall|f1|support>", t.prefix, t.what)
 		}
-		class, stat := rest[:i], rest[i+1:]
-		s, ok := r.PerClass[class]
+		name, stat := rest[:i], rest[i+1:]
+		s, ok := t.stats[name]
 		if !ok {
-			return 0, fmt.Errorf("no class %q (have: %s)", class, strings.Join(r.classOrder(), ", "))
+			return 0, fmt.Errorf("no %s %q (have: %s)", t.what, name, strings.Join(t.order(), ", "))
 		}
 		switch stat {
 		case "precision":
@@ -346,7 +419,7 @@ func (r Report) value(key string) (float64, error) {
 		case "support":
 			return float64(s.Support), nil
 		}
-		return 0, fmt.Errorf("no per-class figure %q (have: precision, recall, f1, support)", stat)
+		return 0, fmt.Errorf("no per-%s figure %q (have: precision, recall, f1, support)", t.what, stat)
 	}
 	if rest, ok := strings.CutPrefix(key, "confusion."); ok && r.Confusion != nil {
 		for i := 0; i < len(rest); i++ {
@@ -386,8 +459,11 @@ func (r Report) keys() []string {
 		key string
 		set bool
 	}{
-		{"accuracy", r.Accuracy != nil}, {"precision", r.Precision != nil}, {"recall", r.Recall != nil}, {"f1", r.F1 != nil},
-		{"per_class.<class>.<figure>", r.PerClass != nil}, {"confusion.<true>.<predicted>", r.Confusion != nil},
+		{"accuracy", r.Accuracy != nil}, {"hamming_accuracy", r.HammingAccuracy != nil},
+		{"precision", r.Precision != nil}, {"recall", r.Recall != nil}, {"f1", r.F1 != nil},
+		{"roc_auc", r.RocAUC != nil}, {"average_precision", r.AveragePrecision != nil},
+		{"per_class.<class>.<figure>", r.PerClass != nil}, {"per_target.<target>.<figure>", r.PerTarget != nil},
+		{"confusion.<true>.<predicted>", r.Confusion != nil},
 		{"mse", r.MSE != nil}, {"rmse", r.RMSE != nil}, {"mae", r.MAE != nil}, {"r2", r.R2 != nil},
 	} {
 		if f.set {

@@ -137,6 +137,7 @@ func sameReport(a, b Report) bool {
 			r.Loss = -12345.678
 		}
 		r.Accuracy, r.Precision, r.Recall, r.F1 = fix(r.Accuracy), fix(r.Precision), fix(r.Recall), fix(r.F1)
+		r.HammingAccuracy, r.RocAUC, r.AveragePrecision = fix(r.HammingAccuracy), fix(r.RocAUC), fix(r.AveragePrecision)
 		r.MSE, r.RMSE, r.MAE, r.R2 = fix(r.MSE), fix(r.RMSE), fix(r.MAE), fix(r.R2)
 		return r
 	}
@@ -147,6 +148,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	c := Classification(5, 0.123456789012345678, []int{0, 0, 1, 1, 2}, []int{0, 1, 1, 1, 1}, []string{"b", "a", "c"})
 	r := Regression(3, 1e-300, []float64{1, 2, 3, 4, 5, 6}, []float64{1.1, 2, 2.9, 4, 5.5, 6}, 2)
 	empty := Classification(0, math.Inf(1), nil, nil, []string{"x.1", "x"})
+	empty.AddBinaryScores(nil, nil)
 	splits := []Split{{"train", c}, {"validation", r}, {"test", empty}}
 	var b bytes.Buffer
 	if err := WriteJSON(&b, splits); err != nil {
@@ -163,6 +165,75 @@ func TestJSONRoundTrip(t *testing.T) {
 			t.Errorf("%s: got %+v, want %+v", s.Name, got[s.Name], s.Report)
 		}
 	}
+
+	// Binary scores and a multi-label report, whose per_target keeps its order.
+	bin := Classification(4, 0.5, []int{0, 1, 1, 0}, []int{0, 1, 0, 0}, []string{"no", "yes"})
+	bin.AddBinaryScores([]int{0, 1, 1, 0}, []float64{0.1, 0.9, 0.4, 0.4})
+	ml := MultiLabel(2, 0.25, []float64{1, 0, 1, 1, 1, 0}, []float64{0.7, 0.2, 0.5, 0.1, 0.9, 0.6}, []string{"z", "a.b", "m"})
+	b.Reset()
+	if err := WriteJSON(&b, []Split{{"train", bin}, {"test", ml}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"roc_auc": 0.875`, `"average_precision": 0.8333333333333333`, `"hamming_accuracy": 0.6666666666666666`, `"per_target": {`} {
+		if !strings.Contains(b.String(), key) {
+			t.Errorf("metrics.json lacks %s:\n%s", key, b.String())
+		}
+	}
+	got, err = ReadJSON(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameReport(got["train"], bin) || !sameReport(got["test"], ml) {
+		t.Errorf("got %+v and %+v, want %+v and %+v", got["train"], got["test"], bin, ml)
+	}
+}
+
+// Keys come in the contract's order, the new ones beside their kin.
+func TestMarshalKeyOrder(t *testing.T) {
+	bin := Classification(4, 0.5, []int{0, 1, 1, 0}, []int{0, 1, 0, 0}, []string{"no", "yes"})
+	bin.AddBinaryScores([]int{0, 1, 1, 0}, []float64{0.1, 0.9, 0.4, 0.4})
+	ml := MultiLabel(1, 0.25, []float64{1, 0}, []float64{0.7, 0.2}, []string{"q", "p"})
+	for _, tt := range []struct {
+		r    Report
+		keys []string
+	}{
+		{bin, []string{"rows", "loss", "accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "per_class", "confusion"}},
+		{ml, []string{"rows", "loss", "accuracy", "hamming_accuracy", "precision", "recall", "f1", "per_target"}},
+	} {
+		b, err := tt.r.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		var keys []string
+		depth := 0
+		for {
+			tok, err := dec.Token()
+			if err != nil {
+				break
+			}
+			switch v := tok.(type) {
+			case json.Delim:
+				if v == '{' || v == '[' {
+					depth++
+				} else {
+					depth--
+				}
+			case string:
+				if depth == 1 {
+					keys = append(keys, v)
+					// skip the value
+					var raw json.RawMessage
+					if err := dec.Decode(&raw); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		if !reflect.DeepEqual(keys, tt.keys) {
+			t.Errorf("keys %q, want %q", keys, tt.keys)
+		}
+	}
 }
 
 func TestWriteReportJSON(t *testing.T) {
@@ -170,7 +241,7 @@ func TestWriteReportJSON(t *testing.T) {
 	if err := WriteReportJSON(&b, Report{Rows: 4, Loss: 2, MSE: ptr(4), RMSE: ptr(2), MAE: ptr(2), R2: ptr(0)}); err != nil {
 		t.Fatal(err)
 	}
-	want := "{\n  \"rows\": 4,\n  \"loss\": 2,\n  \"mse\": 4,\n  \"rmse\": 2,\n  \"mae\": 2,\n  \"r2\": 0\n}\n"
+	want := `{"rows":4,"loss":2,"mse":4,"rmse":2,"mae":2,"r2":0}` + "\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
@@ -200,8 +271,10 @@ func TestValue(t *testing.T) {
 		Confusion: [][]int{{3, 1}, {2, 4}},
 		Classes:   []string{"setosa", "1.5"},
 	}
+	cls.RocAUC, cls.AveragePrecision = ptr(0.91), ptr(0.87)
 	reg := Report{Rows: 3, Loss: 0.1, MSE: ptr(0.2), RMSE: ptr(0.4), MAE: ptr(0.3), R2: ptr(0), Accuracy: nil}
-	all := map[string]Report{"train": cls, "test": reg, "validation": {Rows: 0, Loss: math.NaN(), R2: ptr(math.NaN())}}
+	ml := MultiLabel(2, 0.25, []float64{1, 0, 1, 1}, []float64{0.7, 0.2, 0.5, 0.1}, []string{"spam", "x.y"})
+	all := map[string]Report{"train": cls, "test": reg, "validation": {Rows: 0, Loss: math.NaN(), R2: ptr(math.NaN())}, "ml": ml}
 	tests := []struct {
 		path string
 		want float64
@@ -222,6 +295,13 @@ func TestValue(t *testing.T) {
 		{"test.mse", 0.2},
 		{"test.rmse", 0.4},
 		{"test.mae", 0.3},
+		{"train.roc_auc", 0.91},
+		{"train.average_precision", 0.87},
+		{"ml.accuracy", 0.5},
+		{"ml.hamming_accuracy", 0.75},
+		{"ml.per_target.spam.precision", 1},
+		{"ml.per_target.x.y.recall", 0},
+		{"ml.per_target.x.y.support", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -246,6 +326,10 @@ func TestValue(t *testing.T) {
 		{"train.confusion.setosa", `want confusion.<true class>.<predicted class>`},
 		{"validation.r2", `value is not a number`},
 		{"validation.loss", `value is not a number`},
+		{"test.roc_auc", `no key "roc_auc"`},
+		{"ml.per_class.spam.f1", `(have: rows, loss, accuracy, hamming_accuracy, precision, recall, f1, per_target.<target>.<figure>)`},
+		{"ml.per_target.ham.f1", `no target "ham" (have: spam, x.y)`},
+		{"ml.per_target.spam.f2", `no per-target figure "f2"`},
 	}
 	for _, tt := range errs {
 		t.Run("error "+tt.path, func(t *testing.T) {
@@ -321,4 +405,38 @@ func FuzzReadJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// metrics.json of a run with early stopping ends with best_epoch, and
+// ReadJSON still reads its splits.
+func TestWriteRunJSON(t *testing.T) {
+	acc := 0.5
+	splits := []Split{{Name: "train", Report: Report{Rows: 2, Loss: 0.25, Accuracy: &acc}}}
+	for _, best := range []int{0, 7} {
+		var b bytes.Buffer
+		if err := WriteRunJSON(&b, splits, best); err != nil {
+			t.Fatal(err)
+		}
+		var plain bytes.Buffer
+		if err := WriteJSON(&plain, splits); err != nil {
+			t.Fatal(err)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(b.Bytes(), &v); err != nil {
+			t.Fatalf("best %d: %v in\n%s", best, err, b.String())
+		}
+		got, has := v["best_epoch"]
+		switch {
+		case best == 0 && (has || b.String() != plain.String()):
+			t.Errorf("best 0: got\n%s\nwant WriteJSON's\n%s", b.String(), plain.String())
+		case best > 0 && got != float64(best):
+			t.Errorf("best_epoch %v, want %d in\n%s", got, best, b.String())
+		case best > 0 && !strings.HasSuffix(b.String(), "  },\n  \"best_epoch\": 7\n}\n"):
+			t.Errorf("layout:\n%s", b.String())
+		}
+		all, err := ReadJSON(&b)
+		if err != nil || len(all) != 1 || all["train"].Rows != 2 {
+			t.Errorf("ReadJSON: %v, %v", all, err)
+		}
+	}
 }

@@ -176,10 +176,12 @@ func TestRegression(t *testing.T) {
 			mse: 1.0 / 4, rmse: 0.5, mae: 1.0 / 4, r2: (0.5 + 1) / 2,
 		},
 		{
-			// a single row has SS_tot = 0 in every column.
+			// r2 of a single row is undefined (scikit-learn's r2_score
+			// returns nan and warns), whatever the prediction: not the
+			// constant-column rule, which would call it 0.5 here.
 			name: "one row", rows: 1, cols: 2,
 			y: []float64{1, 2}, yhat: []float64{1, 4},
-			mse: 2, rmse: math.Sqrt(2), mae: 1, r2: (1 + 0) / 2.0,
+			mse: 2, rmse: math.Sqrt(2), mae: 1, r2: math.NaN(),
 		},
 		{
 			name: "no rows", rows: 0, cols: 1,
@@ -227,6 +229,54 @@ func TestRegressionPanics(t *testing.T) {
 				}
 			}()
 			Regression(tt.rows, 0, tt.y, tt.yhat, tt.cols)
+		})
+	}
+}
+
+// Scores that scikit-learn refuses or warns about: one class missing.
+func TestBinaryScoresOneClass(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		positive   []bool
+		auc, avgPr float64
+	}{
+		{"no positives", []bool{false, false}, math.NaN(), math.NaN()},
+		{"no negatives", []bool{true, true}, math.NaN(), 1},
+		{"no rows", nil, math.NaN(), math.NaN()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			score := make([]float64, len(tt.positive))
+			for i := range score {
+				score[i] = float64(i) / 4
+			}
+			if got := RocAUC(tt.positive, score); !near(got, tt.auc, 0) {
+				t.Errorf("roc_auc = %v, want %v", got, tt.auc)
+			}
+			if got := AveragePrecision(tt.positive, score); !near(got, tt.avgPr, 0) {
+				t.Errorf("average_precision = %v, want %v", got, tt.avgPr)
+			}
+		})
+	}
+}
+
+func TestMultiLabelPanics(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		rows    int
+		y, prob []float64
+		targets []string
+	}{
+		{"no targets", 1, nil, nil, nil},
+		{"short y", 2, []float64{1, 0, 1}, []float64{1, 0, 1, 0}, []string{"a", "b"}},
+		{"short prob", 1, []float64{1, 0}, []float64{1}, []string{"a", "b"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r == nil {
+					t.Error("no panic")
+				}
+			}()
+			MultiLabel(tt.rows, 0, tt.y, tt.prob, tt.targets)
 		})
 	}
 }

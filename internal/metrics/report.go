@@ -16,13 +16,20 @@ type Report struct {
 	Rows int     `json:"rows"`
 	Loss float64 `json:"loss"` // the spec's loss, l2 term excluded
 
-	// Classification: macro averages over Classes.
-	Accuracy  *float64              `json:"accuracy,omitempty"`
-	Precision *float64              `json:"precision,omitempty"`
-	Recall    *float64              `json:"recall,omitempty"`
-	F1        *float64              `json:"f1,omitempty"`
-	PerClass  map[string]ClassStats `json:"per_class,omitempty"`
-	Confusion [][]int               `json:"confusion,omitempty"` // [true][predicted], in Classes order
+	// Classification: macro averages over Classes (over Targets for a
+	// multi-label report, whose Accuracy counts rows with every label right).
+	Accuracy        *float64              `json:"accuracy,omitempty"`
+	HammingAccuracy *float64              `json:"hamming_accuracy,omitempty"` // multi-label only
+	Precision       *float64              `json:"precision,omitempty"`
+	Recall          *float64              `json:"recall,omitempty"`
+	F1              *float64              `json:"f1,omitempty"`
+	PerClass        map[string]ClassStats `json:"per_class,omitempty"`
+	PerTarget       map[string]ClassStats `json:"per_target,omitempty"` // multi-label only; Support = rows with the label on
+	Confusion       [][]int               `json:"confusion,omitempty"`  // [true][predicted], in Classes order
+
+	// Two-class targets: scores of the positive (second) class.
+	RocAUC           *float64 `json:"roc_auc,omitempty"`
+	AveragePrecision *float64 `json:"average_precision,omitempty"`
 
 	// Regression.
 	MSE  *float64 `json:"mse,omitempty"`
@@ -30,9 +37,11 @@ type Report struct {
 	MAE  *float64 `json:"mae,omitempty"`
 	R2   *float64 `json:"r2,omitempty"`
 
-	// Classes orders PerClass and Confusion; metrics.json keeps it as the
-	// order of the per_class keys.
+	// Classes orders PerClass and Confusion, Targets orders PerTarget;
+	// metrics.json keeps them as the order of the per_class and per_target
+	// keys.
 	Classes []string `json:"-"`
+	Targets []string `json:"-"`
 }
 
 // ClassStats holds the one-class scores of a classification report.
@@ -147,8 +156,8 @@ func ptr(v float64) *float64 { return &v }
 // where, for target column j, SS_res_j = Σ_i (y_ij − ŷ_ij)² and
 // SS_tot_j = Σ_i (y_ij − ȳ_j)². A constant column (SS_tot_j = 0) has
 // r2_j = 1 when it is predicted exactly (SS_res_j = 0) and 0 otherwise,
-// as scikit-learn's r2_score with force_finite=True. With no rows every
-// metric is NaN.
+// as scikit-learn's r2_score with force_finite=True. With one row r2 is
+// NaN (undefined, as scikit-learn's); with no rows every metric is NaN.
 //
 // Regression panics when len(y) or len(yhat) is not rows·cols or cols < 1.
 func Regression(rows int, loss float64, y, yhat []float64, cols int) Report {
@@ -190,6 +199,11 @@ func Regression(rows int, loss float64, y, yhat []float64, cols int) Report {
 	r.RMSE = ptr(math.Sqrt(mse))
 	r.MAE = ptr(abs / n)
 	r.R2 = ptr(r2 / float64(cols))
+	if rows == 1 {
+		// Undefined: one row has no variance to explain (scikit-learn's
+		// r2_score returns nan). NaN is null in JSON and "n/a" in text.
+		r.R2 = ptr(math.NaN())
+	}
 	return r
 }
 

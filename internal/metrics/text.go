@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -25,7 +26,8 @@ const (
 // Text renders r for a terminal: rows, loss and the split's metrics, then for
 // classification a per-class table (precision, recall, f1, support and the
 // macro average) and the confusion matrix, true classes down, predicted
-// across. displayNames, when not nil, maps a class to the name shown (the
+// across; for multi-label classification the same table per target (support:
+// rows with the label on). displayNames, when not nil, maps a class to the name shown (the
 // spec's class_names for integer labels); classes it does not name show as
 // themselves. Column labels of a wide confusion matrix are shortened with
 // "…" to keep it within about 100 columns.
@@ -38,10 +40,16 @@ func Text(w io.Writer, r Report, displayNames map[string]string) error {
 		v      *float64
 		format string
 	}{
-		{"accuracy", r.Accuracy, "%.4f"}, {"precision", r.Precision, "%.4f"}, {"recall", r.Recall, "%.4f"}, {"f1", r.F1, "%.4f"},
+		{"accuracy", r.Accuracy, "%.4f"}, {"hamming_accuracy", r.HammingAccuracy, "%.4f"},
+		{"precision", r.Precision, "%.4f"}, {"recall", r.Recall, "%.4f"}, {"f1", r.F1, "%.4f"},
+		{"roc_auc", r.RocAUC, "%.4f"}, {"average_precision", r.AveragePrecision, "%.4f"},
 		{"mse", r.MSE, "%.6g"}, {"rmse", r.RMSE, "%.6g"}, {"mae", r.MAE, "%.6g"}, {"r2", r.R2, "%.4f"},
 	} {
-		if f.v != nil {
+		switch {
+		case f.v == nil:
+		case math.IsNaN(*f.v):
+			lines = append(lines, line{f.key, "n/a"}) // undefined: r2 of one row
+		default:
 			lines = append(lines, line{f.key, fmt.Sprintf(f.format, *f.v)})
 		}
 	}
@@ -54,7 +62,10 @@ func Text(w io.Writer, r Report, displayNames map[string]string) error {
 	}
 
 	if r.PerClass != nil {
-		writePerClass(bw, r, displayNames)
+		writeStats(bw, "class", r.classOrder(), r.PerClass, r, displayNames)
+	}
+	if r.PerTarget != nil {
+		writeStats(bw, "target", r.targetOrder(), r.PerTarget, r, nil)
 	}
 	if len(r.Confusion) > 0 {
 		writeConfusion(bw, r, displayNames)
@@ -62,10 +73,9 @@ func Text(w io.Writer, r Report, displayNames map[string]string) error {
 	return bw.Flush()
 }
 
-// writePerClass writes the per-class table in class order, ending with the
-// macro average over the classes and the total support.
-func writePerClass(w io.Writer, r Report, displayNames map[string]string) {
-	classes := r.classOrder()
+// writeStats writes the per-class (or per-target) table in class order,
+// ending with the macro average over the classes and the total support.
+func writeStats(w io.Writer, title string, classes []string, stats map[string]ClassStats, r Report, displayNames map[string]string) {
 	labels := make([]string, len(classes))
 	labelW := len("macro avg")
 	for i, c := range classes {
@@ -74,13 +84,13 @@ func writePerClass(w io.Writer, r Report, displayNames map[string]string) {
 	}
 	total := 0
 	for _, c := range classes {
-		total += r.PerClass[c].Support
+		total += stats[c].Support
 	}
 	supW := max(len("support"), len(strconv.Itoa(total)))
 	const numW = len("precision")
-	fmt.Fprintf(w, "\n%s  %*s  %*s  %*s  %*s\n", pad("class", labelW), numW, "precision", numW, "recall", numW, "f1", supW, "support")
+	fmt.Fprintf(w, "\n%s  %*s  %*s  %*s  %*s\n", pad(title, labelW), numW, "precision", numW, "recall", numW, "f1", supW, "support")
 	for i, c := range classes {
-		s := r.PerClass[c]
+		s := stats[c]
 		fmt.Fprintf(w, "%s  %*.4f  %*.4f  %*.4f  %*d\n", pad(labels[i], labelW), numW, s.Precision, numW, s.Recall, numW, s.F1, supW, s.Support)
 	}
 	if r.Precision != nil && r.Recall != nil && r.F1 != nil {

@@ -86,6 +86,20 @@ func textCases() []struct {
 
 	cases = append(cases, tc{"regression", Regression(4, 0.0123456, []float64{1, 10, 2, 20, 3, 30, 4, 40}, []float64{1.1, 11, 1.9, 19, 3.2, 33, 3.7, 41}, 2), nil})
 
+	// Two classes: the positive class's roc_auc and average_precision.
+	bt, bp := fromConfusion([][]int{{40, 5}, {3, 12}})
+	bin := Classification(len(bt), 0.31, bt, bp, []string{"no", "yes"})
+	score := make([]float64, len(bt))
+	for i := range score {
+		score[i] = 0.1 + 0.6*float64(bp[i]) + 0.2*float64(bt[i]) + 0.001*float64(i%7)
+	}
+	bin.AddBinaryScores(bt, score)
+	cases = append(cases, tc{"binary", bin, nil})
+
+	// Several 0/1 targets: subset and Hamming accuracy, a per-target table.
+	cases = append(cases, tc{"multilabel", MultiLabel(3, 0.4, []float64{1, 0, 1, 0, 1, 1, 1, 0, 0},
+		[]float64{0.9, 0.2, 0.4, 0.3, 0.8, 0.6, 0.5, 0.1, 0.7}, []string{"spam", "urgent", "has_attachment"}), nil})
+
 	// A report read from a file that has a confusion matrix but no per_class.
 	cases = append(cases, tc{"confusion only", Report{Rows: 3, Loss: 2, Accuracy: ptr(2.0 / 3), Confusion: [][]int{{1, 0}, {1, 1}}}, nil})
 	return cases
@@ -150,5 +164,25 @@ func TestTextLayout(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTextUndefined: an undefined figure (r2 of one row) reads "n/a", and
+// JSON holds null, never a 0 that looks like a score.
+func TestTextUndefined(t *testing.T) {
+	r := Regression(1, 0.5, []float64{3}, []float64{3}, 1)
+	var b strings.Builder
+	if err := Text(&b, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "r2    n/a\n") {
+		t.Errorf("text lacks %q:\n%s", "r2    n/a", b.String())
+	}
+	var j strings.Builder
+	if err := WriteReportJSON(&j, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(j.String(), `"r2":null`) {
+		t.Errorf("JSON lacks %q: %s", `"r2":null`, j.String())
 	}
 }

@@ -11,6 +11,7 @@ type LayerSpec struct {
 	Units      int
 	Activation Activation
 	Alpha      float64 // leaky_relu slope
+	Dropout    float64 // probability of dropping each output while training, in [0, 1); 0 off
 }
 
 // Dense is one fully connected layer: Z = A_prev·Wᵀ + B, A = g(Z).
@@ -20,6 +21,7 @@ type Dense struct {
 	In, Out int
 	Act     Activation
 	Alpha   float64
+	Dropout float64   // inverted dropout on A while training (see Dropout); 0 off
 	W, B    []float64 // parameters
 	DW, DB  []float64 // their gradients
 
@@ -46,20 +48,25 @@ func New(inputs int, layers []LayerSpec) *Net {
 	if inputs < 1 || len(layers) == 0 {
 		panic(fmt.Sprintf("network: New(%d inputs, %d layers)", inputs, len(layers)))
 	}
-	total, in := 0, inputs
 	for _, l := range layers {
-		if l.Units < 1 {
-			panic(fmt.Sprintf("network: layer of %d units", l.Units))
+		if !(l.Dropout >= 0 && l.Dropout < 1) {
+			panic(fmt.Sprintf("network: dropout %v, want 0 <= p < 1", l.Dropout))
 		}
-		total += l.Units*in + l.Units
-		in = l.Units
 	}
+	if layers[len(layers)-1].Dropout != 0 {
+		panic("network: dropout on the output layer")
+	}
+	_, count := Shapes(inputs, layers)
+	if !count.IsInt64() || count.Int64() > math.MaxInt/8 {
+		panic(fmt.Sprintf("network: New of %s parameters (CheckSize first)", count))
+	}
+	total := int(count.Int64())
 	n := &Net{Params: make([]float64, total), Grads: make([]float64, total)}
 	off, in := 0, inputs
 	for _, l := range layers {
 		w, b := l.Units*in, l.Units
 		d := &Dense{
-			In: in, Out: l.Units, Act: l.Activation, Alpha: l.Alpha,
+			In: in, Out: l.Units, Act: l.Activation, Alpha: l.Alpha, Dropout: l.Dropout,
 			W: n.Params[off : off+w : off+w], B: n.Params[off+w : off+w+b : off+w+b],
 			DW: n.Grads[off : off+w : off+w], DB: n.Grads[off+w : off+w+b : off+w+b],
 		}
@@ -129,6 +136,12 @@ type Workspace struct {
 	Rows int
 	Z, A [][]float64 // per layer, Rows×Out; A[l] = g(Z[l])
 	D    [][]float64 // per layer, Rows×Out: dZ of the layer during backward
+
+	// For layers with dropout (nil for the others), Rows×Out: the mask of
+	// the last training pass (0 or 1/(1−p)) and Out = A ⊙ Mask, which the
+	// next layer read in that pass.
+	Mask, Out [][]float64
+	masked    bool // the last Forward was a training pass that applied the masks
 }
 
 // NewWorkspace allocates buffers for batches of up to rows rows.
@@ -138,6 +151,11 @@ func (n *Net) NewWorkspace(rows int) *Workspace {
 		ws.Z = append(ws.Z, make([]float64, rows*l.Out))
 		ws.A = append(ws.A, make([]float64, rows*l.Out))
 		ws.D = append(ws.D, make([]float64, rows*l.Out))
+		var mask, out []float64
+		if l.Dropout > 0 {
+			mask, out = make([]float64, rows*l.Out), make([]float64, rows*l.Out)
+		}
+		ws.Mask, ws.Out = append(ws.Mask, mask), append(ws.Out, out)
 	}
 	return ws
 }
@@ -145,15 +163,30 @@ func (n *Net) NewWorkspace(rows int) *Workspace {
 // Forward runs the batch x (m×Inputs, row-major) through every layer and
 // returns the output activations (m×Outputs), a view into ws. The
 // pre-activations of the last layer are ws.Z[last][:m*Outputs].
+// Nothing is dropped: this is the pass of evaluation and prediction.
 func (n *Net) Forward(p *Pool, ws *Workspace, x []float64, m int) []float64 {
+	return n.ForwardTrain(p, ws, x, m, nil)
+}
+
+// ForwardTrain is Forward of a training batch: each layer with dropout
+// passes A ⊙ mask on, the masks drawn from d (see Dropout). A nil d, or a
+// network without dropout, is Forward.
+func (n *Net) ForwardTrain(p *Pool, ws *Workspace, x []float64, m int, d *Dropout) []float64 {
 	if m > ws.Rows || len(x) < m*n.Inputs() {
 		panic(fmt.Sprintf("network: Forward of %d rows (%d values) with a workspace of %d rows", m, len(x), ws.Rows))
 	}
+	ws.masked = false
 	in := x[:m*n.Inputs()]
 	for i, l := range n.Layers {
 		z, a := ws.Z[i][:m*l.Out], ws.A[i][:m*l.Out]
 		l.Forward(p, z, a, in, m)
 		in = a
+		if d != nil && l.Dropout > 0 {
+			out := ws.Out[i][:m*l.Out]
+			d.drawMask(i, l.Dropout, ws.Mask[i][:m*l.Out], out, a)
+			in = out
+			ws.masked = true
+		}
 	}
 	return in
 }
@@ -224,6 +257,10 @@ func (l *Dense) Backward(p *Pool, dz, in, dIn []float64, m int) {
 // The 1/m is applied once, to dZ[L] (m×out values), rather than to every
 // dW: all that follows is linear in dZ, so the result is the same up to
 // rounding, as in PyTorch's backward of a mean.
+//
+// After a ForwardTrain that dropped units, A_prev is the masked output the
+// layer read, and the gradient passed down through a dropout layer is
+// multiplied by its mask before g'(Z): ∂J/∂A = ∂J/∂A_out ⊙ mask.
 func (n *Net) Backward(p *Pool, ws *Workspace, x []float64, m int) {
 	last := len(n.Layers) - 1
 	inv := 1 / float64(m)
@@ -239,11 +276,19 @@ func (n *Net) Backward(p *Pool, ws *Workspace, x []float64, m int) {
 			in = x[:m*l.In]
 		} else {
 			in = ws.A[i-1][:m*l.In]
+			if ws.masked && ws.Out[i-1] != nil {
+				in = ws.Out[i-1][:m*l.In]
+			}
 			dIn = ws.D[i-1][:m*l.In]
 		}
 		l.Backward(p, dz, in, dIn, m)
 		if i > 0 {
 			below := n.Layers[i-1]
+			if ws.masked && ws.Mask[i-1] != nil {
+				for j, k := range ws.Mask[i-1][:m*l.In] {
+					dIn[j] *= k
+				}
+			}
 			below.ActivationGrad(p, dIn, ws.Z[i-1][:m*l.In], ws.A[i-1][:m*l.In], m)
 		}
 	}

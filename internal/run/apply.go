@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
 	"strconv"
 
 	"github.com/nntrain/nntrain/internal/backprop"
@@ -36,6 +38,27 @@ func Predict(modelPath, dataPath string) (*Prediction, error) {
 	pool := network.NewPool(1)
 	defer pool.Close()
 	return &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows}, nil
+}
+
+// NonFiniteRows counts the rows whose outputs hold a NaN or ±Inf (weights
+// or inputs that overflow float64): they have no prediction.
+func (p *Prediction) NonFiniteRows() int {
+	k, n := p.Model.Net.Outputs(), 0
+	for r := 0; r < p.Rows; r++ {
+		if !finite(p.Outputs[r*k : r*k+k]) {
+			n++
+		}
+	}
+	return n
+}
+
+func finite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
@@ -78,6 +101,9 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 				rec[1+j] = formatFloat(v)
 			}
 		}
+		if m.IsClassifier() && !finite(out) {
+			rec[0] = "" // an argmax over NaN is no prediction
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -90,7 +116,8 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 }
 
 // Evaluate scores the model.json at modelPath on the labelled CSV at
-// dataPath: its loss (no l2 term) and metrics.
+// dataPath: its loss (no l2 term) and metrics. Outputs that are NaN or
+// infinite are an error: they cannot be scored.
 func Evaluate(modelPath, dataPath string) (*model.Model, metrics.Report, error) {
 	m, err := model.ReadFile(modelPath)
 	if err != nil {
@@ -105,13 +132,27 @@ func Evaluate(modelPath, dataPath string) (*model.Model, metrics.Report, error) 
 	m.Prepare(d.X)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	return m, Report(m.Net, pool, m.Loss, d), nil
+	// model.json does not carry train.class_weight, so eval's loss is the
+	// unweighted mean.
+	r := Report(m.Net, pool, m.Loss, Data(d, nil), d)
+	if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
+		// NaN or infinite outputs: every score would be an artefact (an
+		// argmax over NaN is the first class), so there is none.
+		p := &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows}
+		return nil, metrics.Report{}, fmt.Errorf("%s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64), so they cannot be scored",
+			modelPath, p.NonFiniteRows(), d.Rows, dataPath)
+	}
+	return m, r, nil
 }
 
 // GradCheckOptions size a gradient check.
 type GradCheckOptions struct {
-	Rows     int // training rows in the batch (a seeded sample)
-	PerLayer int // parameters checked per layer at most
+	Rows     int    // training rows in the batch (a seeded sample)
+	PerLayer int    // parameters checked per layer at most
+	Init     string // a model.json whose weights replace the seeded initialisation
+	// All checks every parameter and reports each (Params), for networks
+	// of at most MaxGradCheckAll parameters.
+	All bool
 	// Corrupt is for tests of the check itself: when set, it changes
 	// backprop's gradients before they are compared.
 	Corrupt func(grads []float64)
@@ -120,54 +161,93 @@ type GradCheckOptions struct {
 // GradCheckResult is a gradient check of every layer on Rows rows.
 type GradCheckResult struct {
 	Rows   int
-	Layers []backprop.LayerCheck
+	Layers []backprop.LayerCheck // without All
+	Params []backprop.ParamCheck // with All: every parameter, in the order of the network's Params
 }
 
-// GradCheck builds the spec's network with its seeded initialisation and
-// compares backprop's gradients on a seeded sample of training rows with
-// central differences.
+// MaxGradCheckAll bounds GradCheckOptions.All: its answer is a listing to
+// read, one line per parameter, and each costs two forward passes.
+const MaxGradCheckAll = 1000
+
+// TooManyParamsError is a check of every parameter asked of a network with
+// more than MaxGradCheckAll.
+type TooManyParamsError struct {
+	Spec   string
+	Params int
+}
+
+func (e *TooManyParamsError) Error() string {
+	return fmt.Sprintf("the network of %s has %d parameters; a check of every parameter lists at most %d", e.Spec, e.Params, MaxGradCheckAll)
+}
+
+// GradCheck builds the spec's network with its seeded initialisation (or
+// o.Init's weights) and compares backprop's gradients on a seeded sample of
+// training rows with central differences.
 func GradCheck(s *spec.Spec, o GradCheckOptions) (*GradCheckResult, error) {
 	j, err := Load(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := j.Init(""); err != nil {
+	if err := j.Init(o.Init); err != nil {
 		return nil, err
+	}
+	if n := len(j.Net.Params); o.All && n > MaxGradCheckAll {
+		return nil, &TooManyParamsError{Spec: s.File, Params: n}
 	}
 	rng := newRand(s.Seed, streamCheck)
 	m := min(o.Rows, j.Train.Rows)
-	b := j.Train.Subset(rng.Perm(j.Train.Rows)[:m])
+	idx := rng.Perm(j.Train.Rows)[:m]
+	b := j.Train.Subset(idx)
+	var w []float64 // the rows' weights in the loss, as training uses them
+	if tw := j.Weights[j.Train]; tw != nil {
+		w = make([]float64, m)
+		for i, r := range idx {
+			w[i] = tw[r]
+		}
+	}
 	pool := network.NewPool(1)
 	defer pool.Close()
-	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, m, o.PerLayer, rng, o.Corrupt)
+	var drop *network.Dropout
+	if j.Net.HasDropout() {
+		// The masks of one training pass, held fixed while J is differenced.
+		drop = NewDropout(s.Seed)
+	}
+	if o.All {
+		return &GradCheckResult{Rows: m, Params: backprop.GradCheckAll(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, drop, o.Corrupt)}, nil
+	}
+	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, o.PerLayer, rng, drop, o.Corrupt)
 	return &GradCheckResult{Rows: m, Layers: checks}, nil
 }
 
 // LayerShape is one layer of Params' answer.
 type LayerShape struct {
-	In, Out, Weights, Biases, Params int
-	Activation                       network.Activation
+	In, Out                 int
+	Weights, Biases, Params int64
+	Activation              network.Activation
 }
 
 // Params returns the shapes of the network train would build from s, and
-// the total parameter count; it reads only the training file's header.
-func Params(s *spec.Spec) ([]LayerShape, int, error) {
+// the total parameter count, exact at any size (it may pass 2⁶³); it reads
+// only the training file's header and allocates nothing of the network's
+// size, so a network far too large to train still has its size printed.
+func Params(s *spec.Spec) ([]LayerShape, *big.Int, error) {
 	in := len(s.Data.Features)
 	if in == 0 {
 		h, err := dataset.Header(s.Data.Train)
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		fs, err := dataset.Features(s.Data.Train, h, s.Data.Target)
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		in = len(fs)
 	}
-	net := network.New(in, LayerSpecs(s))
+	specs := LayerSpecs(s)
+	shapes, total := network.Shapes(in, specs)
 	var ls []LayerShape
-	for _, l := range net.Layers {
-		ls = append(ls, LayerShape{In: l.In, Out: l.Out, Weights: len(l.W), Biases: len(l.B), Params: len(l.W) + len(l.B), Activation: l.Act})
+	for i, l := range shapes {
+		ls = append(ls, LayerShape{In: l.In, Out: l.Out, Weights: l.Weights(), Biases: int64(l.Out), Params: l.Params(), Activation: specs[i].Activation})
 	}
-	return ls, len(net.Params), nil
+	return ls, total, nil
 }

@@ -34,8 +34,18 @@ func TestResumedJobWritesTheSameBytes(t *testing.T) {
 		{"train.optimizer=adam", "train.learning_rate=0.01", "train.epochs=40", "train.early_stopping.patience=5"},
 		{"train.optimizer=momentum", "train.epochs=30", "data.shuffle=false"},
 		{"train.epochs=30", "train.l2=0.01"},
+		// The training options: each piece of state they add (the schedule's
+		// lr and counters, dropout's stream, adamw's moments) must survive.
+		{"train.epochs=30", "train.schedule={kind: step, step_size: 4, gamma: 0.5}"},
+		{"train.epochs=30", "train.learning_rate=0.05", "train.schedule={kind: plateau, patience: 1, factor: 0.5, threshold: 0.05}"},
+		{"train.epochs=30", "model.layers.0.dropout=0.4"},
+		{"train.optimizer=adamw", "train.learning_rate=0.01", "train.epochs=30", "train.weight_decay=0.05"},
+		{"train.optimizer=adamw", "train.learning_rate=0.01", "train.epochs=30", "model.layers.0.dropout=0.3", "train.clip_norm=0.5",
+			"train.schedule={kind: cosine, t_max: 7}", "train.early_stopping={patience: 15, monitor: val_accuracy}"},
+		{"train.optimizer=rmsprop", "train.learning_rate=0.005", "train.epochs=30", "model.layers.0.dropout=0.2"},
+		{"train.optimizer=nesterov", "train.epochs=30", "train.schedule={kind: exponential, gamma: 0.9}"},
 	} {
-		for _, stop := range []cancelAt{{epoch: 1, batch: 8}, {epoch: 7, batch: 3}} {
+		for _, stop := range []cancelAt{{epoch: 1, batch: 8}, {epoch: 7, batch: 3}, {epoch: 8, batch: 2}, {epoch: 21, batch: 5}} {
 			t.Run(fmt.Sprintf("%v/stop=%d.%d", sets, stop.epoch, stop.batch), func(t *testing.T) {
 				load := func(workers int) *Job {
 					sp, err := spec.Load("../../configs/iris.yaml", append([]string{fmt.Sprintf("train.workers=%d", workers)}, sets...), nil)

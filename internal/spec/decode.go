@@ -8,7 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// value is one decoded key: a string, []string, int64, float64, bool or
+// value is one decoded key: a string, []string, int64, float64, []float64, bool or
 // map[string]string; the item count (int) for a list; nil for a mapping.
 type value struct {
 	v   any
@@ -20,6 +20,9 @@ type value struct {
 type decoder struct {
 	t    *tree
 	vals map[string]value
+	// nulled holds the keys an override set to null (--set k=), where
+	// that override is, so that a required key it removed blames it.
+	nulled map[string]pos
 }
 
 func join(prefix, name string) string {
@@ -50,6 +53,8 @@ func (d *decoder) node(f *field, key string, n *yaml.Node, at pos) error {
 		return nil
 	case kLabelMap:
 		return d.labelMap(key, r, at)
+	case kClassWeight:
+		return d.classWeight(key, r, at)
 	case kString:
 		s, err := scalarString(key, r, at)
 		if err != nil {
@@ -95,6 +100,24 @@ func (d *decoder) node(f *field, key string, n *yaml.Node, at pos) error {
 			return at.errorf(key, "must be a finite number, got %s", r.Value)
 		}
 		d.vals[key] = value{v: x, pos: at}
+	case kFloats:
+		if r.Kind != yaml.SequenceNode {
+			return at.errorf(key, "expected a list of numbers, got %s", describe(r))
+		}
+		var list []float64
+		for i, item := range r.Content {
+			ik, ip := join(key, strconv.Itoa(i)), d.t.pos(item)
+			ir := resolve(item)
+			if ir == nil || ir.Kind != yaml.ScalarNode || ir.ShortTag() != "!!int" && ir.ShortTag() != "!!float" {
+				return ip.errorf(ik, "expected a number, got %s", describe(ir))
+			}
+			var x float64
+			if err := ir.Decode(&x); err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return ip.errorf(ik, "must be a finite number, got %s", ir.Value)
+			}
+			list = append(list, x)
+		}
+		d.vals[key] = value{v: list, pos: at}
 	case kBool:
 		if r.Kind != yaml.ScalarNode || r.ShortTag() != "!!bool" {
 			return at.errorf(key, "expected true or false, got %s", describe(r))
@@ -160,6 +183,12 @@ func (d *decoder) mapping(f *field, key string, r *yaml.Node, at pos) error {
 			return kp.errorf("", "%s", msg)
 		}
 		if isNull(vn) {
+			if p := d.t.pos(vn); p.source != "" {
+				if d.nulled == nil {
+					d.nulled = map[string]pos{}
+				}
+				d.nulled[join(key, name)] = p
+			}
 			continue // null means "not given"
 		}
 		// A container's position is its key's line; a scalar's, its own.
@@ -205,5 +234,55 @@ func (d *decoder) labelMap(key string, r *yaml.Node, at pos) error {
 		d.vals[join(key, label)] = value{v: s, pos: d.t.pos(vn)}
 	}
 	d.vals[key] = value{v: m, pos: at}
+	return nil
+}
+
+// classWeight decodes train.class_weight: the text "balanced" (checked in
+// build) or a mapping from class names, as written in the data, to numbers.
+// A map is stored as a *ClassWeight, the text as a string.
+func (d *decoder) classWeight(key string, r *yaml.Node, at pos) error {
+	if r.Kind == yaml.ScalarNode {
+		s, err := scalarString(key, r, at)
+		if err != nil {
+			return err
+		}
+		d.vals[key] = value{v: s, pos: at}
+		return nil
+	}
+	if r.Kind != yaml.MappingNode {
+		return at.errorf(key, "expected balanced or a mapping from class names to weights, got %s", describe(r))
+	}
+	cw := &ClassWeight{Weights: map[string]float64{}}
+	seen := map[string]pos{}
+	for i := 0; i+1 < len(r.Content); i += 2 {
+		kn, vn := r.Content[i], r.Content[i+1]
+		name, kp, err := d.keyOf(key, kn)
+		if err != nil {
+			return err
+		}
+		k := join(key, name)
+		if first, dup := seen[name]; dup {
+			return kp.errorf(k, "duplicate class (first at %s)", first)
+		}
+		seen[name] = kp
+		vr, vp := resolve(vn), d.t.pos(vn)
+		if vr == nil || vr.Kind != yaml.ScalarNode || vr.ShortTag() != "!!int" && vr.ShortTag() != "!!float" {
+			return vp.errorf(k, "a class weight must be a number, got %s", describe(vr))
+		}
+		var x float64
+		if err := vr.Decode(&x); err != nil {
+			return vp.errorf(k, "a class weight must be a number, got %s", describe(vr))
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+			return vp.errorf(k, "a class weight must be a finite number >= 0, got %s", vr.Value)
+		}
+		cw.Weights[name] = x
+		cw.Classes = append(cw.Classes, name)
+		d.vals[k] = value{v: x, pos: vp}
+	}
+	if len(cw.Classes) == 0 {
+		return at.errorf(key, "names no class: give balanced or {class: weight, ...}")
+	}
+	d.vals[key] = value{v: cw, pos: at}
 	return nil
 }

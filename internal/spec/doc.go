@@ -12,7 +12,7 @@
 //	iris.yaml:7: unknown key "leraning_rate" in train (did you mean "learning_rate"?)
 //	iris.yaml:12: train.learning_rate: must be > 0, got -0.1
 //	--set train.epochs=abc: train.epochs: expected an integer, got "abc"
-//	NNTRAIN_TRAIN_EPOCHS=0: train.epochs: must be >= 1, got 0
+//	NNTRAIN_TRAIN_EPOCHS=0: train.epochs: must be >= 1 and <= 10000000, got 0
 //
 // Unknown keys are errors in all three sources. After Load the spec is
 // valid and complete: defaults are filled in and data and output paths are
@@ -34,6 +34,9 @@
 // (--set data.target=[a,b], --set model.layers.2={units: 3, activation:
 // softmax}). The index one past the last layer appends a layer. The
 // variable for a key is EnvName(key): NNTRAIN_MODEL_LAYERS_0_UNITS.
+// train.class_weight is set whole (--set train.class_weight=balanced,
+// --set 'train.class_weight={yes: 5}'): class names are free text, so they
+// are not key segments.
 //
 // YAML anchors and aliases work, and an override changes only the place it
 // names even when that place is shared through an alias. Merge keys (<<) are

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -29,6 +30,19 @@ func Flatten(s *Spec) []KV {
 }
 
 func flattenValue(kvs *[]KV, key string, v reflect.Value) {
+	if cw, ok := v.Interface().(ClassWeight); ok {
+		// One key in the spec: "balanced" or a map of class → weight.
+		val := "balanced"
+		if !cw.Balanced {
+			parts := make([]string, 0, len(cw.Weights))
+			for _, c := range slices.Sorted(maps.Keys(cw.Weights)) {
+				parts = append(parts, strconv.Quote(c)+": "+strconv.FormatFloat(cw.Weights[c], 'g', -1, 64))
+			}
+			val = "{" + strings.Join(parts, ", ") + "}"
+		}
+		*kvs = append(*kvs, KV{key, val})
+		return
+	}
 	switch v.Kind() {
 	case reflect.Struct:
 		t := v.Type()
@@ -92,12 +106,13 @@ func scalar(v reflect.Value) string {
 }
 
 // snake turns a Go field name into its spec key: LearningRate →
-// learning_rate, L2 → l2.
+// learning_rate, L2 → l2, TMax → t_max, MinLR → min_lr.
 func snake(name string) string {
 	var b strings.Builder
 	rs := []rune(name)
 	for i, r := range rs {
-		if unicode.IsUpper(r) && i > 0 && unicode.IsLower(rs[i-1]) {
+		if unicode.IsUpper(r) && i > 0 && (unicode.IsLower(rs[i-1]) ||
+			(unicode.IsUpper(rs[i-1]) && i+1 < len(rs) && unicode.IsLower(rs[i+1]))) {
 			b.WriteByte('_')
 		}
 		b.WriteRune(unicode.ToLower(r))

@@ -10,10 +10,19 @@ import (
 // complaint names a key the user can look up and --set; and the keys given
 // in the file come out with their values.
 func TestFlattenNamesSpecKeys(t *testing.T) {
-	s, err := Parse("t.yaml", []byte(base), []string{"train.early_stopping.patience=3", "data.class_names.1=one"}, nil)
-	if err != nil {
-		t.Fatal(err)
+	for _, sets := range [][]string{
+		{"train.early_stopping.patience=3", "data.class_names.1=one", "train.schedule.kind=cosine", "train.class_weight=balanced"},
+		{"train.schedule.kind=plateau", "model.layers.0.dropout=0.5"},
+	} {
+		s, err := Parse("t.yaml", []byte(base), sets, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFlatten(t, s, sets)
 	}
+}
+
+func checkFlatten(t *testing.T, s *Spec, sets []string) {
 	known := Keys()
 	index := regexp.MustCompile(`\.[0-9]+(\.|$)`)
 	got := map[string]string{}
@@ -30,7 +39,11 @@ func TestFlattenNamesSpecKeys(t *testing.T) {
 	for k, want := range map[string]string{
 		"train.epochs": "10", "train.early_stopping.patience": "3",
 		"train.checkpoint_every": "1", "model.layers.1.activation": `"softmax"`, "data.class_names.1": `"one"`,
+		"train.schedule.t_max": "10", "train.class_weight": "balanced",
 	} {
+		if len(sets) < 3 {
+			break
+		}
 		if got[k] != want {
 			t.Errorf("%s = %q, want %q", k, got[k], want)
 		}

@@ -15,6 +15,8 @@ import (
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte(base), "")
 	f.Add([]byte(base), "train.epochs=abc")
+	f.Add([]byte(base), "train.class_weight=balanced")
+	f.Add([]byte(strings.Replace(base, "  batch_size: 8", "  batch_size: 8\n  class_weight: {a: 1, 10: 2.5}", 1)), "train.class_weight={b: -1}")
 	f.Fuzz(func(t *testing.T, data []byte, set string) {
 		var sets []string
 		if set != "" {
@@ -80,7 +82,7 @@ func checkValid(s *Spec) error {
 		return fmt.Errorf("no layers")
 	case !in(s.Loss, "mse", "bce", "cross_entropy"):
 		return fmt.Errorf("loss %q", s.Loss)
-	case !in(tr.Optimizer, "sgd", "momentum", "adam"):
+	case !in(tr.Optimizer, Optimizers...):
 		return fmt.Errorf("optimizer %q", tr.Optimizer)
 	case tr.LearningRate <= 0 || tr.Momentum < 0 || tr.Momentum >= 1 || tr.L2 < 0:
 		return fmt.Errorf("lr %v momentum %v l2 %v", tr.LearningRate, tr.Momentum, tr.L2)
@@ -88,6 +90,16 @@ func checkValid(s *Spec) error {
 		return fmt.Errorf("epochs %d batch %d workers %d", tr.Epochs, tr.BatchSize, tr.Workers)
 	case s.Output.Dir == "":
 		return fmt.Errorf("no output dir")
+	}
+	if cw := tr.ClassWeight; cw != nil {
+		if cw.Balanced == (len(cw.Classes) > 0) || len(cw.Classes) != len(cw.Weights) {
+			return fmt.Errorf("class_weight %+v: balanced or a map, not both or neither", cw)
+		}
+		for _, c := range cw.Classes {
+			if v, ok := cw.Weights[c]; !ok || !finite(v) || v < 0 {
+				return fmt.Errorf("class_weight %q: %v", c, v)
+			}
+		}
 	}
 	for _, c := range d.Features {
 		if slices.Contains(d.Target, c) {

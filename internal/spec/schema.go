@@ -9,14 +9,16 @@ import (
 type kind int
 
 const (
-	kSection  kind = iota // top-level mapping with fixed keys (data, model, ...)
-	kStruct               // mapping with fixed keys that may itself be set or left out
-	kList                 // sequence of elem
-	kLabelMap             // mapping from an integer class label to a string
+	kSection     kind = iota // top-level mapping with fixed keys (data, model, ...)
+	kStruct                  // mapping with fixed keys that may itself be set or left out
+	kList                    // sequence of elem
+	kLabelMap                // mapping from an integer class label to a string
+	kClassWeight             // "balanced", or a mapping from a class name to a number
 	kString
 	kStrings // a string or a sequence of strings
 	kInt
 	kFloat
+	kFloats // a sequence of numbers
 	kBool
 )
 
@@ -58,6 +60,7 @@ var root = &field{kind: kSection, fields: []*field{
 			leaf("units", kInt),
 			leaf("activation", kString),
 			leaf("alpha", kFloat),
+			leaf("dropout", kFloat),
 		}}},
 	),
 	leaf("loss", kString),
@@ -65,15 +68,33 @@ var root = &field{kind: kSection, fields: []*field{
 		leaf("optimizer", kString),
 		leaf("learning_rate", kFloat),
 		leaf("momentum", kFloat),
+		leaf("betas", kFloats),
+		leaf("eps", kFloat),
+		leaf("weight_decay", kFloat),
+		leaf("alpha", kFloat),
+		leaf("clip_norm", kFloat),
+		&field{name: "schedule", kind: kStruct, fields: []*field{
+			leaf("kind", kString),
+			leaf("step_size", kInt),
+			leaf("gamma", kFloat),
+			leaf("t_max", kInt),
+			leaf("eta_min", kFloat),
+			leaf("factor", kFloat),
+			leaf("patience", kInt),
+			leaf("threshold", kFloat),
+			leaf("min_lr", kFloat),
+		}},
 		leaf("epochs", kInt),
 		leaf("batch_size", kInt),
 		leaf("l2", kFloat),
 		&field{name: "early_stopping", kind: kStruct, fields: []*field{
 			leaf("patience", kInt),
 			leaf("min_delta", kFloat),
+			leaf("monitor", kString),
 		}},
 		leaf("workers", kInt),
 		leaf("checkpoint_every", kInt),
+		leaf("class_weight", kClassWeight),
 	),
 	sec("output",
 		leaf("dir", kString),
@@ -200,22 +221,40 @@ func canonLabel(s string) (string, bool) {
 
 // suggest returns the candidate closest to s when it is close enough to be
 // a likely typo, else "".
+//
+// Only candidates worthComparing with s are compared, so a long s (a
+// 14 KB environment variable name) costs nothing: the distance of two
+// strings is at least the difference of their lengths.
 func suggest(s string, cands []string) string {
 	best, bestD := "", -1
 	for _, c := range cands {
+		if !worthComparing(s, c) {
+			continue
+		}
 		d := editDistance(s, c)
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
 	}
-	limit := 2
-	if len(s) >= 9 {
-		limit = 3
-	}
-	if bestD < 0 || bestD > limit || best == s {
+	if bestD < 0 || bestD > suggestLimit(s) || best == s {
 		return ""
 	}
 	return best
+}
+
+// suggestLimit is the largest edit distance suggest accepts for s.
+func suggestLimit(s string) int {
+	if len(s) >= 9 {
+		return 3
+	}
+	return 2
+}
+
+// worthComparing reports whether c could be within suggestLimit of s: their
+// lengths (in bytes, an upper bound of the runes that differ) are close.
+func worthComparing(s, c string) bool {
+	d := len(s) - len(c)
+	return d >= -4*suggestLimit(s) && d <= 4*suggestLimit(s)
 }
 
 // editDistance is the Levenshtein distance counting an adjacent swap as one

@@ -50,28 +50,60 @@ type Layer struct {
 	Units      int
 	Activation string  // linear | sigmoid | tanh | relu | leaky_relu | softmax
 	Alpha      float64 // leaky_relu slope, default 0.01; 0 for other activations
+	Dropout    float64 // in [0, 1), default 0; hidden layers only
 }
 
 // Train holds the optimiser and loop settings.
 type Train struct {
-	Optimizer     string  // sgd | momentum | adam; default sgd
-	LearningRate  float64 // > 0
-	Momentum      float64 // in [0, 1); default 0.9
-	Epochs        int     // >= 1
-	BatchSize     int     // 0 = the whole training set
-	L2            float64 // >= 0
+	Optimizer     string     // sgd | momentum | nesterov | adam | adamw | rmsprop; default sgd
+	LearningRate  float64    // > 0
+	Momentum      float64    // momentum, nesterov: in [0, 1); default 0.9
+	Betas         [2]float64 // adam, adamw: each in [0, 1); default 0.9, 0.999
+	Eps           float64    // adam, adamw, rmsprop: > 0; default 1e-8
+	WeightDecay   float64    // adamw: >= 0; default 0.01
+	Alpha         float64    // rmsprop: in [0, 1); default 0.99
+	ClipNorm      float64    // >= 0; 0 = no clipping
+	Schedule      *Schedule  // nil: the same learning rate every epoch
+	Epochs        int        // >= 1
+	BatchSize     int        // 0 = the whole training set
+	L2            float64    // >= 0
 	EarlyStopping *EarlyStopping
-	Workers       int // 0 = number of CPUs
+	Workers       int          // 0 = number of CPUs
+	ClassWeight   *ClassWeight // nil when not given
 	// CheckpointEvery is how many epochs pass between two checkpoints in
 	// the run folder; 0 writes none. Default 1.
 	CheckpointEvery int
 }
 
-// EarlyStopping stops training when val_loss has not improved by more than
-// MinDelta for Patience epochs.
+// ClassWeight is train.class_weight: each class's factor in the row weights
+// of the loss. Either Balanced (w_c = n / (K·n_c) over the training rows) or
+// the given Weights, classes not listed getting 1.
+type ClassWeight struct {
+	Balanced bool
+	Weights  map[string]float64 // class name as in the data → weight ≥ 0
+	Classes  []string           // the keys of Weights in the order written
+}
+
+// EarlyStopping stops training when the monitored figure has not improved
+// by more than MinDelta for Patience epochs.
 type EarlyStopping struct {
 	Patience int     // >= 1
 	MinDelta float64 // >= 0
+	Monitor  string  // val_loss (default) | val_accuracy | val_r2
+}
+
+// Schedule is a learning-rate schedule; only the keys of its Kind are set,
+// the others are 0.
+type Schedule struct {
+	Kind      string  // step | exponential | cosine | plateau
+	StepSize  int     // step: >= 1, required
+	Gamma     float64 // step (default 0.1), exponential (required): > 0
+	TMax      int     // cosine: >= 1, default train.epochs
+	EtaMin    float64 // cosine: >= 0, default 0
+	Factor    float64 // plateau: in (0, 1), default 0.1
+	Patience  int     // plateau: >= 0, default 10
+	Threshold float64 // plateau: >= 0, default 1e-4
+	MinLR     float64 // plateau: >= 0, default 0
 }
 
 // Output says where a run's files go.
@@ -83,13 +115,23 @@ type Output struct {
 var (
 	Activations = []string{"linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"}
 	Losses      = []string{"mse", "bce", "cross_entropy"}
-	Optimizers  = []string{"sgd", "momentum", "adam"}
+	Optimizers  = []string{"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop"}
+	Schedules   = []string{"step", "exponential", "cosine", "plateau"}
+	Monitors    = []string{"val_loss", "val_accuracy", "val_r2"}
 	Inits       = []string{"normal", "xavier", "he", "zeros"}
 	Normalizers = []string{"none", "standard", "minmax"}
 )
 
 // MaxWorkers bounds train.workers; more is almost surely a typo.
 const MaxWorkers = 256
+
+// MaxEpochs bounds train.epochs. cost.csv holds a row per epoch (about 40
+// bytes), so ten million epochs already make a 400 MB file; more is a typo
+// or a run no one will wait for. The other counts (units, batch_size,
+// patience) stop at 2³¹−1: a batch larger than the training rows is the
+// whole set, and the size of a network is checked against the machine's
+// memory before anything is allocated.
+const MaxEpochs = 10_000_000
 
 // Load reads the spec file at path, applies the overrides, validates it and
 // fills in the defaults. sets are --set key=value strings in command-line
@@ -195,6 +237,10 @@ func (d *decoder) required(key string) error {
 	if d.has(key) {
 		return nil
 	}
+	if p, ok := d.nulled[key]; ok {
+		// --set train.epochs= : the override emptied it, so it is at fault.
+		return p.errorf(key, "required key is missing: the override's empty value means \"not given\"")
+	}
 	return d.errorf(key, "required key is missing")
 }
 
@@ -216,7 +262,13 @@ func (d *decoder) intIn(key string, def, lo, hi int64, rule string) (int, error)
 		return int(def), nil
 	}
 	if v < lo || v > hi {
-		return 0, d.errorf(key, "must be %s, got %d", rule, v)
+		// rule states the lower end (and what it means); the upper one is
+		// stated too, so that a value past it says what is accepted.
+		r, note, _ := strings.Cut(rule, " (")
+		if note != "" {
+			note = " (" + note
+		}
+		return 0, d.errorf(key, "must be %s and <= %d%s, got %d", r, hi, note, v)
 	}
 	return int(v), nil
 }
@@ -379,14 +431,17 @@ func (d *decoder) build(file string) (*Spec, error) {
 		func(x float64) bool { return x > 0 }, "> 0"); err != nil {
 		return nil, err
 	}
-	if s.Train.Momentum, err = d.floatIn("train.momentum", 0.9,
-		func(x float64) bool { return x >= 0 && x < 1 }, "in [0, 1)"); err != nil {
+	if err := d.optimizerKeys(&s.Train); err != nil {
+		return nil, err
+	}
+	if s.Train.ClipNorm, err = d.floatIn("train.clip_norm", 0,
+		func(x float64) bool { return x >= 0 }, ">= 0 (0 = no clipping)"); err != nil {
 		return nil, err
 	}
 	if err := d.required("train.epochs"); err != nil {
 		return nil, err
 	}
-	if s.Train.Epochs, err = d.intIn("train.epochs", 0, 1, math.MaxInt32, ">= 1"); err != nil {
+	if s.Train.Epochs, err = d.intIn("train.epochs", 0, 1, MaxEpochs, ">= 1"); err != nil {
 		return nil, err
 	}
 	if s.Train.BatchSize, err = d.intIn("train.batch_size", 0, 0, math.MaxInt32, ">= 0 (0 = the whole training set)"); err != nil {
@@ -395,6 +450,11 @@ func (d *decoder) build(file string) (*Spec, error) {
 	if s.Train.L2, err = d.floatIn("train.l2", 0,
 		func(x float64) bool { return x >= 0 }, ">= 0"); err != nil {
 		return nil, err
+	}
+	if d.has("train.schedule") {
+		if s.Train.Schedule, err = d.schedule(s.Train.Epochs); err != nil {
+			return nil, err
+		}
 	}
 	if d.has("train.early_stopping") {
 		es := &EarlyStopping{}
@@ -408,13 +468,29 @@ func (d *decoder) build(file string) (*Spec, error) {
 			func(x float64) bool { return x >= 0 }, ">= 0"); err != nil {
 			return nil, err
 		}
+		es.Monitor = "val_loss"
+		if v, ok := d.str("train.early_stopping.monitor"); ok {
+			if err := d.oneOf("train.early_stopping.monitor", v, Monitors); err != nil {
+				return nil, err
+			}
+			es.Monitor = v
+		}
+		switch {
+		case es.Monitor == "val_accuracy" && s.Loss == "mse":
+			return nil, d.errorf("train.early_stopping.monitor", "val_accuracy is for class targets (bce, cross_entropy); with mse watch val_loss or val_r2")
+		case es.Monitor == "val_r2" && s.Loss != "mse":
+			return nil, d.errorf("train.early_stopping.monitor", "val_r2 is for regression (mse); with %s watch val_loss or val_accuracy", s.Loss)
+		}
 		if s.Data.ValidationSplit == 0 {
-			return nil, d.errorf("train.early_stopping", "watches val_loss, so it needs data.validation_split > 0")
+			return nil, d.errorf("train.early_stopping", "watches %s, so it needs data.validation_split > 0", es.Monitor)
 		}
 		s.Train.EarlyStopping = es
 	}
 	if s.Train.Workers, err = d.intIn("train.workers", 0, 0, MaxWorkers,
-		fmt.Sprintf("between 0 and %d (0 = number of CPUs)", MaxWorkers)); err != nil {
+		">= 0 (0 = number of CPUs)"); err != nil {
+		return nil, err
+	}
+	if s.Train.ClassWeight, err = d.classWeightIn("train.class_weight", s); err != nil {
 		return nil, err
 	}
 	if s.Train.CheckpointEvery, err = d.intIn("train.checkpoint_every", 1, 0, math.MaxInt32, ">= 0 (0 = no checkpoints)"); err != nil {
@@ -430,6 +506,34 @@ func (d *decoder) build(file string) (*Spec, error) {
 		s.Output.Dir = resolvePath(s.Dir, v)
 	}
 	return s, nil
+}
+
+// classWeightIn validates train.class_weight. That the classes exist, and
+// that the target is one of classes at all, is checked against the data.
+func (d *decoder) classWeightIn(key string, s *Spec) (*ClassWeight, error) {
+	if !d.has(key) {
+		return nil, nil
+	}
+	if s.Loss == "bce" && len(s.Data.Target) > 1 {
+		return nil, d.errorf(key, "is for a class target, but bce with %d target columns is multi-label classification", len(s.Data.Target))
+	}
+	if s.Loss == "mse" && len(s.Data.Target) > 1 {
+		return nil, d.errorf(key, "is for a class target, but mse with %d target columns is regression", len(s.Data.Target))
+	}
+	switch v := d.vals[key].v.(type) {
+	case string:
+		if v != "balanced" {
+			msg := fmt.Sprintf("must be balanced or a mapping {class: weight, ...}, got %q", v)
+			if suggest(v, []string{"balanced"}) != "" {
+				msg += ` (did you mean "balanced"?)`
+			}
+			return nil, d.errorf(key, "%s", msg)
+		}
+		return &ClassWeight{Balanced: true}, nil
+	case *ClassWeight:
+		return v, nil
+	}
+	panic("spec: class_weight decoded to an unexpected value")
 }
 
 // columns checks a list of column names: not empty, no empty names, no
@@ -475,6 +579,12 @@ func (d *decoder) layer(i int, last bool) (Layer, error) {
 			return l, d.errorf(k+".units", "a softmax layer needs at least 2 units (over 1 unit it is always 1), got %d", l.Units)
 		}
 	}
+	if l.Dropout, err = d.floatIn(k+".dropout", 0, func(x float64) bool { return x >= 0 && x < 1 }, "in [0, 1)"); err != nil {
+		return l, err
+	}
+	if last && l.Dropout > 0 {
+		return l, d.errorf(k+".dropout", "dropout is for hidden layers; the output layer's units are the predictions")
+	}
 	if l.Activation != "leaky_relu" {
 		if d.has(k + ".alpha") {
 			return l, d.errorf(k+".alpha", "only a leaky_relu layer takes alpha, this one is %s", l.Activation)
@@ -485,4 +595,130 @@ func (d *decoder) layer(i int, last bool) (Layer, error) {
 		return l, err
 	}
 	return l, nil
+}
+
+// Which optimizers take which keys (train.momentum and the rest); a key
+// given for an optimizer that does not use it is an error, as alpha on a
+// layer that is not leaky_relu is. sgd accepts momentum and ignores it: the
+// contract's own example gives momentum with sgd (it is an argument of
+// PyTorch's SGD too).
+var optimizerKeys = map[string][]string{
+	"momentum":     {"sgd", "momentum", "nesterov"},
+	"betas":        {"adam", "adamw"},
+	"eps":          {"adam", "adamw", "rmsprop"},
+	"weight_decay": {"adamw"},
+	"alpha":        {"rmsprop"},
+}
+
+func (d *decoder) optimizerKeys(t *Train) error {
+	for _, k := range []string{"momentum", "betas", "eps", "weight_decay", "alpha"} {
+		if key := "train." + k; d.has(key) && !slices.Contains(optimizerKeys[k], t.Optimizer) {
+			return d.errorf(key, "the %s optimizer does not take %s (only %s do%s)",
+				t.Optimizer, k, strings.Join(optimizerKeys[k], ", "), singular(len(optimizerKeys[k])))
+		}
+	}
+	unit := func(x float64) bool { return x >= 0 && x < 1 }
+	var err error
+	if t.Momentum, err = d.floatIn("train.momentum", 0.9, unit, "in [0, 1)"); err != nil {
+		return err
+	}
+	t.Betas = [2]float64{0.9, 0.999}
+	if b, ok := d.vals["train.betas"].v.([]float64); ok {
+		if len(b) != 2 {
+			return d.errorf("train.betas", "must be two numbers [beta1, beta2], got %d", len(b))
+		}
+		for i, x := range b {
+			if !unit(x) {
+				return d.errorf("train.betas", "beta%d must be in [0, 1), got %s", i+1, strconv.FormatFloat(x, 'g', -1, 64))
+			}
+		}
+		t.Betas = [2]float64{b[0], b[1]}
+	}
+	if t.Eps, err = d.floatIn("train.eps", 1e-8, func(x float64) bool { return x > 0 }, "> 0"); err != nil {
+		return err
+	}
+	if t.WeightDecay, err = d.floatIn("train.weight_decay", 0.01, func(x float64) bool { return x >= 0 }, ">= 0"); err != nil {
+		return err
+	}
+	if t.Alpha, err = d.floatIn("train.alpha", 0.99, unit, "in [0, 1)"); err != nil {
+		return err
+	}
+	return nil
+}
+
+func singular(n int) string {
+	if n == 1 {
+		return "es"
+	}
+	return ""
+}
+
+// Which schedule kinds take which keys of train.schedule.
+var scheduleKeys = map[string][]string{
+	"step":        {"step_size", "gamma"},
+	"exponential": {"gamma"},
+	"cosine":      {"t_max", "eta_min"},
+	"plateau":     {"factor", "patience", "threshold", "min_lr"},
+}
+
+// schedule reads train.schedule, PyTorch's defaults filled in; epochs is
+// cosine's default t_max.
+func (d *decoder) schedule(epochs int) (*Schedule, error) {
+	const p = "train.schedule"
+	if err := d.required(p + ".kind"); err != nil {
+		return nil, err
+	}
+	sc := &Schedule{}
+	sc.Kind, _ = d.str(p + ".kind")
+	if err := d.oneOf(p+".kind", sc.Kind, Schedules); err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"step_size", "gamma", "t_max", "eta_min", "factor", "patience", "threshold", "min_lr"} {
+		if d.has(p+"."+k) && !slices.Contains(scheduleKeys[sc.Kind], k) {
+			return nil, d.errorf(p+"."+k, "a %s schedule does not take %s (it takes %s)", sc.Kind, k, strings.Join(scheduleKeys[sc.Kind], ", "))
+		}
+	}
+	pos := func(x float64) bool { return x > 0 }
+	nonNeg := func(x float64) bool { return x >= 0 }
+	var err error
+	switch sc.Kind {
+	case "step":
+		if err := d.required(p + ".step_size"); err != nil {
+			return nil, err
+		}
+		if sc.StepSize, err = d.intIn(p+".step_size", 0, 1, math.MaxInt32, ">= 1"); err != nil {
+			return nil, err
+		}
+		if sc.Gamma, err = d.floatIn(p+".gamma", 0.1, pos, "> 0"); err != nil {
+			return nil, err
+		}
+	case "exponential":
+		if err := d.required(p + ".gamma"); err != nil {
+			return nil, err
+		}
+		if sc.Gamma, err = d.floatIn(p+".gamma", 0, pos, "> 0"); err != nil {
+			return nil, err
+		}
+	case "cosine":
+		if sc.TMax, err = d.intIn(p+".t_max", int64(epochs), 1, math.MaxInt32, ">= 1"); err != nil {
+			return nil, err
+		}
+		if sc.EtaMin, err = d.floatIn(p+".eta_min", 0, nonNeg, ">= 0"); err != nil {
+			return nil, err
+		}
+	case "plateau":
+		if sc.Factor, err = d.floatIn(p+".factor", 0.1, func(x float64) bool { return x > 0 && x < 1 }, "in (0, 1)"); err != nil {
+			return nil, err
+		}
+		if sc.Patience, err = d.intIn(p+".patience", 10, 0, math.MaxInt32, ">= 0"); err != nil {
+			return nil, err
+		}
+		if sc.Threshold, err = d.floatIn(p+".threshold", 1e-4, nonNeg, ">= 0"); err != nil {
+			return nil, err
+		}
+		if sc.MinLR, err = d.floatIn(p+".min_lr", 0, nonNeg, ">= 0"); err != nil {
+			return nil, err
+		}
+	}
+	return sc, nil
 }

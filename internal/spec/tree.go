@@ -231,15 +231,38 @@ func envKey(name string) (string, bool) {
 
 var digitsRE = regexp.MustCompile(`[0-9]+`)
 
-func envSuggestion(name string) string {
-	nums := append(digitsRE.FindAllString(name, -1), "0")
+// maxSuggestNumbers is how many of the numbers in an unknown variable's
+// name fill the placeholders of candidate names: a name with thousands of
+// numbers in it must not make thousands of candidates per key.
+const maxSuggestNumbers = 3
+
+// envCandidates are the variable names a suggestion for name is drawn from:
+// every key with its placeholders filled by one of the first numbers in name
+// (or 0).
+func envCandidates(name string) []string {
+	var nums []string
+	for _, n := range digitsRE.FindAllString(name, maxSuggestNumbers) {
+		if !slices.Contains(nums, n) {
+			nums = append(nums, n)
+		}
+	}
+	if !slices.Contains(nums, "0") {
+		nums = append(nums, "0")
+	}
 	var cands []string
 	for _, k := range Keys() {
 		for _, n := range nums {
-			c := strings.NewReplacer(indexPlaceholder, n, labelPlaceholder, n).Replace(k)
-			cands = append(cands, EnvName(c))
+			c := EnvName(strings.NewReplacer(indexPlaceholder, n, labelPlaceholder, n).Replace(k))
+			if !slices.Contains(cands, c) {
+				cands = append(cands, c)
+			}
 		}
 	}
+	return cands
+}
+
+func envSuggestion(name string) string {
+	cands := envCandidates(name)
 	up := strings.ToUpper(name)
 	if s := suggest(up, cands); s != "" {
 		return s

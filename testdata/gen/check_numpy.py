@@ -5,7 +5,8 @@ report the worst difference from each case's expected.json.
 This shares no code with make_fixtures.py: it reads spec.yaml, init.json and
 data.csv as nntrain would (feature order, class order, normalisation), then
 trains with hand-written forward and backward passes and the contract's update
-rules written out.
+rules written out. Row weights (data.weight, train.class_weight) enter as the
+contract's weighted mean, J = Σ w ℓ / Σ w per batch.
 
     /usr/bin/python3 testdata/gen/check_numpy.py                 # every case in testdata/fixtures
     /usr/bin/python3 testdata/gen/check_numpy.py CASE_DIR ...    # just these
@@ -33,13 +34,21 @@ def read_data(folder, spec):
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     targets = d["target"] if isinstance(d["target"], list) else [d["target"]]
-    features = d.get("features") or [h for h in header if h not in targets]
+    wcol = d.get("weight")
+    features = d.get("features") or [h for h in header if h not in targets and h != wcol]
     at = {h: i for i, h in enumerate(header)}
     X = np.array([[float(r[at[h]]) for h in features] for r in body])
+    # Row weights: class_weight[y] times the data.weight column, each 1 when absent.
+    w = np.ones(len(body))
+    if wcol:
+        w = np.array([float(r[at[wcol]]) for r in body])
+    cw_spec = spec["train"].get("class_weight")
 
     out_units = spec["model"]["layers"][-1]["units"]
     classes = None
-    if spec["loss"] in ("bce", "cross_entropy"):
+    if spec["loss"] == "bce" and len(targets) > 1:
+        Y = np.array([[float(r[at[h]]) for h in targets] for r in body])  # multi-label
+    elif spec["loss"] in ("bce", "cross_entropy"):
         labels = [r[at[targets[0]]] for r in body]
         uniq = set(labels)
         try:
@@ -47,6 +56,13 @@ def read_data(folder, spec):
         except ValueError:
             classes = sorted(uniq, key=lambda s: s.encode())
         k = np.array([classes.index(s) for s in labels])
+        if cw_spec == "balanced":
+            counts = np.bincount(k, minlength=len(classes))
+            w = w * (len(k) / (len(classes) * counts))[k]
+        elif cw_spec:
+            by_name = {str(key): float(v) for key, v in cw_spec.items()}  # YAML reads 10: as an int
+            per = np.array([by_name.get(c, 1.0) for c in classes])
+            w = w * per[k]
         if out_units == 1:
             Y = (k == 1).astype(float)[:, None]
         else:
@@ -65,7 +81,7 @@ def read_data(folder, spec):
     else:
         off, sc = np.zeros(X.shape[1]), np.ones(X.shape[1])
     sc[sc == 0] = 1.0
-    return features, targets, classes, kind, off, sc, (X - off) / sc, Y
+    return features, targets, classes, kind, off, sc, (X - off) / sc, Y, w
 
 
 def g(z, act, alpha):
@@ -97,27 +113,33 @@ def g_prime(z, a, act, alpha):
     raise ValueError(act)
 
 
-def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y):
+def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y, w, drops=None):
+    """J = Σ w_i ℓ_i / Σ w_i (+ the unweighted l2 term) and its gradients; with w all 1
+    this is the plain mean. dZ[L] row i carries w_i / Σw instead of 1/m.
+    drops[l], when not None, is layer l's dropout noise keep/(1-p): the layer passes on A*noise."""
     m = X.shape[0]
-    As, Zs = [X], []
+    c = (w / w.sum())[:, None]
+    drops = drops or [None] * len(Ws)
+    As, Zs, Gs = [X], [], []  # Gs[l]: g(Z) of hidden layer l before dropout
     for l in range(len(Ws)):
         Z = As[-1] @ Ws[l].T + bs[l]
         Zs.append(Z)
         if l < len(Ws) - 1:
-            As.append(g(Z, acts[l], alphas[l]))
+            Gs.append(g(Z, acts[l], alphas[l]))
+            As.append(Gs[-1] if drops[l] is None else Gs[-1] * drops[l])
     Z = Zs[-1]
     if loss == "mse":
         A = g(Z, acts[-1], alphas[-1])
-        J = np.sum((Y - A) ** 2) / (2 * m)
-        dZ = (A - Y) / m * g_prime(Z, A, acts[-1], alphas[-1])
+        J = np.sum(c * (Y - A) ** 2) / 2
+        dZ = (A - Y) * c * g_prime(Z, A, acts[-1], alphas[-1])
     elif loss == "bce":
-        J = np.sum(np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z))) - Y * Z) / m
-        dZ = (1.0 / (1.0 + np.exp(-Z)) - Y) / m
+        J = np.sum(c * (np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z))) - Y * Z))
+        dZ = (1.0 / (1.0 + np.exp(-Z)) - Y) * c
     elif loss == "cross_entropy":
         s = Z - Z.max(axis=1, keepdims=True)
         logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
-        J = -np.sum(Y * logp) / m
-        dZ = (np.exp(logp) - Y) / m
+        J = -np.sum(c * Y * logp)
+        dZ = (np.exp(logp) - Y) * c
     else:
         raise ValueError(loss)
     if l2 > 0:
@@ -128,11 +150,26 @@ def cost_and_grads(Ws, bs, acts, alphas, loss, l2, X, Y):
         gb[l] = dZ.sum(axis=0)
         if l > 0:
             dA = dZ @ Ws[l]
-            dZ = dA * g_prime(Zs[l - 1], As[l], acts[l - 1], alphas[l - 1])
+            if drops[l - 1] is not None:
+                dA = dA * drops[l - 1]
+            dZ = dA * g_prime(Zs[l - 1], Gs[l - 1], acts[l - 1], alphas[l - 1])
     return J, gW, gb
 
 
-def train(spec, init, X, Y):
+def lr_of_epoch(sc, base, e, epochs):
+    """The contract's closed forms (plateau is stepped in train)."""
+    k = sc["kind"]
+    if k == "step":
+        return base * sc.get("gamma", 0.1) ** ((e - 1) // sc["step_size"])
+    if k == "exponential":
+        return base * sc["gamma"] ** (e - 1)
+    if k == "cosine":
+        T, eta = sc.get("t_max", epochs), sc.get("eta_min", 0.0)
+        return eta + (base - eta) * (1 + np.cos(np.pi * (e - 1) / T)) / 2
+    raise ValueError(k)
+
+
+def train(spec, init, X, Y, w, masks=None):
     Ws = [np.array(L["weight"], dtype=float) for L in init["layers"]]
     bs = [np.array(L["bias"], dtype=float) for L in init["layers"]]
     layers = spec["model"]["layers"]
@@ -141,7 +178,15 @@ def train(spec, init, X, Y):
     t = spec["train"]
     opt, lr, l2 = t["optimizer"], t["learning_rate"], t.get("l2", 0.0)
     mu = t.get("momentum", 0.9)
-    b1, b2, eps = 0.9, 0.999, 1e-8
+    b1, b2 = t.get("betas", [0.9, 0.999])
+    eps = float(t.get("eps", 1e-8))  # PyYAML reads 1e-06 (no dot) as text
+    wd, alpha, clip = t.get("weight_decay", 0.01), t.get("alpha", 0.99), t.get("clip_norm", 0.0)
+    sc = t.get("schedule")
+    base = lr
+    best, bad = np.inf, 0
+    ps = [L.get("dropout", 0.0) for L in layers]
+    masks = iter(masks or [])
+    lrs = []
     params = Ws + bs
     vel = [np.zeros_like(p) for p in params]
     m1 = [np.zeros_like(p) for p in params]
@@ -150,14 +195,28 @@ def train(spec, init, X, Y):
     n = X.shape[0]
     bsz = t["batch_size"] or n
     losses = []
-    for _ in range(t["epochs"]):
+    for epoch in range(1, t["epochs"] + 1):
+        if sc is not None and sc["kind"] != "plateau":
+            lr = lr_of_epoch(sc, base, epoch, t["epochs"])
+        lrs.append(lr)
         tot, cnt = 0.0, 0
         for s in range(0, n, bsz):
             xb, yb = X[s:s + bsz], Y[s:s + bsz]
-            J, gW, gb = cost_and_grads(params[:len(Ws)], params[len(Ws):], acts, alphas, spec["loss"], l2, xb, yb)
+            drops = [None] * len(Ws)
+            for l, p in enumerate(ps):
+                if p > 0:
+                    mk = next(masks)
+                    assert mk["layer"] == l
+                    drops[l] = np.array(mk["keep"], dtype=float) / (1 - p)
+            J, gW, gb = cost_and_grads(params[:len(Ws)], params[len(Ws):], acts, alphas, spec["loss"], l2, xb, yb,
+                                       w[s:s + bsz], drops)
             tot += xb.shape[0] * J
             cnt += xb.shape[0]
             grads = gW + gb
+            if clip > 0:
+                norm = np.sqrt(sum(np.sum(gr * gr) for gr in grads))
+                if clip / (norm + 1e-6) < 1:
+                    grads = [gr * (clip / (norm + 1e-6)) for gr in grads]
             step += 1
             for i, (p, gr) in enumerate(zip(params, grads)):
                 if opt == "sgd":
@@ -165,16 +224,34 @@ def train(spec, init, X, Y):
                 elif opt == "momentum":
                     vel[i] = mu * vel[i] + gr
                     p -= lr * vel[i]
-                elif opt == "adam":
+                elif opt == "nesterov":
+                    vel[i] = mu * vel[i] + gr
+                    p -= lr * (gr + mu * vel[i])
+                elif opt in ("adam", "adamw"):
+                    if opt == "adamw":
+                        p -= lr * wd * p  # decoupled: every parameter, before the Adam step
                     m1[i] = b1 * m1[i] + (1 - b1) * gr
                     m2[i] = b2 * m2[i] + (1 - b2) * gr * gr
                     mh = m1[i] / (1 - b1 ** step)
                     vh = m2[i] / (1 - b2 ** step)
                     p -= lr * mh / (np.sqrt(vh) + eps)
+                elif opt == "rmsprop":
+                    m2[i] = alpha * m2[i] + (1 - alpha) * gr * gr
+                    p -= lr * gr / (np.sqrt(m2[i]) + eps)
                 else:
                     raise ValueError(opt)
         losses.append(tot / cnt)
-    return params[:len(Ws)], params[len(Ws):], losses
+        if sc is not None and sc["kind"] == "plateau":  # on train_loss: these cases have no validation rows
+            if losses[-1] < best * (1 - sc.get("threshold", 1e-4)):
+                best, bad = losses[-1], 0
+            else:
+                bad += 1
+            if bad > sc.get("patience", 10):
+                new = max(lr * sc.get("factor", 0.1), sc.get("min_lr", 0.0))
+                if lr - new > 1e-8:
+                    lr = new
+                bad = 0
+    return params[:len(Ws)], params[len(Ws):], losses, lrs
 
 
 def rel(got, want):
@@ -189,7 +266,7 @@ def check(folder):
         init = json.load(f)
     with open(os.path.join(folder, "expected.json")) as f:
         exp = json.load(f)
-    features, targets, classes, kind, off, sc, X, Y = read_data(folder, spec)
+    features, targets, classes, kind, off, sc, X, Y, w = read_data(folder, spec)
     fin = exp["final"]
     problems = []
     if fin["features"] != features or init["features"] != features:
@@ -200,7 +277,16 @@ def check(folder):
         problems.append("classes %s, expected %s" % (classes, fin.get("classes")))
     if fin["normalize"]["kind"] != kind:
         problems.append("normalize %s, expected %s" % (kind, fin["normalize"]["kind"]))
-    Ws, bs, losses = train(spec, init, X, Y)
+    masks = None
+    if os.path.exists(os.path.join(folder, "masks.json")):
+        with open(os.path.join(folder, "masks.json")) as f:
+            masks = json.load(f)["masks"]
+    Ws, bs, losses, lrs = train(spec, init, X, Y, w, masks)
+    if "lr" in exp:
+        if len(lrs) != len(exp["lr"]):
+            problems.append("%d lr values, expected %d" % (len(lrs), len(exp["lr"])))
+        elif rel(lrs, exp["lr"]) > LIMIT:
+            problems.append("lr differs by %.3g" % rel(lrs, exp["lr"]))
     worst = max([rel(W, L["weight"]) for W, L in zip(Ws, fin["layers"])] +
                 [rel(b, L["bias"]) for b, L in zip(bs, fin["layers"])] +
                 [rel(losses, exp["train_loss"]) if len(losses) == len(exp["train_loss"]) else float("inf")])

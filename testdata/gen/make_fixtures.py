@@ -41,7 +41,9 @@ torch.set_num_threads(1)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_OUT = os.path.normpath(os.path.join(HERE, "..", "fixtures"))
-PUBLIC_CASES = ["mse_tanh_sgd_full", "bce_relu_sgd_batch7", "ce_strings_tanh_adam_batch16"]
+PUBLIC_CASES = ["mse_tanh_sgd_full", "bce_relu_sgd_batch7", "ce_strings_tanh_adam_batch16",
+                # from /work/shared/fixtures2: sample weights (data.weight), CONTRACT.md's additions
+                "bce_sample_weight_tanh_momentum_batch10"]
 TOLERANCE = 1e-9
 DEFAULT_ALPHA = 0.01
 
@@ -128,17 +130,34 @@ def class_order(labels):
     return sorted(names, key=lambda s: s.encode("utf-8"))
 
 
-def load_case_data(text, targets, features, loss, out_units, normalize):
-    """Returns (features, targets, classes or None, normalize dict, X, Y) from CSV text."""
+def load_case_data(text, targets, features, loss, out_units, normalize, weight=None, class_weight=None):
+    """Returns (features, targets, classes or None, normalize dict, X, Y, row weights or None,
+    class weights or None) from CSV text; the class weights (one per class) are returned
+    only for a cross_entropy target without sample weights, where they are PyTorch's
+    CrossEntropyLoss(weight=…).
+
+    weight names the column of sample weights (never an input); class_weight is
+    "balanced" or {class name: weight}. A row's weight is class_weight[y]·sample_weight,
+    a missing factor being 1 (CONTRACT.md, "Sample and class weights")."""
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
     col = {name: i for i, name in enumerate(header)}
     if features is None:
-        features = [h for h in header if h not in targets]
+        features = [h for h in header if h not in targets and h != weight]
     X = np.array([[float(r[col[f]]) for f in features] for r in body], dtype=np.float64)
+    W = None
+    if weight is not None:
+        W = np.array([float(r[col[weight]]) for r in body], dtype=np.float64)
 
-    classes = None
-    if loss in ("bce", "cross_entropy"):
+    classes, cw_out = None, None
+    if loss == "bce" and len(targets) > 1:
+        # Several 0/1 targets: multi-label, one sigmoid unit per target, no classes.
+        if class_weight is not None:
+            raise ValueError("class_weight with a multi-label target")
+        Y = np.array([[float(r[col[t]]) for t in targets] for r in body], dtype=np.float64)
+        if not np.all((Y == 0) | (Y == 1)):
+            raise ValueError("multi-label targets must be 0 or 1")
+    elif loss in ("bce", "cross_entropy"):
         if len(targets) != 1:
             raise ValueError("a class target must be one column")
         labels = [r[col[targets[0]]] for r in body]
@@ -152,7 +171,21 @@ def load_case_data(text, targets, features, loss, out_units, normalize):
             if out_units != len(classes):
                 raise ValueError("output units %d != classes %d" % (out_units, len(classes)))
             Y = np.eye(len(classes))[idx]
+        if class_weight is not None:
+            if class_weight == "balanced":
+                # n / (K · n_c), counting training rows whatever their sample weights
+                cw = np.array([len(idx) / (len(classes) * np.sum(idx == c)) for c in range(len(classes))])
+            else:
+                cw = np.ones(len(classes))
+                for name, v in class_weight.items():
+                    cw[classes.index(str(name))] = v  # keys are class names as in the data
+            if W is None and loss == "cross_entropy":
+                cw_out = cw
+            cwr = cw[idx]
+            W = cwr if W is None else cwr * W
     else:
+        if class_weight is not None:
+            raise ValueError("class_weight with a regression target")
         Y = np.array([[float(r[col[t]]) for t in targets] for r in body], dtype=np.float64)
 
     d = len(features)
@@ -169,7 +202,7 @@ def load_case_data(text, targets, features, loss, out_units, normalize):
     scale = np.where(scale == 0.0, 1.0, scale)  # a constant column maps to 0, not NaN
     Xn = (X - offset) / scale
     norm = {"kind": normalize, "offset": [float(v) for v in offset], "scale": [float(v) for v in scale]}
-    return features, targets, classes, norm, Xn, Y
+    return features, targets, classes, norm, Xn, Y, W, cw_out
 
 
 # ---------------------------------------------------------------------------
@@ -192,18 +225,51 @@ def activate(z, act, alpha):
     raise ValueError(act)
 
 
-def forward_z(Ws, Bs, layers, A):
-    """Output pre-activation Z[L]; each layer Z = A_prev · Wᵀ + B (nn.Linear layout)."""
+def forward_z(Ws, Bs, layers, A, masks=None):
+    """Output pre-activation Z[L]; each layer Z = A_prev · Wᵀ + B (nn.Linear layout).
+
+    masks gives a layer with dropout p its keep mask (0/1, m×units) of this batch: the layer
+    passes on A ⊙ keep/(1−p), as F.dropout(A, p, training=True) does with that draw
+    (noise.bernoulli_(1−p).div_(1−p); A·noise), so autograd's backward is PyTorch's too."""
     for l, (W, B) in enumerate(zip(Ws, Bs)):
         Z = A @ W.T + B
         if l == len(Ws) - 1:
             return Z
         A = activate(Z, layers[l]["activation"], layers[l].get("alpha", DEFAULT_ALPHA))
+        p = layers[l].get("dropout", 0.0)
+        if p > 0:
+            noise = torch.tensor(masks[l], dtype=torch.float64).div_(1 - p)
+            A = A * noise
 
 
-def batch_cost(Z, Y, loss, out_act, Ws, l2):
-    """J of one batch, m its rows; l2 adds λ/(2m) Σ‖W‖² (weights only)."""
+def row_terms(Z, Y, loss, out_act):
+    """ℓ_i of each row: its term of the unweighted J times m."""
+    if loss == "mse":
+        return ((Y - activate(Z, out_act, DEFAULT_ALPHA)) ** 2).sum(dim=1) / 2
+    if loss == "bce":
+        return (torch.clamp(Z, min=0) + torch.log1p(torch.exp(-Z.abs())) - Y * Z).sum(dim=1)
+    if loss == "cross_entropy":
+        return -(Y * F.log_softmax(Z, dim=1)).sum(dim=1)
+    raise ValueError(loss)
+
+
+def batch_cost(Z, Y, loss, out_act, Ws, l2, w=None, cw=None):
+    """J of one batch, m its rows; l2 adds λ/(2m) Σ‖W‖² (weights only).
+
+    With row weights w: J = Σ w_i ℓ_i / Σ w_i (CONTRACT.md, "Sample and class
+    weights"). When the weights are class weights cw of a cross_entropy target,
+    J is PyTorch's own F.cross_entropy(weight=cw), checked against that formula."""
     m = Z.shape[0]
+    if w is not None:
+        J = (w * row_terms(Z, Y, loss, out_act)).sum() / w.sum()
+        if cw is not None:
+            J_torch = F.cross_entropy(Z, Y.argmax(dim=1), weight=cw)  # CrossEntropyLoss(weight=…)
+            if abs(J_torch.item() - J.item()) > 1e-14 * max(1.0, abs(J.item())):
+                sys.exit("class-weighted cross_entropy: Σwℓ/Σw %r != PyTorch's %r" % (J.item(), J_torch.item()))
+            J = J_torch
+        if l2 > 0:
+            J = J + l2 / (2 * m) * sum((W ** 2).sum() for W in Ws)  # the l2 term is not weighted
+        return J
     if loss == "mse":
         J = ((Y - activate(Z, out_act, DEFAULT_ALPHA)) ** 2).sum() / (2 * m)
     elif loss == "bce":
@@ -218,42 +284,113 @@ def batch_cost(Z, Y, loss, out_act, Ws, l2):
     return J
 
 
-def train(init_layers, layers, loss, opt, X, Y):
-    """Trains from init_layers; returns (final [(W, B)] as lists, train_loss per epoch)."""
+def make_optimizer(params, opt):
+    """The spec's optimizer as torch.optim builds it, PyTorch's defaults where the spec is silent."""
+    lr = opt["learning_rate"]
+    kind = opt["optimizer"]
+    betas = tuple(opt.get("betas", (0.9, 0.999)))
+    eps = opt.get("eps", 1e-8)
+    if kind == "sgd":
+        return torch.optim.SGD(params, lr=lr, foreach=False)  # w −= lr·g
+    if kind == "momentum":
+        # v = μ·v + g; w −= lr·v (no dampening, v starts at 0)
+        return torch.optim.SGD(params, lr=lr, momentum=opt.get("momentum", 0.9), foreach=False)
+    if kind == "nesterov":
+        # v = μ·v + g; w −= lr·(g + μ·v)
+        return torch.optim.SGD(params, lr=lr, momentum=opt.get("momentum", 0.9), nesterov=True, foreach=False)
+    if kind == "adam":
+        # β1 0.9, β2 0.999, ε 1e-8 by default, bias-corrected; a step per batch
+        return torch.optim.Adam(params, lr=lr, betas=betas, eps=eps, foreach=False)
+    if kind == "adamw":
+        # w ·= 1 − lr·λ (every parameter, biases too), then the Adam step
+        return torch.optim.AdamW(params, lr=lr, betas=betas, eps=eps, weight_decay=opt.get("weight_decay", 0.01),
+                                 foreach=False)
+    if kind == "rmsprop":
+        # s = α·s + (1−α)·g²; w −= lr·g/(√s + ε); momentum 0, not centered
+        return torch.optim.RMSprop(params, lr=lr, alpha=opt.get("alpha", 0.99), eps=eps, foreach=False)
+    raise ValueError(kind)
+
+
+def make_scheduler(optim, opt):
+    """The spec's schedule as torch.optim.lr_scheduler builds it (None without one)."""
+    sc = opt.get("schedule")
+    if sc is None:
+        return None
+    S = torch.optim.lr_scheduler
+    if sc["kind"] == "step":
+        return S.StepLR(optim, step_size=sc["step_size"], gamma=sc.get("gamma", 0.1))
+    if sc["kind"] == "exponential":
+        return S.ExponentialLR(optim, gamma=sc["gamma"])
+    if sc["kind"] == "cosine":
+        return S.CosineAnnealingLR(optim, T_max=sc.get("t_max", opt["epochs"]), eta_min=sc.get("eta_min", 0.0))
+    if sc["kind"] == "plateau":
+        return S.ReduceLROnPlateau(optim, mode="min", factor=sc.get("factor", 0.1), patience=sc.get("patience", 10),
+                                   threshold=sc.get("threshold", 1e-4), threshold_mode="rel", cooldown=0,
+                                   min_lr=sc.get("min_lr", 0.0), eps=1e-8)
+    raise ValueError(sc["kind"])
+
+
+def train(init_layers, layers, loss, opt, X, Y, W=None, cw=None, masks=None, stats=None):
+    """Trains from init_layers; returns (final [(W, B)] as lists, train_loss per epoch, lr per epoch).
+
+    W: each row's weight in the loss, or None; cw: the class weights those came
+    from when they are class weights alone of a cross_entropy target (then the
+    batch cost is PyTorch's CrossEntropyLoss(weight=cw)).
+
+    masks, for a case with dropout, is the list of every keep mask in the order the batches
+    use them: for each batch, one per dropout layer in layer order ({"layer": l, "keep": m×units}).
+    stats, when given, collects how often clipping scaled the gradient."""
     Ws = [torch.tensor(L["weight"], dtype=torch.float64, requires_grad=True) for L in init_layers]
     Bs = [torch.tensor(L["bias"], dtype=torch.float64, requires_grad=True) for L in init_layers]
     params = [p for pair in zip(Ws, Bs) for p in pair]
-    lr = opt["learning_rate"]
-    if opt["optimizer"] == "sgd":
-        optim = torch.optim.SGD(params, lr=lr)  # w −= lr·g
-    elif opt["optimizer"] == "momentum":
-        # v = μ·v + g; w −= lr·v (no dampening, v starts at 0)
-        optim = torch.optim.SGD(params, lr=lr, momentum=opt.get("momentum", 0.9))
-    elif opt["optimizer"] == "adam":
-        optim = torch.optim.Adam(params, lr=lr)  # β1 0.9, β2 0.999, ε 1e-8, bias-corrected; a step per batch
-    else:
-        raise ValueError(opt["optimizer"])
+    optim = make_optimizer(params, opt)
+    sched = make_scheduler(optim, opt)
+    clip = opt.get("clip_norm", 0.0)
+    drop_layers = [l for l, L_ in enumerate(layers) if L_.get("dropout", 0.0) > 0]
+    next_mask = iter(masks or [])
 
     Xt = torch.tensor(X, dtype=torch.float64)
     Yt = torch.tensor(Y, dtype=torch.float64)
+    Wt = None if W is None else torch.tensor(W, dtype=torch.float64)
+    cwt = None if cw is None else torch.tensor(cw, dtype=torch.float64)
     n = Xt.shape[0]
     bs = opt["batch_size"] or n  # 0 = the whole training set
     out_act = layers[-1]["activation"]
-    losses = []
+    losses, lrs = [], []
     for _ in range(opt["epochs"]):
+        lrs.append(optim.param_groups[0]["lr"])
         total, rows = 0.0, 0
         for start in range(0, n, bs):  # shuffle: false, file order, last partial batch kept
             xb, yb = Xt[start:start + bs], Yt[start:start + bs]
             m = xb.shape[0]
-            J = batch_cost(forward_z(Ws, Bs, layers, xb), yb, loss, out_act, Ws, opt["l2"])
+            bm = {}
+            for l in drop_layers:
+                mk = next(next_mask)
+                assert mk["layer"] == l and len(mk["keep"]) == m, (mk["layer"], l)
+                bm[l] = mk["keep"]
+            wb = None if Wt is None else Wt[start:start + bs]
+            J = batch_cost(forward_z(Ws, Bs, layers, xb, bm), yb, loss, out_act, Ws, opt["l2"], wb, cwt)
             optim.zero_grad()
             J.backward()
+            if clip > 0:
+                # after the l2 term (part of J), before the optimizer; over every W and B
+                norm = torch.nn.utils.clip_grad_norm_(params, clip)
+                if stats is not None:
+                    stats["steps"] = stats.get("steps", 0) + 1
+                    stats["clipped"] = stats.get("clipped", 0) + (clip / (norm.item() + 1e-6) < 1)
             optim.step()
-            total += m * J.item()  # taken before the update
+            total += m * J.item()  # taken before the update; batches weigh their rows m, not Σw
             rows += m
         losses.append(total / rows)
+        if sched is not None:  # stepped once after each epoch
+            if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                sched.step(losses[-1])  # no validation rows: it watches train_loss
+            else:
+                sched.step()
+    if next(next_mask, None) is not None:
+        raise ValueError("masks left over")
     final = [(W.detach().tolist(), B.detach().tolist()) for W, B in zip(Ws, Bs)]
-    return final, losses
+    return final, losses, lrs
 
 
 def default_init(seed, sizes):
@@ -303,6 +440,8 @@ def spec_yaml(c):
     ]
     if c.get("features"):
         lines.append("  features: " + yaml_list(c["features"]))
+    if c.get("weight"):
+        lines.append("  weight: " + c["weight"])
     lines += [
         "  validation_split: 0",
         "  shuffle: false",
@@ -317,16 +456,34 @@ def spec_yaml(c):
         s = "    - {units: %d, activation: %s" % (L["units"], L["activation"])
         if "alpha" in L:
             s += ", alpha: " + num(L["alpha"])
+        if "dropout" in L:
+            s += ", dropout: " + num(L["dropout"])
         lines.append(s + "}")
     o = c["train"]
     lines += ["loss: " + c["loss"], "train:", "  optimizer: " + o["optimizer"],
               "  learning_rate: " + num(o["learning_rate"])]
     if "momentum" in o:
         lines.append("  momentum: " + num(o["momentum"]))
+    if "betas" in o:
+        lines.append("  betas: [%s, %s]" % (num(o["betas"][0]), num(o["betas"][1])))
+    for k in ("eps", "weight_decay", "alpha", "clip_norm"):
+        if k in o:
+            lines.append("  %s: %s" % (k, num(o[k])))
+    if "schedule" in o:
+        sc = o["schedule"]
+        lines.append("  schedule: {" + ", ".join(
+            "%s: %s" % (k, v if isinstance(v, str) else num(v)) for k, v in sc.items()) + "}")
     lines += [
         "  epochs: %d" % o["epochs"],
         "  batch_size: %d" % o["batch_size"],
         "  l2: " + num(float(o["l2"])),
+    ]
+    cw = o.get("class_weight")
+    if cw == "balanced":
+        lines.append("  class_weight: balanced")
+    elif cw is not None:
+        lines.append("  class_weight: {" + ", ".join("%s: %s" % (k, num(float(v))) for k, v in cw.items()) + "}")
+    lines += [
         "output:",
         "  dir: runs/" + c["name"],
     ]
@@ -479,6 +636,66 @@ def cls_deep(n):
     return make
 
 
+def cls_imbalanced(n, names, cuts):
+    """Classes from a noisy score cut at `cuts` (ascending): names[0] below the first cut, ...;
+    with cuts near the top the later classes are rare."""
+    def make(rs):
+        X = u(rs, n, 2)
+        sc = 0.8 * X[:, 0] + 0.5 * X[:, 1] + 0.4 * rs.standard_normal(n)
+        k = np.searchsorted(np.array(cuts), sc)
+        labels = [names[i] for i in k]
+        return ["x1", "x2", "class"], [list(X[i]) + [labels[i]] for i in range(n)]
+    return make
+
+
+def cls_weighted_binary(n):
+    """x1, w, x2, label: 0/1 labels; the sample weight column w sits between the features
+    and holds 0 for three rows."""
+    def make(rs):
+        X = u(rs, n, 2)
+        s = 1.2 * X[:, 0] - 0.7 * X[:, 1] + 0.4 + 0.5 * rs.standard_normal(n)
+        lab = (s > 0).astype(int)
+        w = np.round(rs.choice([0.25, 0.5, 1.0, 2.0, 4.0], size=n), 4)
+        w[[3, 17, 30]] = 0.0
+        return ["x1", "w", "x2", "label"], [[X[i, 0], w[i], X[i, 1], int(lab[i])] for i in range(n)]
+    return make
+
+
+def reg_weighted(n):
+    """x1, x2, x3, y, importance: one regression target, sample weights last (two of them 0)."""
+    def make(rs):
+        X = u(rs, n, 3)
+        y = np.tanh(0.9 * X[:, 0] - 0.4 * X[:, 2]) + 0.2 * X[:, 1] + noise(rs, n)
+        w = np.round(rs.uniform(0.2, 3.0, n), 2)
+        w[[5, 22]] = 0.0
+        return ["x1", "x2", "x3", "y", "importance"], [list(X[i]) + [y[i], w[i]] for i in range(n)]
+    return make
+
+
+def cls_weighted_int(n):
+    """x1, x2, weight, label with integer labels 2, 7, 10 and sample weights."""
+    def make(rs):
+        X = u(rs, n, 2)
+        ang = np.arctan2(X[:, 1], X[:, 0]) + 0.3 * rs.standard_normal(n)
+        k = ((ang + np.pi) / (2 * np.pi / 3)).astype(int) % 3
+        lab = np.array([2, 7, 10])[k]
+        w = np.round(rs.uniform(0.1, 2.0, n), 2)
+        w[7] = 0.0
+        return ["x1", "x2", "weight", "label"], [[X[i, 0], X[i, 1], w[i], int(lab[i])] for i in range(n)]
+    return make
+
+
+def multilabel(n):
+    """x1, x2, x3 and three 0/1 targets t1, t2, t3 (several labels may be on at once)."""
+    def make(rs):
+        X = u(rs, n, 3)
+        t1 = (X[:, 0] + 0.3 * rs.standard_normal(n) > 0).astype(int)
+        t2 = (X[:, 1] * X[:, 2] + 0.3 * rs.standard_normal(n) > 0.2).astype(int)
+        t3 = (np.sin(X[:, 2]) - 0.5 * X[:, 0] + 0.3 * rs.standard_normal(n) > 0.5).astype(int)
+        return ["x1", "x2", "x3", "t1", "t2", "t3"], [list(X[i]) + [int(t1[i]), int(t2[i]), int(t3[i])] for i in range(n)]
+    return make
+
+
 # ---------------------------------------------------------------------------
 # The cases. layers: the spec's layers (alpha only when the spec gives it).
 
@@ -572,8 +789,108 @@ CASES = [
          target="class", layers=[L(4, "tanh"), L(1, "sigmoid")], loss="bce",
          train=T("momentum", 0.02, 8, 1, momentum=0.5),
          note="momentum μ 0.5, one row per batch; labels 0/1"),
+    # CONTRACT.md's additions, "Sample and class weights" and "Several 0/1 targets with bce".
+    dict(name="ce_class_weight_balanced_l2_sgd_batch10", seed=220, rows=60,
+         data=cls_imbalanced(60, ["common", "middling", "rare"], [0.5, 1.3]), target="class",
+         layers=[L(5, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("sgd", 0.3, 30, 10, l2=0.02, class_weight="balanced"),
+         note="class_weight balanced, n/(K·n_c); J is CrossEntropyLoss(weight=…); the l2 term unweighted"),
+    dict(name="ce_class_weight_map_int_adam_batch8", seed=221, rows=44, data=cls_int_labels(44), target="label",
+         layers=[L(5, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("adam", 0.01, 30, 8, class_weight={10: 3.0, 2: 0.5}),
+         note="class_weight {10: 3.0, 2: 0.5}: keys name the classes \"10\" and \"2\"; 7 is not listed, so 1"),
+    dict(name="bce_class_weight_balanced_momentum_batch12", seed=222, rows=50,
+         data=cls_imbalanced(50, ["no", "yes"], [1.0]), target="class",
+         layers=[L(4, "tanh"), L(1, "sigmoid")], loss="bce",
+         train=T("momentum", 0.1, 30, 12, momentum=0.9, class_weight="balanced"),
+         note="class_weight balanced with one sigmoid unit: yes (y = 1) is rare"),
+    dict(name="bce_sample_weight_sgd_batch7", seed=223, rows=45, data=cls_weighted_binary(45), target="label",
+         weight="w", layers=[L(4, "tanh"), L(1, "sigmoid")], loss="bce",
+         train=T("sgd", 0.5, 25, 7),
+         note="data.weight w between the features (never an input); three rows of weight 0"),
+    dict(name="mse_sample_weight_momentum_batch9", seed=224, rows=40, data=reg_weighted(40), target="y",
+         weight="importance", layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("momentum", 0.05, 30, 9, momentum=0.9),
+         note="data.weight importance, last column; J = Σ w·½(y−a)² / Σ w; two rows of weight 0"),
+    dict(name="ce_sample_and_class_weight_sgd_batch10", seed=225, rows=48, data=cls_weighted_int(48),
+         target="label", weight="weight", layers=[L(5, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("sgd", 0.2, 30, 10, class_weight={7: 2.5}),
+         note="row weight = class_weight[y]·sample weight: class 7 ×2.5 times data.weight"),
+    dict(name="bce_multilabel_adam_batch10", seed=226, rows=50, data=multilabel(50), target=["t1", "t2", "t3"],
+         layers=[L(6, "tanh"), L(3, "sigmoid")], loss="bce",
+         train=T("adam", 0.01, 30, 10),
+         note="three 0/1 targets with bce: multi-label, one sigmoid unit per target, no classes"),
 ]
 
+
+# The training options of CONTRACT.md's additions: optimizers, clipping, schedules, dropout.
+CASES += [
+    dict(name="mse_nesterov_tanh_batch10", seed=230, rows=45, data=reg_smooth(45, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("nesterov", 0.05, 30, 10, momentum=0.8),
+         note="nesterov μ 0.8: SGD(momentum, nesterov=True), w −= lr·(g + μ·v)"),
+    dict(name="ce_nesterov_default_batch12", seed=231, rows=48, data=cls_strings(48, 2, ["a", "b", "c"], 0),
+         target="class", layers=[L(6, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("nesterov", 0.1, 30, 12),
+         note="nesterov with μ left to its default 0.9"),
+    dict(name="ce_adamw_default_batch10", seed=232, rows=50, data=cls_strings(50, 3, ["x", "y", "z"], 1),
+         target="class", layers=[L(6, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("adamw", 0.02, 30, 10),
+         note="adamw with its defaults: weight_decay 0.01 on every W and B, betas (0.9, 0.999), eps 1e-8"),
+    dict(name="mse_adamw_wd_betas_batch8", seed=233, rows=40, data=reg_smooth(40, 2), target="y",
+         layers=[L(5, "relu"), L(1, "linear")], loss="mse", init="he",
+         train=T("adamw", 0.02, 30, 8, betas=[0.8, 0.99], eps=1e-6, weight_decay=0.1),
+         note="adamw with betas, eps and weight_decay 0.1 given"),
+    dict(name="mse_adam_betas_eps_l2_batch10", seed=234, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("adam", 0.01, 30, 10, l2=0.05, betas=[0.85, 0.995], eps=1e-7),
+         note="adam with betas and eps given; l2 through the moments"),
+    dict(name="mse_rmsprop_default_batch10", seed=235, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("rmsprop", 0.005, 30, 10),
+         note="rmsprop with its defaults: alpha 0.99, eps 1e-8, momentum 0, not centered"),
+    dict(name="bce_rmsprop_alpha09_batch8", seed=236, rows=44, data=cls_no_yes_first(44), target="answer",
+         layers=[L(4, "tanh"), L(1, "sigmoid")], loss="bce",
+         train=T("rmsprop", 0.01, 25, 8, alpha=0.9, eps=1e-6),
+         note="rmsprop alpha 0.9, eps 1e-6; batches 5×8+4"),
+    dict(name="ce_clip_sgd_batch10", seed=237, rows=50, data=cls_strings(50, 2, ["p", "q", "r"], 2),
+         target="class", layers=[L(6, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("sgd", 0.5, 30, 10, clip_norm=0.3),
+         note="clip_norm 0.3: the whole gradient scaled to norm 0.3 when longer"),
+    dict(name="mse_clip_l2_adam_batch8", seed=238, rows=40, data=reg_nonlinear(40), target="y",
+         layers=[L(6, "tanh"), L(1, "linear")], loss="mse",
+         train=T("adam", 0.02, 30, 8, l2=0.1, clip_norm=0.15),
+         note="clip_norm 0.15 after the l2 term, before adam"),
+    dict(name="ce_exponential_sgd_batch10", seed=239, rows=50, data=cls_strings(50, 2, ["e", "f", "g"], 0),
+         target="class", layers=[L(5, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("sgd", 0.5, 30, 10, schedule={"kind": "exponential", "gamma": 0.9}),
+         note="ExponentialLR(gamma 0.9): lr of epoch e = 0.5·0.9^(e−1), multiplied once per epoch"),
+    dict(name="mse_cosine_default_momentum_batch10", seed=240, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("momentum", 0.05, 30, 10, momentum=0.9, schedule={"kind": "cosine"}),
+         note="CosineAnnealingLR with t_max left to epochs (30), eta_min 0"),
+    dict(name="ce_cosine_tmax8_adam_batch10", seed=241, rows=50, data=cls_strings(50, 3, ["u", "v", "w"], 1),
+         target="class", layers=[L(6, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("adam", 0.02, 30, 10, schedule={"kind": "cosine", "t_max": 8, "eta_min": 0.001}),
+         note="CosineAnnealingLR(t_max 8, eta_min 0.001) over 30 epochs: past t_max the lr rises again"),
+    dict(name="mse_step_gamma03_nesterov_batch10", seed=242, rows=40, data=reg_smooth(40, 2), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("nesterov", 0.1, 30, 10, schedule={"kind": "step", "step_size": 7, "gamma": 0.3}),
+         note="StepLR(step_size 7, gamma 0.3): 0.3 is not a power of 2, so lr·γ·γ is not lr·γ²"),
+    dict(name="mse_plateau_sgd_batch10", seed=243, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("sgd", 0.3, 40, 10, schedule={"kind": "plateau", "factor": 0.5, "patience": 1, "threshold": 0.05}),
+         note="ReduceLROnPlateau(factor 0.5, patience 1, threshold 0.05) on train_loss (no validation rows)"),
+    dict(name="mse_dropout_tanh_sgd_batch10", seed=244, rows=40, data=reg_smooth(40, 3), target="y",
+         layers=[L(8, "tanh", dropout=0.3), L(1, "linear")], loss="mse",
+         train=T("sgd", 0.05, 30, 10),
+         note="dropout 0.3 on the hidden layer, masks from masks.json"),
+    dict(name="ce_dropout2_adam_batch12", seed=245, rows=48, data=cls_strings(48, 2, ["k", "l", "m"], 2),
+         target="class", layers=[L(8, "relu", dropout=0.2), L(6, "tanh", dropout=0.5), L(3, "softmax")],
+         loss="cross_entropy", init="he",
+         train=T("adam", 0.01, 25, 12),
+         note="dropout 0.2 and 0.5 on two hidden layers with adam, masks from masks.json"),
+]
 
 def public_as_case(folder):
     """The parts of a public case the training loop needs, read from its files."""
@@ -601,10 +918,10 @@ def verify_public(out):
         t = spec["data"]["target"]
         targets = t if isinstance(t, list) else [t]
         layers = spec["model"]["layers"]
-        _, _, classes, norm, X, Y = load_case_data(
+        _, _, classes, norm, X, Y, W, cw = load_case_data(
             data, targets, spec["data"].get("features"), spec["loss"], layers[-1]["units"],
-            spec["data"]["normalize"])
-        final, losses = train(init["layers"], layers, spec["loss"], spec["train"], X, Y)
+            spec["data"]["normalize"], spec["data"].get("weight"), spec["train"].get("class_weight"))
+        final, losses, _ = train(init["layers"], layers, spec["loss"], spec["train"], X, Y, W, cw)
         d = max_diff(final, losses, expected)
         worst = max(worst, d)
         print("public %-32s max |ours - expected| / max(1,|expected|) = %.3g" % (name, d))
@@ -646,24 +963,32 @@ def make_case(c, out):
     t = c["target"]
     targets = t if isinstance(t, list) else [t]
     layers = c["layers"]
-    features, targets, classes, norm, X, Y = load_case_data(
-        data, targets, c.get("features"), c["loss"], layers[-1]["units"], c.get("normalize", "none"))
+    features, targets, classes, norm, X, Y, W, cw = load_case_data(
+        data, targets, c.get("features"), c["loss"], layers[-1]["units"], c.get("normalize", "none"),
+        c.get("weight"), c["train"].get("class_weight"))
 
     sizes = [len(features)] + [L_["units"] for L_ in layers]
     params = default_init(c["seed"], sizes)
     init = model_json(features, targets, classes, norm, c["loss"], layers, params)
-    final, losses = train(init["layers"], layers, c["loss"], c["train"], X, Y)
+    masks = dropout_masks(c, layers, X.shape[0])
+    stats = {}
+    final, losses, lrs = train(init["layers"], layers, c["loss"], c["train"], X, Y, W, cw, masks, stats)
+    check_case(c, stats, lrs, losses)
     for v in losses + [x for W, B in final for x in np.ravel(W).tolist() + B]:
         if not np.isfinite(v):
             sys.exit("case %s: non-finite result" % c["name"])
     expected = {"final": model_json(features, targets, classes, norm, c["loss"], layers, final),
                 "train_loss": losses, "tolerance": TOLERANCE}
+    if "schedule" in c["train"]:
+        expected["lr"] = lrs
 
     # Well-conditioned: nudging every start value by a relative 1e-13 and every (normalised)
     # input by 1e-13 moves no result by 1e-11, so summation order and normalisation rounding
     # cannot matter at tolerance 1e-9.
     Xp = X + 1e-13 * np.random.RandomState(c["seed"] + 9001).choice([-1.0, 1.0], size=X.shape)
-    pf, pl = train(perturbed(init["layers"], c["seed"]), layers, c["loss"], c["train"], Xp, Y)
+    pf, pl, plr = train(perturbed(init["layers"], c["seed"]), layers, c["loss"], c["train"], Xp, Y, W, cw, masks)
+    if plr != lrs:
+        sys.exit("case %s: a 1e-13 nudge changed the learning rates %s -> %s" % (c["name"], lrs, plr))
     sens = max_diff(pf, pl, expected)
     if sens > 1e-11:
         sys.exit("case %s: ill-conditioned, a 1e-13 start nudge moved results by %g" % (c["name"], sens))
@@ -674,7 +999,58 @@ def make_case(c, out):
     write(os.path.join(folder, "data.csv"), data)
     write(os.path.join(folder, "init.json"), dump_json(init))
     write(os.path.join(folder, "expected.json"), dump_json(expected))
+    if masks:
+        write(os.path.join(folder, "masks.json"), dump_json({"p": [L_.get("dropout", 0.0) for L_ in layers],
+                                                              "masks": masks}))
+    elif os.path.exists(os.path.join(folder, "masks.json")):
+        os.remove(os.path.join(folder, "masks.json"))
     return sens, losses
+
+
+def dropout_masks(c, layers, n):
+    """Keep masks (0/1) for every batch and dropout layer, in the order training uses them,
+    drawn from their own RandomState: keep with probability 1 − p."""
+    drop = [(l, L_["dropout"]) for l, L_ in enumerate(layers) if L_.get("dropout", 0.0) > 0]
+    if not drop:
+        return None
+    rs = np.random.RandomState(c["seed"] + 5000)
+    bs = c["train"]["batch_size"] or n
+    out = []
+    for _ in range(c["train"]["epochs"]):
+        for start in range(0, n, bs):
+            m = min(bs, n - start)
+            for l, p in drop:
+                keep = (rs.uniform(size=(m, layers[l]["units"])) >= p).astype(int)
+                out.append({"layer": l, "keep": keep.tolist()})
+    return out
+
+
+def check_case(c, stats, lrs, losses):
+    """The case tests what it says: clipping really clips, a schedule really moves the lr;
+    and plateau's comparisons are never close calls (rounding cannot flip them)."""
+    o = c["train"]
+    sc = o.get("schedule", {})
+    if sc.get("kind") == "plateau":
+        best, margin = float("inf"), float("inf")
+        for v in losses:
+            bar = best * (1 - sc.get("threshold", 1e-4))
+            if bar != float("inf"):
+                margin = min(margin, abs(v - bar) / v)
+            if v < bar:
+                best = v
+        if margin < 1e-6:
+            sys.exit("case %s: a plateau comparison is within %g of its threshold" % (c["name"], margin))
+        print("  %s: plateau comparisons clear their threshold by a relative %.2g at least" % (c["name"], margin))
+    if o.get("clip_norm", 0) > 0:
+        frac = stats["clipped"] / stats["steps"]
+        if not 0.2 <= frac <= 0.95:
+            sys.exit("case %s: clipping scaled %d of %d steps; want some but not all" % (c["name"], stats["clipped"], stats["steps"]))
+        print("  %s: clipping scaled %d of %d steps" % (c["name"], stats["clipped"], stats["steps"]))
+    if "schedule" in o:
+        changes = sum(1 for a, b in zip(lrs, lrs[1:]) if a != b)
+        if changes < 2:
+            sys.exit("case %s: the learning rate changed %d times" % (c["name"], changes))
+        print("  %s: lr %s" % (c["name"], " ".join("%.4g" % v for v in lrs)))
 
 
 def main():

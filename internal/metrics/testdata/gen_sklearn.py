@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Expected metrics from scikit-learn for metrics_sklearn_test.go.
+"""Expected metrics from scikit-learn for sklearn_test.go.
 
 Run once with Debian's scikit-learn (apt-get install python3-sklearn):
 
@@ -15,11 +15,14 @@ import numpy as np
 import sklearn
 from sklearn.metrics import (
     accuracy_score,
+    average_precision_score,
     confusion_matrix,
+    hamming_loss,
     mean_absolute_error,
     mean_squared_error,
     precision_recall_fscore_support,
     r2_score,
+    roc_auc_score,
 )
 
 rng = np.random.RandomState(20261128)
@@ -80,6 +83,73 @@ def regression(name, exact_constant):
     }
 
 
+def binary(name, y_true, score):
+    # The positive class is 1; roc_auc_score and average_precision_score
+    # group tied scores into one threshold, which the ties cases exercise.
+    y_true = np.asarray(y_true)
+    score = np.asarray(score, dtype=np.float64)
+    return {
+        "name": name,
+        "true": y_true.tolist(),
+        "score": score.tolist(),
+        "roc_auc": roc_auc_score(y_true, score),
+        "average_precision": average_precision_score(y_true, score),
+    }
+
+
+def binaries():
+    n = 50
+    y = (rng.rand(n) < 0.35).astype(int)
+    s = np.clip(0.5 + 0.25 * (2 * y - 1) + 0.3 * rng.randn(n), 0, 1)
+    cases = [binary("continuous", y, s)]
+    # Scores on a coarse grid: many ties, within a class and across classes.
+    y = (rng.rand(n) < 0.4).astype(int)
+    s = np.round(np.clip(0.5 + 0.15 * (2 * y - 1) + 0.25 * rng.randn(n), 0, 1), 1)
+    cases.append(binary("ties on a 0.1 grid", y, s))
+    # Three distinct scores only, 5% positives.
+    n = 80
+    y = np.zeros(n, dtype=int)
+    y[rng.choice(n, 4, replace=False)] = 1
+    s = rng.choice([0.2, 0.5, 0.9], size=n, p=[0.5, 0.3, 0.2])
+    s[y == 1] = rng.choice([0.5, 0.9], size=4)
+    cases.append(binary("imbalanced, three scores", y, s))
+    cases.append(binary("every score tied", [0, 1, 1, 0, 0, 1, 0], [0.3] * 7))
+    cases.append(binary("perfectly separated", [0, 0, 1, 1, 0, 1], [0.1, 0.2, 0.8, 0.7, 0.3, 0.95]))
+    cases.append(binary("perfectly reversed", [1, 1, 0, 0], [0.1, 0.2, 0.8, 0.7]))
+    return cases
+
+
+def multilabel():
+    # Four labels: "c" is never on in the truth and "d" is never predicted,
+    # so both zero_division cases enter the macro averages; some scores sit
+    # exactly on the 0.5 threshold, which counts as on.
+    labels = ["a", "b", "c", "d"]
+    n = 40
+    y = (rng.rand(n, 4) < [0.5, 0.3, 0.0, 0.4]).astype(int)
+    p = np.clip(0.5 + 0.3 * (2 * y - 1) + 0.3 * rng.randn(n, 4), 0, 1)
+    p[:, 3] = np.minimum(p[:, 3], 0.45)
+    p[rng.choice(n, 5, replace=False), 0] = 0.5
+    pred = (p >= 0.5).astype(int)
+    pr, rc, f, s = precision_recall_fscore_support(y, pred, average=None, zero_division=0)
+    mp, mr, mf, _ = precision_recall_fscore_support(y, pred, average="macro", zero_division=0)
+    return {
+        "targets": labels,
+        "true": y.ravel().tolist(),
+        "prob": p.ravel().tolist(),
+        "accuracy": accuracy_score(y, pred),
+        "hamming_accuracy": 1 - hamming_loss(y, pred),
+        "precision": mp,
+        "recall": mr,
+        "f1": mf,
+        "per_target": {
+            t: {"precision": pr[i], "recall": rc[i], "f1": f[i], "support": int(s[i])}
+            for i, t in enumerate(labels)
+        },
+    }
+
+
+# The draws of classification() and regression() come first, so that adding
+# cases after them leaves their inputs as they were.
 out = {
     "sklearn_version": sklearn.__version__,
     "classification": classification(),
@@ -88,5 +158,7 @@ out = {
         regression("constant target exact", exact_constant=True),
     ],
 }
+out["binary"] = binaries()
+out["multilabel"] = multilabel()
 json.dump(out, sys.stdout, indent=1, default=float)
 sys.stdout.write("\n")

@@ -1,0 +1,106 @@
+package backprop
+
+import (
+	"fmt"
+
+	"github.com/nntrain/nntrain/internal/network"
+)
+
+// LayerTrace holds copies of one layer's matrices from one forward and
+// backward pass, row-major, each a true partial derivative of the batch
+// cost J (so every d… already carries the 1/m of the mean):
+//
+//	W, DW are (Out, In)     B, DB are (Out)
+//	Z, A, DA, DZ are (m, Out)
+//
+// DA is ∂J/∂A of this layer and DZ is ∂J/∂Z.
+type LayerTrace struct {
+	In, Out      int
+	W, B, DW, DB []float64
+	Z, A, DA, DZ []float64
+}
+
+// Trace is what one forward and backward pass on m rows computed: the cost J
+// (l2 term included, as training sees it), every layer's matrices and
+// DX = ∂J/∂X, (m, Inputs).
+type Trace struct {
+	M      int
+	Cost   float64
+	Layers []LayerTrace
+	DX     []float64
+}
+
+// TraceBatch runs the forward pass, the cost and backprop of training (the
+// same code as Step, without the optimizer's update) on the m rows x, y and
+// copies out what they computed. The network's parameters are not changed;
+// its Grads are left holding the gradient of the batch.
+//
+// Backprop turns each dA into dZ in place and never forms ∂J/∂A[L] of the
+// output layer (bce with sigmoid and cross_entropy with softmax go straight
+// to dZ[L] = (A − Y)/m), so two of the copied values are computed here:
+//
+//	dA[L]   = ∂J/∂A[L] of the loss (outputGrad)
+//	dA[l−1] = dZ[l]·W[l]  for l = L … 1, dA[0] being dX
+//
+// the second with the product backprop itself uses for that step. The trace
+// is of the unweighted loss (row weights nil): outputGrad has no weights.
+func TraceBatch(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int) *Trace {
+	ws := net.NewWorkspace(m)
+	weights := net.WeightRanges()
+	j, a := forwardCost(net, pool, ws, nil, loss, l2, weights, x, y, nil, m)
+	backward(net, pool, ws, loss, l2, weights, x, y, nil, a, m)
+
+	t := &Trace{M: m, Cost: j}
+	for i, l := range net.Layers {
+		n := m * l.Out
+		t.Layers = append(t.Layers, LayerTrace{
+			In: l.In, Out: l.Out,
+			W: clone(l.W), B: clone(l.B), DW: clone(l.DW), DB: clone(l.DB),
+			Z: clone(ws.Z[i][:n]), A: clone(ws.A[i][:n]), DZ: clone(ws.D[i][:n]),
+			DA: make([]float64, n),
+		})
+	}
+	last := len(t.Layers) - 1
+	loss.outputGrad(t.Layers[last].DA, y[:m*net.Outputs()], t.Layers[last].A, m)
+	for i := last; i >= 0; i-- {
+		l := net.Layers[i]
+		dst := make([]float64, m*l.In)
+		pool.MulAB(dst, t.Layers[i].DZ, l.W, m, l.In, l.Out)
+		if i == 0 {
+			t.DX = dst
+		} else {
+			t.Layers[i-1].DA = dst
+		}
+	}
+	return t
+}
+
+// outputGrad sets d = ∂J/∂A of the output layer's A for targets y, m rows
+// (the weights of the mean being 1/m):
+//
+//	mse:           (A − Y)/m
+//	bce:           (A − Y) / (A(1 − A)) / m
+//	cross_entropy: −Y / A / m
+//
+// At an A where the loss's derivative has a pole (bce's A of exactly 0 or 1,
+// cross_entropy's A of 0 with Y ≠ 0) the value is ±Inf or NaN, as PyTorch's
+// autograd gives for the loss written in A.
+func (l Loss) outputGrad(d, y, a []float64, m int) {
+	inv := 1 / float64(m)
+	for i, v := range a {
+		switch l {
+		case MSE:
+			d[i] = (v - y[i]) * inv
+		case BCE:
+			d[i] = (v - y[i]) / (v * (1 - v)) * inv
+		case CrossEntropy:
+			if y[i] == 0 {
+				d[i] = 0
+			} else {
+				d[i] = -y[i] / v * inv
+			}
+		default:
+			panic(fmt.Sprintf("backprop: outputGrad of loss %d", int(l)))
+		}
+	}
+}
