@@ -45,6 +45,7 @@ func runEval(ctx context.Context, s *streams, o *evalOptions) error {
 			return badInput(err)
 		}
 	}
+	recoverModelDir(o.model, s.files)
 	m, r, err := run.Evaluate(o.model, o.data)
 	if err != nil {
 		return badInput(err)

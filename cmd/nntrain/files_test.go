@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -127,5 +129,70 @@ func TestWriteAllSurvivesACrash(t *testing.T) {
 				t.Errorf("%d entries left, want 3", len(ents))
 			}
 		})
+	}
+}
+
+// The reproduction: strace kills the process at one rename after
+// another of a run that replaces an earlier run's files; the next command
+// that touches the folder (eval of its model) leaves it with the four files
+// of one run, nothing else.
+func TestKilledCommitThroughStrace(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed")
+	}
+	dir := t.TempDir()
+	spec := filepath.Join(repoRoot(t), "configs", "iris.yaml")
+	data := filepath.Join(repoRoot(t), "data", "iris.csv")
+	train := func(out string, seed int) []string {
+		return []string{"train", "-q", "-c", spec, "--out", out, "--set", "train.epochs=5", "--set", "train.checkpoint_every=0", "--set", fmt.Sprintf("seed=%d", seed)}
+	}
+	refs := map[int]map[string][]byte{}
+	for _, seed := range []int{1, 2} {
+		out := filepath.Join(dir, fmt.Sprintf("ref%d", seed))
+		if r := nntrainIn(t, dir, nil, train(out, seed)...); r.code != 0 {
+			t.Fatalf("seed %d: exit %d\n%s", seed, r.code, r.err)
+		}
+		refs[seed] = snapshot(t, out)
+	}
+	seen := map[int]int{}
+	// The decision, 4 files, the journal's retirement. (strace counts
+	// per thread; without checkpoints these renames are all the main
+	// goroutine's, usually on one thread.)
+	for when := 1; when <= 6; when++ {
+		out := filepath.Join(dir, fmt.Sprintf("run%d", when))
+		for n, b := range refs[1] {
+			writeFiles(t, out, map[string]string{n: string(b)})
+		}
+		args := append([]string{"-f", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2",
+			"-e", fmt.Sprintf("inject=rename,renameat,renameat2:signal=KILL:when=%d", when), binary}, train(out, 2)...)
+		exec.Command(strace, args...).Run()
+		if r := nntrainIn(t, dir, nil, "eval", "--model", filepath.Join(out, "model.json"), "--data", data); r.code != 0 {
+			t.Errorf("kill at rename %d: eval: exit %d\n%s", when, r.code, r.err)
+		}
+		got := map[string][]byte{}
+		ents, _ := os.ReadDir(out)
+		for _, e := range ents {
+			b, _ := os.ReadFile(filepath.Join(out, e.Name()))
+			got[e.Name()] = b
+		}
+		from := 0
+		for seed, ref := range refs {
+			if maps.EqualFunc(got, ref, bytes.Equal) {
+				from = seed
+			}
+		}
+		if from == 0 {
+			var names []string
+			for n := range got {
+				names = append(names, n)
+			}
+			t.Errorf("kill at rename %d: the folder holds %v, not the files of one run", when, names)
+		}
+		seen[from]++
+	}
+	t.Logf("runs whose files remained: %v (seed 1 = the old run, 2 = the killed one)", seen)
+	if seen[1] == 0 || seen[2] == 0 {
+		t.Errorf("the kills did not land both before and after the decision: %v", seen)
 	}
 }

@@ -80,3 +80,21 @@ func (l *dirLock) release() {
 		os.Remove(l.dir) // only if empty
 	}
 }
+
+// recoverModelDir completes or undoes an interrupted commit in the folder
+// of a model a command reads (predict, eval), so that the model it reads
+// belongs with the folder's other files. A folder held by a running run is
+// left to that run.
+func recoverModelDir(modelPath string, c *committer) {
+	dir := filepath.Dir(modelPath)
+	js, _ := filepath.Glob(filepath.Join(dir, journalLive+"*"))
+	if len(js) == 0 {
+		return
+	}
+	l, err := lockDir(dir, c)
+	if err != nil {
+		return
+	}
+	defer l.release()
+	recoverDir(dir, outputNames...)
+}

@@ -52,6 +52,7 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 			return badInput(err)
 		}
 	}
+	recoverModelDir(o.model, s.files)
 	if o.out != "" {
 		if err := checkOutputNotInput("predict", "--out", o.out, input{"--model", o.model}, input{"--data", o.data}); err != nil {
 			return badInput(err)
