@@ -36,18 +36,7 @@ func (c *committer) writeCheckpoint(outDir string, data []byte) error {
 	}
 	final := filepath.Join(dir, checkpointFile)
 	tmp := c.tempName(dir, "."+checkpointFile+".tmp-")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		c.dropPending(tmp)
-		return fmt.Errorf("%s: %w", final, unwrapPath(err))
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err := c.writeSynced(tmp, data)
 	if err == nil {
 		c.mu.Lock()
 		if err = os.Rename(tmp, final); err == nil {

@@ -80,7 +80,22 @@ type committer struct {
 	// immediate exit can remove them.
 	pendingMu sync.Mutex
 	pending   map[string]bool
-	seq       int // for tempName
+	seq       int  // for tempName
+	aborted   bool // set by abort: nothing may be created any more
+}
+
+var errAborted = errors.New("stopped at once by a second interrupt")
+
+// create runs fn, which creates a file or folder under a pending name,
+// unless an immediate exit has begun: abort and create exclude each other,
+// so nothing is created after abort has removed what was pending.
+func (c *committer) create(fn func() error) error {
+	c.pendingMu.Lock()
+	defer c.pendingMu.Unlock()
+	if c.aborted {
+		return errAborted
+	}
+	return fn()
 }
 
 func newCommitter() *committer {
@@ -122,6 +137,7 @@ func (c *committer) abort() (committed bool, checkpoint string) {
 	c.mu.Lock()
 	c.pendingMu.Lock()
 	defer c.pendingMu.Unlock()
+	c.aborted = true
 	for n := range c.pending {
 		os.RemoveAll(n)
 	}
@@ -181,23 +197,23 @@ func (c *committer) writeAll(dir string, files []outFile, remove ...string) erro
 		return fmt.Errorf("%s: %w; nothing was written", p, unwrapPath(err))
 	}
 	for _, sub := range []string{"new", "old"} {
-		if err := os.MkdirAll(filepath.Join(staging, sub), 0o755); err != nil {
+		if err := c.create(func() error { return os.MkdirAll(filepath.Join(staging, sub), 0o755) }); err != nil {
 			return fail(dir, fmt.Errorf("cannot write in the output folder: %w", unwrapPath(err)))
 		}
 	}
 	for _, f := range files {
-		if err := writeSynced(filepath.Join(staging, "new", f.name), f.data); err != nil {
+		if err := c.writeSynced(filepath.Join(staging, "new", f.name), f.data); err != nil {
 			return fail(filepath.Join(dir, f.name), err)
 		}
 		p := filepath.Join(dir, f.name)
 		if _, err := os.Lstat(p); err == nil {
-			if err := linkOrCopy(p, filepath.Join(staging, "old", f.name)); err != nil {
+			if err := c.create(func() error { return linkOrCopy(p, filepath.Join(staging, "old", f.name)) }); err != nil {
 				return fail(p, fmt.Errorf("cannot keep a copy of the old file while replacing it: %w", unwrapPath(err)))
 			}
 		}
 	}
 	if len(remove) > 0 {
-		if err := writeSynced(filepath.Join(staging, "remove"), []byte(strings.Join(remove, "\n")+"\n")); err != nil {
+		if err := c.writeSynced(filepath.Join(staging, "remove"), []byte(strings.Join(remove, "\n")+"\n")); err != nil {
 			return fail(dir, err)
 		}
 	}
@@ -254,12 +270,14 @@ func recoverDir(dir string, names ...string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", dir, unwrapPath(err))
 	}
+	changed := false
 	for _, e := range ents {
 		n := e.Name()
 		p := filepath.Join(dir, n)
 		switch {
 		case strings.HasPrefix(n, journalNew), strings.HasPrefix(n, journalDone):
 			os.RemoveAll(p)
+			changed = true
 		case strings.HasPrefix(n, journalLive):
 			news, _ := os.ReadDir(filepath.Join(p, "new"))
 			for _, f := range news {
@@ -275,8 +293,10 @@ func recoverDir(dir string, names ...string) error {
 				}
 			}
 			os.RemoveAll(p)
+			changed = true
 		case !e.IsDir() && isOldTemp(n, names):
 			os.Remove(p)
+			changed = true
 		}
 	}
 	if tmps, _ := filepath.Glob(filepath.Join(dir, checkpointDir, "."+checkpointFile+".tmp-*")); len(tmps) > 0 {
@@ -284,7 +304,9 @@ func recoverDir(dir string, names ...string) error {
 			os.Remove(t)
 		}
 	}
-	syncDir(dir)
+	if changed {
+		syncDir(dir)
+	}
 	return nil
 }
 
@@ -302,9 +324,14 @@ func isOldTemp(n string, names []string) bool {
 	return false
 }
 
-// writeSynced creates the file p (which must not exist) with data, synced.
-func writeSynced(p string, data []byte) error {
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+// writeSynced creates the file p (which must not exist, and be pending or
+// in a pending folder) with data, synced.
+func (c *committer) writeSynced(p string, data []byte) error {
+	var f *os.File
+	err := c.create(func() (err error) {
+		f, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		return err
+	})
 	if err != nil {
 		return err
 	}

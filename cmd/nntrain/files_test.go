@@ -196,3 +196,42 @@ func TestKilledCommitThroughStrace(t *testing.T) {
 		t.Errorf("the kills did not land both before and after the decision: %v", seen)
 	}
 }
+
+// The double Ctrl-C: strace sends SIGINT at every fsync, so the
+// second interrupt comes while files are being written. No temporary file
+// or journal is left, and the status goes with the message: 0 when the
+// run's files were committed, 130 otherwise.
+func TestDoubleInterruptDuringWrites(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed")
+	}
+	dir := t.TempDir()
+	spec := filepath.Join(repoRoot(t), "configs", "digits.yaml")
+	for i := range 6 {
+		out := filepath.Join(dir, fmt.Sprintf("run%d", i))
+		// Half without checkpoints: the first fsync is then the final commit's.
+		cmd := exec.Command(strace, "-f", "-o", "/dev/null", "-e", "trace=fsync", "-e", "inject=fsync:signal=INT:when=1+",
+			binary, "train", "-q", "-c", spec, "--out", out, "--set", "model.layers.0.units=300", "--set", "train.epochs=2",
+			"--set", fmt.Sprintf("train.checkpoint_every=%d", i%2))
+		var e bytes.Buffer
+		cmd.Stderr = &e
+		code := exitCode(cmd.Run())
+		msg := e.String()
+		switch {
+		case strings.Contains(msg, "after the run's files had been written"):
+			if code != 0 {
+				t.Errorf("run %d: exit %d after saying the files were written, want 0", i, code)
+			}
+		case code != 130:
+			t.Errorf("run %d: exit %d, want 130\n%s", i, code, msg)
+		}
+		filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && (strings.Contains(d.Name(), ".tmp-") || strings.HasPrefix(d.Name(), ".commit") || d.Name() == lockName) {
+				t.Errorf("run %d: %s left behind (exit %d: %s)", i, p, code, strings.TrimSpace(msg))
+			}
+			return nil
+		})
+		t.Logf("run %d: exit %d: %s", i, code, lastLine(msg))
+	}
+}
