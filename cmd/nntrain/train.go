@@ -49,7 +49,10 @@ func newTrainCmd(s *streams) *cobra.Command {
                 the input plane, with the training rows
 
 Files are written to temporary names and renamed, so a run that fails or is
-interrupted leaves the files of an earlier run as they were.
+interrupted leaves the files of an earlier run as they were. A run holds its
+folder (a second run into it exits 2), and keeps checkpoint/ there every
+train.checkpoint_every epochs (default 1, 0 none) and when interrupted;
+--resume continues from it, to the same bytes as a run left alone.
 
 Progress goes to stderr: a bar on a terminal, one line per epoch otherwise,
 nothing with --quiet; a one-line summary ends the run. An epoch line's
@@ -64,7 +67,8 @@ environment, the environment over the file).
 Exit status: 0 done; 1 a --fail-under bound was missed (the files are
 written); 2 a bad spec, data file or command line, or a loss that diverged
 (nothing is written); 130 interrupted: Ctrl-C or SIGTERM finishes the current
-batch and writes nothing, a second Ctrl-C stops at once.`,
+batch, writes the checkpoint (not the outputs) and prints the command that
+resumes; a second Ctrl-C stops at once.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := notEmpty(c, "out"); err != nil {
