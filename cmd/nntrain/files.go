@@ -166,18 +166,15 @@ const (
 // writeAll writes files into dir all or nothing and then removes the
 // folders named in remove (a finished run's checkpoint/). If any step fails
 // the folder holds exactly what it held before; after a crash, recoverDir
-// completes or undoes the commit. No reader ever sees a half-written file.
+// (run by the next command that takes the folder) completes or undoes the
+// commit. No reader ever sees a half-written file.
 func (c *committer) writeAll(dir string, files []outFile, remove ...string) error {
 	if err := ensureDir(dir); err != nil {
 		return err
 	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.name
-	}
-	if err := recoverDir(dir, names...); err != nil {
-		return err
-	}
+	// Recovery of an earlier commit is the caller's, under the folder's
+	// lock (train, predict and eval do it): done here it could undo the
+	// commit of a run that holds the folder.
 	for _, f := range files {
 		p := filepath.Join(dir, f.name)
 		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
