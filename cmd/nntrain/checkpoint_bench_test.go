@@ -2,10 +2,12 @@ package main
 
 import (
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/network"
 	"github.com/nntrain/nntrain/internal/run"
 	"github.com/nntrain/nntrain/internal/spec"
 )
@@ -50,4 +52,35 @@ func BenchmarkCheckpointFashion(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(size)/1e6, "MB")
+}
+
+// BenchmarkTrainerStateFashion is the part of a checkpoint the training
+// loop waits for: Trainer.State's copy of a Fashion-MNIST run (adam, early
+// stopping, 54,000 training rows); the rest is written by a goroutine.
+// It needs data/fashion-mnist (scripts/fashion-mnist.sh).
+func BenchmarkTrainerStateFashion(b *testing.B) {
+	sp, err := spec.Load("../../configs/fashion-mnist.yaml", []string{"train.epochs=1"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := os.Stat(sp.Data.Train); err != nil {
+		b.Skip("no Fashion-MNIST data: run scripts/fashion-mnist.sh")
+	}
+	j, err := run.Load(sp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := j.Init(""); err != nil {
+		b.Fatal(err)
+	}
+	pool := network.NewPool(2)
+	defer pool.Close()
+	tr, err := j.Trainer(pool)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		tr.State()
+	}
 }
