@@ -17,6 +17,21 @@ const goodModel = `{"format": "nntrain-model/1", "features": ["x1", "x2"], "targ
   {"in": 4, "out": 3, "activation": "softmax", "weight": [[-1, 1, 1, -1], [1, 1, 1, 0], [1, 0, 0, 0]], "bias": [0, 0, 0]}]}
 `
 
+// withColumn adds a column to a CSV text, cell(i) for data row i.
+func withColumn(csv, name string, cell func(i int) string) string {
+	lines := strings.Split(strings.TrimSuffix(csv, "\n"), "\n")
+	lines[0] += "," + name
+	for i := range lines[1:] {
+		lines[i+1] += "," + cell(i)
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// regSpecFor is a mse spec on the data at path.
+func regSpecFor(path string) string {
+	return "name: reg\ndata: {train: " + path + ", target: y}\nmodel:\n  layers:\n    - {units: 1, activation: linear}\nloss: mse\ntrain: {learning_rate: 0.1, epochs: 2}\noutput: {dir: run}\n"
+}
+
 // specWith is tinySpec with old replaced by new (old must occur).
 func specWith(pairs ...string) string {
 	s := tinySpec
@@ -251,12 +266,48 @@ func badCases(t *testing.T) []badCase {
 			want: []string{"d.csv: line 3", "expected 3 fields", "found 2"}},
 		{name: "row with too many fields", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,4,b,9\n"}, args: trainData("d.csv"),
 			want: []string{"d.csv: line 3", "expected 3 fields", "found 4"}},
-		{name: "non-numeric feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,abc,b\n"}, args: trainData("d.csv"),
-			want: []string{`d.csv: line 3, column "x2"`, "number", `"abc"`}},
-		{name: "empty feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n,4,b\n"}, args: trainData("d.csv"),
-			want: []string{`d.csv: line 3, column "x1"`, "missing value"}},
-		{name: "NaN feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,NaN,b\n"}, args: trainData("d.csv"),
-			want: []string{`d.csv: line 3, column "x2"`, "NaN"}},
+		// A text cell makes a category column, an empty or NaN cell is
+		// imputed; a model that reads the column as numbers refuses them.
+		{name: "text in a number column of the model", files: map[string]string{"new.csv": "x2,x1\n1,2\n3,abc\n"}, args: predictM("model.json"),
+			want: []string{`new.csv: line 3, column "x1"`, "not a number", `"abc"`}},
+		{name: "empty cell for a format-1 model", files: map[string]string{"new.csv": "x2,x1\n1,2\n,4\n"}, args: predictM("model.json"),
+			want: []string{`new.csv: line 3, column "x2"`, "missing value"}},
+		{name: "NaN cell for a format-1 model", files: map[string]string{"new.csv": "x2,x1\n1,2\n3,NaN\n"}, args: predictM("model.json"),
+			want: []string{`new.csv: line 3, column "x1"`, "NaN"}},
+		{name: "an ID column", files: map[string]string{"d.csv": withColumn(tinyCSV, "id", func(i int) string { return fmt.Sprintf("p%03d", i) })}, args: trainData("d.csv"),
+			want: []string{`d.csv: column "id"`, "12 different texts in 12 training rows", "ID", "data.exclude", "data.categorical"}},
+		{name: "a column of missing cells only", files: map[string]string{"d.csv": withColumn(tinyCSV, "x3", func(i int) string { return []string{"NA", ""}[i%2] })}, args: trainData("d.csv"),
+			want: []string{`d.csv: column "x3"`, "every cell", "missing", "data.exclude"}},
+		{name: "a missing class label", files: map[string]string{"d.csv": strings.Replace(tinyCSV, "2,1,b", "2,1,NA", 1)}, args: trainData("d.csv"),
+			want: []string{`d.csv: line 3, column "label"`, "missing class label", `"NA"`, "never dropped"}},
+		{name: "a missing regression target", files: map[string]string{"spec.yaml": regSpecFor("d.csv"), "d.csv": "x,y\n1,2\n2,\n3,4\n"}, args: trainSpec,
+			want: []string{`d.csv: line 3, column "y"`, "missing target value", "never dropped"}},
+		{name: "a text cell in a mse target", files: map[string]string{"spec.yaml": regSpecFor("d.csv"), "d.csv": "x,y\n1,2\n2,3\n3,abc\n4,5\n"}, args: trainSpec,
+			want: []string{`d.csv: line 4, column "y"`, `"abc" is not a number`, "mse"}},
+		{name: "a negative sample weight", files: map[string]string{"d.csv": withColumn(tinyCSV, "w", func(i int) string { return []string{"1", "-0.5"}[min(i, 1)] })},
+			args: append(trainData("d.csv"), "--set", "data.weight=w"),
+			want: []string{`d.csv: line 3, column "w"`, "negative weight", `"-0.5"`}},
+		{name: "a sample weight that is text", files: map[string]string{"d.csv": withColumn(tinyCSV, "w", func(i int) string { return []string{"1", "heavy"}[min(i, 1)] })},
+			args: append(trainData("d.csv"), "--set", "data.weight=w"),
+			want: []string{`d.csv: line 3, column "w"`, "not a number", `"heavy"`}},
+		{name: "a weight column not in the file", args: append(trainSpec, "--set", "data.weight=w"),
+			want: []string{"--set data.weight=w: data.weight: train.csv: ", `no column "w"`}},
+		{name: "excluded column not in the file", args: append(trainSpec, "--set", "data.exclude=[zz]"),
+			want: []string{"--set data.exclude=[zz]: data.exclude: train.csv: ", `no column "zz"`, "x1, x2, label"}},
+		{name: "categorical column not in the file", args: append(trainSpec, "--set", "data.categorical=[x9]"),
+			want: []string{"--set data.categorical=[x9]: data.categorical: train.csv: ", `no column "x9"`}},
+		{name: "features and exclude overlap", args: append(trainSpec, "--set", "data.features=[x1,x2]", "--set", "data.exclude=[x2]"),
+			want: []string{"--set data.exclude=[x2]: data.exclude: ", `"x2"`, "data.features"}},
+		{name: "decimal comma with comma separator", args: append(trainSpec, "--set", "data.decimal=,"),
+			want: []string{"--set data.decimal=,: data.decimal: ", `data.delimiter other than ","`}},
+		{name: "standard normalisation overflows", files: map[string]string{"d.csv": strings.NewReplacer("1,2,a\n", "1e308,2,a\n", "2,1,b\n", "1.7e308,1,b\n", "3,3,c\n", "-1.7e308,3,c\n").Replace(tinyCSV)},
+			args: append(trainData("d.csv"), "--set", "data.normalize=standard"),
+			want: []string{"--set data.normalize=standard: data.normalize: d.csv: ", `column "x1"`, "overflow"}},
+		{name: "unknown --delimiter", args: []string{"predict", "--model", "model.json", "--data", "new.csv", "--delimiter", ":"},
+			want: []string{"nntrain predict: --delimiter", `":"`}},
+		{name: "format-2 model whose features are not its columns' inputs", files: map[string]string{"m.json": modelWith(`"nntrain-model/1"`, `"nntrain-model/2"`,
+			`"normalize"`, `"columns": [{"name": "x1", "kind": "number", "fill": 0}, {"name": "x3", "kind": "number"}], "normalize"`)}, args: predictM("m.json"),
+			want: []string{"m.json: ", "features", "x1, x3"}},
 		{name: "infinite feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n-Inf,4,b\n"}, args: trainData("d.csv"),
 			want: []string{`d.csv: line 3, column "x1"`, "Inf"}},
 		{name: "overflowing feature", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n1e999,4,b\n"}, args: trainData("d.csv"),
@@ -266,9 +317,9 @@ func badCases(t *testing.T) []badCase {
 		{name: "unterminated quote", files: map[string]string{"d.csv": "x1,x2,label\n1,2,\"a\n3,4,b\n"}, args: trainData("d.csv"),
 			want: []string{"d.csv: line 2", "quote"}},
 		{name: "missing target column", args: append(trainSpec, "--set", "data.target=species"),
-			want: []string{"train.csv: ", `"species"`, "x1, x2, label"}},
+			want: []string{"--set data.target=species: data.target: train.csv: ", `"species"`, "x1, x2, label"}},
 		{name: "missing feature column", args: append(trainSpec, "--set", "data.features=[x1,x9]"),
-			want: []string{"train.csv: ", `"x9"`, "x1, x2, label"}},
+			want: []string{"--set data.features=[x1,x9]: data.features: train.csv: ", `"x9"`, "x1, x2, label"}},
 		{name: "target is also a feature", args: append(trainSpec, "--set", "data.features=[x1,label]"),
 			want: []string{"--set data.features=[x1,label]", "data.features", `"label"`, "target"}},
 		{name: "one class only", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,4,a\n"}, args: trainData("d.csv"),
@@ -281,8 +332,10 @@ func badCases(t *testing.T) []badCase {
 			want: []string{"m.json: ", "JSON"}},
 		{name: "model is a CSV", files: map[string]string{"m.json": tinyCSV}, args: predictM("m.json"),
 			want: []string{"m.json: ", "JSON"}},
-		{name: "model of another format", files: map[string]string{"m.json": modelWith(`"nntrain-model/1"`, `"nntrain-model/2"`)}, args: predictM("m.json"),
-			want: []string{"m.json: ", `"nntrain-model/2"`, `"nntrain-model/1"`}},
+		{name: "model of another format", files: map[string]string{"m.json": modelWith(`"nntrain-model/1"`, `"nntrain-model/3"`)}, args: predictM("m.json"),
+			want: []string{"m.json: ", `"nntrain-model/3"`, `"nntrain-model/2"`, `"nntrain-model/1"`}},
+		{name: "format-2 model without columns", files: map[string]string{"m.json": modelWith(`"nntrain-model/1"`, `"nntrain-model/2"`)}, args: predictM("m.json"),
+			want: []string{"m.json: ", `"columns"`}},
 		{name: "model without format", files: map[string]string{"m.json": `{"class_name": "Sequential", "config": {}}`}, args: predictM("m.json"),
 			want: []string{"m.json: ", "not an nntrain model"}},
 		{name: "model weight rows do not match out", files: map[string]string{"m.json": modelWith(`[[-1, 0.5], [0.3, -2], [1, 1], [0.2, -0.3]]`, `[[-1, 0.5], [0.3, -2], [1, 1]]`)},
@@ -320,11 +373,11 @@ func badCases(t *testing.T) []badCase {
 		{name: "CSV with an empty class label", files: map[string]string{"d.csv": "x1,x2,label\n1,2,a\n3,4,\n5,6,b\n"}, args: trainData("d.csv"),
 			want: []string{`d.csv: line 3, column "label"`, "missing"}},
 		{name: "CSV separated by semicolons", files: map[string]string{"d.csv": "x1;x2;label\n1;2;a\n3;4;b\n"}, args: trainData("d.csv"),
-			want: []string{"d.csv: ", `"label"`, "x1;x2;label"}},
+			want: []string{"spec.yaml:3: data.delimiter: d.csv: line 1: ", `holds no "," but holds ";"`, `set the delimiter to ";"`}},
 		{name: "data is the spec itself", args: trainData("spec.yaml"),
-			want: []string{"spec.yaml: ", `"label"`}},
+			want: []string{"spec.yaml:5: data.target: spec.yaml: ", `"label"`}},
 		{name: "data is /dev/null", args: trainData("/dev/null"),
-			want: []string{"/dev/null: is a character device, not a regular file"}},
+			want: []string{"/dev/null: ", "not a regular file"}},
 		{name: "test data with an unseen class", files: map[string]string{"t.csv": "x1,x2,label\n1,2,a\n3,4,zebra\n"}, args: append(trainSpec, "--set", "data.test=t.csv"),
 			want: []string{`t.csv: line 3, column "label"`, `"zebra"`, "a, b, c"}},
 		{name: "test data without a feature", files: map[string]string{"t.csv": "x1,label\n1,a\n"}, args: append(trainSpec, "--set", "data.test=t.csv"),

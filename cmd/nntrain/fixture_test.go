@@ -65,6 +65,9 @@ func TestFixturesCLI(t *testing.T) {
 				}
 			}
 			fixture.CompareNet(t, e, m.Net, losses)
+			if got, want := m.Features, e.Final.Features; !slices.Equal(got, want) {
+				t.Errorf("features (the inputs after encoding) %q, want %q", got, want)
+			}
 			fixture.CompareLR(t, e, lrs)
 			if got, want := m.Classes, e.Final.Classes; len(got) != len(want) {
 				t.Errorf("classes %v, want %v", got, want)

@@ -9,22 +9,33 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nntrain/nntrain/internal/dataset"
 	"github.com/nntrain/nntrain/internal/run"
 )
 
 type predictOptions struct {
 	model, data, out string
+	keep             []string
+	format           formatFlags
 }
 
 func newPredictCmd(s *streams) *cobra.Command {
 	o := &predictOptions{}
 	c := &cobra.Command{
-		Use:   "predict --model MODEL.json --data DATA.csv [--out PRED.csv]",
+		Use:   "predict --model MODEL.json --data DATA.csv [--out PRED.csv] [--keep COL]...",
 		Short: "Apply a trained model to CSV rows",
 		Long: `Apply a trained model to the rows of a CSV file (which needs the model's
-feature columns; other columns are ignored) and write one prediction per row as
+source columns; other columns are ignored) and write one prediction per row as
 CSV: for regression one column per target; for classification a column named
-after the target with the predicted class, then p_<class> per class.`,
+after the target with the predicted class, then p_<class> per class. --keep
+copies columns of the file (an ID, say) before the predictions.
+
+The rows are read and prepared as the training rows were: the model's
+delimiter, decimal mark and missing texts (unless --delimiter or --decimal is
+given), its imputation, one-hot encoding and normalisation. A category the
+training rows did not have gives all-zero inputs for its column, and one line
+on stderr says how many rows had one. --data - reads stdin; a .gz file is
+decompressed.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := notEmpty(c, "out"); err != nil {
@@ -36,7 +47,9 @@ after the target with the predicted class, then p_<class> per class.`,
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "CSV rows to predict")
 	c.Flags().StringVarP(&o.out, "out", "o", "", "write to this file instead of stdout")
-	fileFlags(c, map[string][]string{"model": {"json"}, "data": {"csv"}, "out": {"csv"}})
+	c.Flags().StringArrayVar(&o.keep, "keep", nil, "copy this column of the data before the predictions (repeatable)")
+	o.format.add(c)
+	fileFlags(c, map[string][]string{"model": {"json"}, "data": {"csv", "gz"}, "out": {"csv"}})
 	return c
 }
 
@@ -58,10 +71,16 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 			return badInput(err)
 		}
 	}
-	p, err := run.Predict(o.model, o.data)
+	ro, err := o.format.options("predict", s)
+	if err != nil {
+		return err
+	}
+	ro.Keep = o.keep
+	p, err := run.Predict(o.model, o.data, ro)
 	if err != nil {
 		return badInput(err)
 	}
+	reportUnseen(s, "predict", p.Unseen)
 	if n := p.NonFiniteRows(); n > 0 {
 		fmt.Fprintf(s.err, "nntrain predict: warning: %s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64); those rows get no class\n",
 			o.model, n, p.Rows, o.data)
@@ -78,4 +97,39 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 		return err
 	}
 	return badInput(s.files.writeAll(filepath.Dir(o.out), []outFile{{filepath.Base(o.out), buf.Bytes()}}))
+}
+
+// formatFlags are --delimiter and --decimal of predict and eval.
+type formatFlags struct {
+	delimiter, decimal string
+}
+
+func (f *formatFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&f.delimiter, "delimiter", "", `field separator of the data: "," ";" "\t" (tab) or "|" (default: the model's)`)
+	c.Flags().StringVar(&f.decimal, "decimal", "", `decimal mark of the data: "." or "," (default: the model's)`)
+}
+
+// options parses the flags into the reading options of run.
+func (f *formatFlags) options(cmd string, s *streams) (run.ReadOptions, error) {
+	o := run.ReadOptions{Stdin: s.in}
+	var err error
+	if f.delimiter != "" {
+		if o.Delimiter, err = dataset.ParseDelimiter(f.delimiter); err != nil {
+			return o, badInput(fmt.Errorf("nntrain %s: --delimiter %w", cmd, err))
+		}
+	}
+	if f.decimal != "" {
+		if o.Decimal, err = dataset.ParseDecimal(f.decimal); err != nil {
+			return o, badInput(fmt.Errorf("nntrain %s: --decimal %w", cmd, err))
+		}
+	}
+	return o, nil
+}
+
+// reportUnseen prints one stderr line per category column in which rows
+// had a category the training rows did not have.
+func reportUnseen(s *streams, cmd string, unseen []dataset.Unseen) {
+	for _, u := range unseen {
+		fmt.Fprintf(s.err, "nntrain %s: %s\n", cmd, u)
+	}
 }

@@ -35,6 +35,7 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // streams are where a command writes; tests give buffers.
 type streams struct {
+	in       io.Reader // read for a data path "-"; nil means os.Stdin
 	out, err io.Writer
 	env      []string // os.Environ() style; NNTRAIN_* layer over the spec
 	isTTY    bool     // stderr is a terminal
@@ -120,6 +121,7 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
   nntrain params --config configs/iris.yaml
   nntrain gradcheck --config configs/iris.yaml
   nntrain trace --config configs/lecture/342.yaml --init configs/lecture/342-init.json
+  nntrain export --model runs/iris/model.json --format onnx --out iris.onnx
 
 Exit status: 0 success; 1 a check failed (gradcheck, --fail-under); 2 bad
 usage, spec or data; 3 an internal error (a bug in nntrain: please report
@@ -150,7 +152,7 @@ it); 130 interrupted.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitBadInput, err: fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
 	})
-	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s), newTraceCmd(s))
+	root.AddCommand(newTrainCmd(s), newPredictCmd(s), newEvalCmd(s), newParamsCmd(s), newGradcheckCmd(s), newTraceCmd(s), newExportCmd(s))
 	return root
 }
 

@@ -199,6 +199,14 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 		fmt.Fprintf(s.err, "nntrain train: warning: model.init is zeros (%s): the units of each hidden layer start equal, get equal gradients and stay equal, so a hidden layer acts as one unit; use he, xavier or normal\n",
 			sp.Where("model.init"))
 	}
+	// Categories of the validation or test rows that the training rows
+	// lack are all-zero inputs there; say so, as predict and eval do.
+	for _, u := range j.ValUnseen {
+		fmt.Fprintf(s.err, "nntrain train: validation rows: %s\n", u)
+	}
+	for _, u := range j.TestUnseen {
+		fmt.Fprintf(s.err, "nntrain train: %s: %s\n", j.Test.Path, u)
+	}
 	if !o.quiet && sp.Train.BatchSize == 0 && j.Train.Rows >= bigBatchRows {
 		fmt.Fprintf(s.err, "nntrain train: hint: train.batch_size is 0, so each epoch is one update over all %d rows; a batch_size of 32 to 512 usually learns in far fewer epochs and less memory\n",
 			j.Train.Rows)

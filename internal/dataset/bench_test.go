@@ -94,3 +94,24 @@ func BenchmarkParse(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows*(cols-1))*float64(b.N)/b.Elapsed().Seconds(), "fields/s")
 }
+
+// BenchmarkParseTable is BenchmarkParse through the tabular reader that
+// training uses (kinds inferred, missing texts checked, lines kept).
+func BenchmarkParseTable(b *testing.B) {
+	const rows, cols = 20000, 785
+	path, size := writeBigCSV(b, b.TempDir(), rows, cols)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := Config{Target: []string{"label"}, Classify: true, Format: Format{Missing: DefaultMissing}}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := loadTableWith(path, data, cfg, options{chunks: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows*(cols-1))*float64(b.N)/b.Elapsed().Seconds(), "fields/s")
+}

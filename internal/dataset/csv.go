@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -18,9 +20,11 @@ type span struct {
 // into the file (or into a reused scratch buffer), so reading allocates
 // nothing per field.
 //
-// The dialect: comma separator; LF or CRLF line ends; spaces and tabs around
-// fields are dropped; a field may be quoted ("a,b" and "say ""hi""") and may
-// then span lines; blank lines are skipped.
+// The dialect: a one-byte separator (comma unless set); LF or CRLF line
+// ends (a file with CR alone, old Mac style, has them read as LF); spaces
+// and tabs around fields are dropped (tabs not when they separate); a field
+// may be quoted ("a,b" and "say ""hi""") and may then span lines; blank
+// lines are skipped.
 type reader struct {
 	path    string
 	data    []byte
@@ -31,6 +35,8 @@ type reader struct {
 	spans   []span
 	scratch []byte
 	slow    bool // never take the fast path (for tests)
+	delim   byte // field separator: ',' ';' '\t' or '|'
+	dec     byte // decimal mark of numbers: '.' or ','
 }
 
 // newReader checks that data is text and drops a UTF-8 byte order mark.
@@ -52,7 +58,12 @@ func newReader(path string, data []byte) (*reader, error) {
 			Err: fmt.Errorf("invalid UTF-8 (byte 0x%02x), not a CSV text file", data[i])}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	return &reader{path: path, data: data, line: 1}, nil
+	if bytes.IndexByte(data, '\n') < 0 && bytes.IndexByte(data, '\r') >= 0 {
+		// CR line ends alone (old Mac style): read them as LF. The copy
+		// leaves the caller's bytes alone.
+		data = bytes.ReplaceAll(data, []byte{'\r'}, []byte{'\n'})
+	}
+	return &reader{path: path, data: data, line: 1, delim: ',', dec: '.'}, nil
 }
 
 // lineAt returns the 1-based line number of data[i].
@@ -62,6 +73,12 @@ func lineAt(data []byte, i int) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
 
+// space reports whether c is padding around a field: a space, a CR, or a
+// tab unless tabs separate the fields.
+func (r *reader) space(c byte) bool {
+	return c == ' ' || c == '\r' || (c == '\t' && r.delim != '\t')
+}
+
 // next reads the next record into r.spans. It returns false at the end of
 // the input.
 func (r *reader) next() (bool, error) {
@@ -70,7 +87,7 @@ func (r *reader) next() (bool, error) {
 	// Skip blank lines (including ones holding only spaces).
 	for {
 		i := r.pos
-		for i < n && isSpace(data[i]) {
+		for i < n && r.space(data[i]) {
 			i++
 		}
 		if i == n {
@@ -88,7 +105,7 @@ func (r *reader) next() (bool, error) {
 	r.scratch = r.scratch[:0]
 	p := r.pos
 	for {
-		for p < n && (data[p] == ' ' || data[p] == '\t') {
+		for p < n && r.space(data[p]) && data[p] != '\r' {
 			p++
 		}
 		if p < n && data[p] == '"' {
@@ -120,17 +137,17 @@ func (r *reader) next() (bool, error) {
 				p = q + 1
 				break
 			}
-			for p < n && isSpace(data[p]) {
+			for p < n && r.space(data[p]) {
 				p++
 			}
-			if p < n && data[p] != ',' && data[p] != '\n' {
+			if p < n && data[p] != r.delim && data[p] != '\n' {
 				return false, r.fieldErr(r.line, len(r.spans)-1, "unexpected text after the closing quote")
 			}
 		} else {
 			start := p
 			for p < n {
 				c := data[p]
-				if c == ',' || c == '\n' {
+				if c == r.delim || c == '\n' {
 					break
 				}
 				if c == '"' {
@@ -140,7 +157,7 @@ func (r *reader) next() (bool, error) {
 				p++
 			}
 			end := p
-			for end > start && isSpace(data[end-1]) {
+			for end > start && r.space(data[end-1]) {
 				end--
 			}
 			r.spans = append(r.spans, span{start, end, false})
@@ -154,7 +171,7 @@ func (r *reader) next() (bool, error) {
 			r.line++
 			return true, nil
 		}
-		p++ // the comma
+		p++ // the separator
 	}
 }
 
@@ -175,14 +192,33 @@ func (r *reader) fieldErr(line, i int, msg string) error {
 	return &Error{Path: r.path, Line: line, Err: fmt.Errorf("field %d: %s", i+1, msg)}
 }
 
+// MaxHeaderBytes bounds the header line. A real header, even of a wide
+// file (Fashion-MNIST: 4 KB), is far shorter; a "header" past it is a file
+// that is not CSV (or has no line ends), and parsing it would cost
+// gigabytes.
+const MaxHeaderBytes = 4 << 20
+
+// delimiters are the separators a file may use (data.delimiter).
+var delimiters = []byte{',', ';', '\t', '|'}
+
 // header reads the first record as the column names.
 func (r *reader) header() error {
+	window := r.data[r.pos:min(len(r.data), r.pos+MaxHeaderBytes+1)]
+	if len(r.data)-r.pos > MaxHeaderBytes && headerEnd(window) < 0 {
+		return &Error{Path: r.path, Line: r.line,
+			Err: fmt.Errorf("the header line is longer than %d MiB; is this a CSV file with line ends?", MaxHeaderBytes>>20)}
+	}
 	ok, err := r.next()
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return &Error{Path: r.path, Err: errors.New("empty file (a header row is required)")}
+	}
+	if len(r.spans) == 1 {
+		if err := r.otherDelimiter(); err != nil {
+			return err
+		}
 	}
 	names := make([]string, len(r.spans))
 	seen := make(map[string]int, len(names))
@@ -192,15 +228,46 @@ func (r *reader) header() error {
 			return &Error{Path: r.path, Line: r.recLine,
 				Err: fmt.Errorf("header field %d is empty (every column needs a name)", i+1)}
 		}
+		if strings.IndexByte(name, '\r') >= 0 && !r.spans[i].quoted(r) {
+			return &Error{Path: r.path, Line: r.recLine,
+				Err: fmt.Errorf("header field %d %s holds a carriage return: the file uses CR (old Mac) line ends, mixed with LF; convert them to LF", i+1, quoteText(name))}
+		}
 		if j, dup := seen[name]; dup {
 			return &Error{Path: r.path, Line: r.recLine,
-				Err: fmt.Errorf("duplicate column name %q (fields %d and %d)", name, j+1, i+1)}
+				Err: fmt.Errorf("duplicate column name %s (fields %d and %d)", quoteText(name), j+1, i+1)}
 		}
 		seen[name] = i
 		names[i] = name
 	}
 	r.names = names
 	return nil
+}
+
+// quoted reports whether the field s of the current record was written in
+// quotes (its text may then hold anything).
+func (s span) quoted(r *reader) bool {
+	return s.unescaped || (s.start > 0 && r.data[s.start-1] == '"')
+}
+
+// otherDelimiter fails when a header of one field holds another of the
+// accepted separators: the file is most likely separated by that one.
+func (r *reader) otherDelimiter() error {
+	text := r.field(0)
+	best, count := byte(0), 0
+	for _, d := range delimiters {
+		if d == r.delim {
+			continue
+		}
+		if c := bytes.Count(text, []byte{d}); c > count {
+			best, count = d, c
+		}
+	}
+	if count == 0 {
+		return nil
+	}
+	return &Error{Path: r.path, Line: r.recLine, Key: "delimiter",
+		Err: fmt.Errorf("the header holds no %s but holds %s: set the delimiter to %s (data.delimiter in a spec, --delimiter for predict and eval)",
+			strconv.Quote(string(r.delim)), strconv.Quote(string(best)), strconv.Quote(string(best)))}
 }
 
 // run is a stretch of columns that the fast path reads together: n
@@ -247,7 +314,7 @@ func (r *reader) fast(runs []run, ncol int, xrow []float64) bool {
 	for _, rn := range runs {
 		last := rn.col+rn.n == ncol
 		if rn.dst >= 0 {
-			q, ok := scanNumbers(data, p, xrow[rn.dst:rn.dst+rn.n])
+			q, ok := scanNumbers(data, p, xrow[rn.dst:rn.dst+rn.n], r.delim, r.dec)
 			if !ok {
 				return false
 			}
@@ -256,7 +323,7 @@ func (r *reader) fast(runs []run, ncol int, xrow []float64) bool {
 			start := p
 			for p < n {
 				ch := data[p]
-				if ch == ',' || ch == '\n' {
+				if ch == r.delim || ch == '\n' {
 					break
 				}
 				if ch == '"' {
@@ -274,7 +341,7 @@ func (r *reader) fast(runs []run, ncol int, xrow []float64) bool {
 			spans[rn.col] = span{start, end, false}
 		}
 		if !last {
-			if p >= n || data[p] != ',' {
+			if p >= n || data[p] != r.delim {
 				return false
 			}
 			p++

@@ -118,3 +118,154 @@ func checkSet(t *testing.T, s *Set) {
 		}
 	}
 }
+
+// FuzzLoadTable feeds arbitrary bytes and settings to the tabular reader
+// and the encoder. Neither may panic; the fast path and the parallel parts
+// must give exactly what the general, sequential reading gives; a raw set
+// must hold a number or NaN per number cell and a valid level code or NaN
+// per category cell; and when an encoder fits, applying it must give
+// finite inputs, one-hot blocks with at most one 1, and the same result
+// again for the same file read with the encoder's Config.
+func FuzzLoadTable(f *testing.F) {
+	// The committed corpus in testdata/fuzz/FuzzLoadTable holds the main
+	// seeds; this one keeps the target runnable without it.
+	f.Add([]byte("id,a,c,y\n1,2,p,x\n2,NA,q,y\n3,4,p,x\n4,5,q,y\n"), byte(0), false, true, "c", "id")
+	f.Fuzz(func(t *testing.T, data []byte, delim byte, comma, defaultMissing bool, categorical, exclude string) {
+		format := Format{Delimiter: delimiters[int(delim)%len(delimiters)]}
+		if comma && format.Delimiter != ',' {
+			format.Decimal = ','
+		}
+		if defaultMissing {
+			format.Missing = DefaultMissing
+		} else {
+			format.Missing = []string{"?", "-1"} // a missing text that reads as a number
+		}
+		target := ""
+		if r, err := newReader("fuzz.csv", data); err == nil {
+			r.delim = format.Delimiter
+			if r.header() == nil {
+				target = r.names[len(r.names)-1]
+			}
+		}
+		cfg := Config{Target: []string{target}, Format: format}
+		if categorical != "" {
+			cfg.Categorical = []string{categorical}
+		}
+		if exclude != "" && exclude != categorical {
+			cfg.Exclude = []string{exclude}
+		}
+		s, err := loadTable("fuzz.csv", data, cfg)
+		for _, opt := range []options{{slow: true}, {chunks: 3}, {slow: true, chunks: 2}} {
+			other, otherErr := loadTableWith("fuzz.csv", data, cfg, opt)
+			switch {
+			case (err == nil) != (otherErr == nil):
+				t.Fatalf("default error %v, %+v error %v", err, opt, otherErr)
+			case err != nil && err.Error() != otherErr.Error():
+				t.Fatalf("default error\n\t%v\n%+v error\n\t%v", err, opt, otherErr)
+			case err == nil && !sameRaw(s, other):
+				t.Fatalf("default and %+v differ:\n%+v\n%+v", opt, s, other)
+			}
+		}
+		if err != nil {
+			return
+		}
+		checkRaw(t, s)
+		enc, err := Fit(s, Impute{}, cfg.Categorical)
+		if err != nil {
+			return
+		}
+		if err := enc.Validate(); err != nil {
+			t.Fatalf("fitted encoder does not validate: %v", err)
+		}
+		x, unseen, err := enc.Apply(s.Subset(allRows(s.Rows)))
+		if err != nil {
+			t.Fatalf("applying the encoder to its own rows: %v", err)
+		}
+		if unseen != nil {
+			t.Fatalf("unseen categories in the training rows: %+v", unseen)
+		}
+		checkEncoded(t, enc, x)
+		again, err := loadTable("fuzz.csv", data, enc.Config(Config{Target: cfg.Target, Classes: s.Classes}))
+		if err != nil {
+			t.Fatalf("reading again with the encoder's config: %v", err)
+		}
+		y, _, err := enc.Apply(again)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameFloats(x.X, y.X) {
+			t.Fatalf("encoded twice, the inputs differ:\n%v\n%v", x.X, y.X)
+		}
+	})
+}
+
+func allRows(n int) []int {
+	rows := make([]int, n)
+	for i := range rows {
+		rows[i] = i
+	}
+	return rows
+}
+
+func sameRaw(a, b *Set) bool {
+	return sameFloats(a.X, b.X) && sameFloats(a.Y, b.Y) && reflect.DeepEqual(a.Labels, b.Labels) &&
+		reflect.DeepEqual(a.Classes, b.Classes) && reflect.DeepEqual(a.Features, b.Features) &&
+		reflect.DeepEqual(a.Columns, b.Columns) && reflect.DeepEqual(a.Lines, b.Lines) &&
+		a.Rows == b.Rows && a.TextLine == b.TextLine
+}
+
+func checkRaw(t *testing.T, s *Set) {
+	t.Helper()
+	nf := len(s.Columns)
+	if nf != len(s.Features) || len(s.X) != s.Rows*nf || len(s.Lines) != s.Rows {
+		t.Fatalf("got %d columns, %d features, len(X) %d, %d lines for %d rows", nf, len(s.Features), len(s.X), len(s.Lines), s.Rows)
+	}
+	for i, v := range s.X {
+		c := s.Columns[i%nf]
+		switch {
+		case math.IsNaN(v):
+		case math.IsInf(v, 0):
+			t.Fatalf("X[%d] = %v", i, v)
+		case c.Kind == KindCategory && (v != math.Trunc(v) || v < 0 || int(v) >= len(c.Levels)):
+			t.Fatalf("X[%d] = %v is not a level of %s (%d levels)", i, v, c.Name, len(c.Levels))
+		}
+	}
+	for i := 1; i < len(s.Lines); i++ {
+		if s.Lines[i] <= s.Lines[i-1] {
+			t.Fatalf("lines %v do not increase", s.Lines)
+		}
+	}
+}
+
+func checkEncoded(t *testing.T, e *Encoder, s *Set) {
+	t.Helper()
+	width := len(e.Inputs())
+	if len(s.Features) != width || len(s.X) != s.Rows*width {
+		t.Fatalf("got %d features, len(X) %d for %d rows × %d inputs", len(s.Features), len(s.X), s.Rows, width)
+	}
+	for i := range s.Rows {
+		row := s.X[i*width : (i+1)*width]
+		at := 0
+		for _, c := range e.Columns {
+			if c.Kind == KindNumber {
+				if v := row[at]; math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Fatalf("row %d, %s = %v", i, c.Name, v)
+				}
+				at++
+				continue
+			}
+			ones := 0
+			for _, v := range row[at : at+len(c.Categories)] {
+				if v == 1 {
+					ones++
+				} else if v != 0 {
+					t.Fatalf("row %d, %s block %v", i, c.Name, row[at:at+len(c.Categories)])
+				}
+			}
+			if ones != 1 {
+				t.Fatalf("row %d, %s block %v: a training row has exactly one category", i, c.Name, row[at:at+len(c.Categories)])
+			}
+			at += len(c.Categories)
+		}
+	}
+}

@@ -4,34 +4,45 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 )
 
-// Header reads only the header row of a CSV file: the column names, with
-// the same checks as Load (BOM, quotes, empty or duplicate names). It reads
-// as little of the file as the header needs, so it is cheap on large files.
-func Header(path string) ([]string, error) {
-	fi, err := os.Stat(path)
+// Header reads only the header row of a comma-separated CSV file; see
+// HeaderFormat.
+func Header(path string) ([]string, error) { return HeaderFormat(path, Format{}) }
+
+// HeaderFormat reads only the header row of a CSV file: the column names,
+// with the same checks as Load (BOM, quotes, empty or duplicate names, a
+// header that looks separated by another delimiter, MaxHeaderBytes). It
+// reads as little of the file as the header needs (through gzip for gzip
+// data), so it is cheap on large files. Standard input ("-") cannot be
+// peeked at: reading it is an error.
+func HeaderFormat(path string, format Format) ([]string, error) {
+	if path == StdinPath {
+		return nil, &Error{Path: stdinName, Err: errors.New("the header of stdin cannot be read ahead; give a file")}
+	}
+	f, err := format.resolve()
 	if err != nil {
-		return nil, &Error{Path: path, Err: fileErr(err)}
+		return nil, &Error{Path: path, Err: err}
 	}
-	if fi.IsDir() {
-		return nil, &Error{Path: path, Err: errors.New("is a directory, not a CSV file")}
-	}
-	f, err := os.Open(path)
+	in, closeIn, err := openHeader(path)
 	if err != nil {
-		return nil, &Error{Path: path, Err: fileErr(err)}
+		return nil, err
 	}
-	defer f.Close()
+	defer closeIn()
 	var buf []byte
 	chunk := make([]byte, 64<<10)
+	scanned := 0 // bytes read without a whole first record
 	for {
-		n, err := f.Read(chunk)
+		n, err := in.Read(chunk)
 		buf = append(buf, chunk[:n]...)
 		if end := headerEnd(buf); end >= 0 {
 			buf = buf[:end]
 			break
+		}
+		scanned = len(buf)
+		if scanned > MaxHeaderBytes {
+			break // header reports the overlong line
 		}
 		if err == io.EOF {
 			break
@@ -44,6 +55,7 @@ func Header(path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.delim, r.dec = f.Delimiter, f.Decimal
 	if err := r.header(); err != nil {
 		return nil, err
 	}

@@ -12,47 +12,129 @@ import (
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// parseFloat returns what strconv.ParseFloat(string(b), 64) returns, without
-// allocating for well-formed numbers.
-func parseFloat(b []byte) (float64, error) {
-	if v, ok := parseSimple(b); ok {
+// parseFloat reads a CSV number with a '.' decimal mark; see parseNumber.
+func parseFloat(b []byte) (float64, error) { return parseNumber(b, '.') }
+
+// parseNumber reads one CSV number: a decimal
+//
+//	[+-] digits [dec digits] [(e|E) [+-] digits]   (digits on at least one side of the mark)
+//
+// with dec as the decimal mark, or one of the inf, infinity and nan
+// spellings that strconv.ParseFloat accepts (any case, optional sign).
+// Anything else, Go literal syntax included (1_000, 0x1p4), is text:
+// strconv.ErrSyntax. The value is what strconv.ParseFloat gives for the same
+// text with a '.' mark, without allocating for well-formed numbers.
+func parseNumber(b []byte, dec byte) (float64, error) {
+	if v, ok := parseSimple(b, dec); ok {
 		return v, nil
 	}
-	if len(b) == 0 {
+	if !isDecimal(b, dec) && !isInfNaN(b) {
 		return 0, strconv.ErrSyntax
+	}
+	if dec != '.' {
+		var buf [64]byte
+		c := append(buf[:0], b...)
+		for i, ch := range c {
+			if ch == dec {
+				c[i] = '.'
+			}
+		}
+		b = c
 	}
 	// ParseFloat does not keep s (its errors copy it), so viewing the bytes
 	// as a string is safe.
-	return strconv.ParseFloat(unsafe.String(unsafe.SliceData(b), len(b)), 64)
+	v, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(b), len(b)), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, strconv.ErrSyntax
+	}
+	return v, err
+}
+
+// isDecimal reports whether b is a plain decimal number with mark dec.
+func isDecimal(b []byte, dec byte) bool {
+	i, n := 0, len(b)
+	if i < n && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < n && b[i] >= '0' && b[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < n && b[i] == dec {
+		i++
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < n && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < n && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		exp := 0
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == n
+}
+
+// isInfNaN reports whether b is [+-]inf, [+-]infinity or [+-]nan in any case.
+func isInfNaN(b []byte) bool {
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		b = b[1:]
+	}
+	if len(b) != 3 && len(b) != 8 {
+		return false
+	}
+	var low [8]byte
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	s := string(low[:len(b)])
+	return s == "inf" || s == "infinity" || s == "nan"
 }
 
 // parseSimple returns the value of b when b is one plain decimal that
 // scanNumbers accepts in full.
-func parseSimple(b []byte) (v float64, ok bool) {
+func parseSimple(b []byte, dec byte) (v float64, ok bool) {
 	var dst [1]float64
-	end, ok := scanNumbers(b, 0, dst[:])
+	end, ok := scanNumbers(b, 0, dst[:], ',', dec)
 	return dst[0], ok && end == len(b)
 }
 
-// scanNumbers reads len(dst) comma-separated plain decimals [-]ddd[.ddd]
-// from data[p:] into dst and returns the index after the last one (at its
-// terminator, which it does not check).
+// scanNumbers reads len(dst) plain decimals [-]ddd[.ddd], separated by
+// delim and with dec as the decimal mark, from data[p:] into dst and
+// returns the index after the last one (at its terminator, which it does
+// not check).
 //
 // This is Clinger's fast path: when the digits form an integer m ≤ 2^53
 // with k ≤ 22 of them after the point, the value is exactly m / 10^k, and
 // one IEEE division of two exact operands is correctly rounded, so the
 // result is the float64 strconv.ParseFloat gives. Other forms (a leading
-// +, exponents, long mantissas, inf, nan, hex), numbers outside those
-// bounds and missing commas report ok = false, and the caller reads the
-// record the general way.
+// +, exponents, long mantissas, inf, nan), numbers outside those bounds and
+// missing separators report ok = false, and the caller reads the record the
+// general way.
 //
 // It reads a whole run of columns in one call because its loop then keeps
 // its few variables in registers; the per-field cost is what decides how
 // fast a file such as Fashion-MNIST (47 million fields) loads.
-func scanNumbers(data []byte, p int, dst []float64) (end int, ok bool) {
+func scanNumbers(data []byte, p int, dst []float64, delim, dec byte) (end int, ok bool) {
 	for i := range dst {
 		if i > 0 {
-			if p >= len(data) || data[p] != ',' {
+			if p >= len(data) || data[p] != delim {
 				return p, false
 			}
 			p++
@@ -73,7 +155,7 @@ func scanNumbers(data []byte, p int, dst []float64) (end int, ok bool) {
 			p++
 		}
 		digits, frac := p-start, 0
-		if p < len(data) && data[p] == '.' {
+		if p < len(data) && data[p] == dec {
 			p++
 			fracStart := p
 			for p < len(data) {
@@ -105,14 +187,14 @@ func scanNumbers(data []byte, p int, dst []float64) (end int, ok bool) {
 	return p, true
 }
 
-// parseValue parses a numeric field and rejects what cannot be a feature or
-// regression target: empty fields, text, NaN and ±Inf.
 // errNotNumber is parseValue's error for text that is not a number at all
 // (rather than empty, out of range or not finite).
 var errNotNumber = errors.New("not a number")
 
-func parseValue(b []byte) (float64, error) {
-	v, err := parseFloat(b)
+// parseValue parses a numeric field and rejects what cannot be a feature or
+// regression target: empty fields, text, NaN and ±Inf.
+func parseValue(b []byte, dec byte) (float64, error) {
+	v, err := parseNumber(b, dec)
 	if err != nil {
 		switch {
 		case len(b) == 0:

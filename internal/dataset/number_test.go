@@ -2,9 +2,15 @@ package dataset
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"testing"
 )
+
+// csvNumber is the contract's number syntax, written out independently of
+// isDecimal: a decimal (optional sign, digits, point, exponent) or an inf
+// or nan spelling; Go literal forms such as 1_000 and 0x1p4 are text.
+var csvNumber = regexp.MustCompile(`^(?i:[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(e[+-]?[0-9]+)?|inf|infinity|nan))$`)
 
 func TestParseFloatMatchesStrconv(t *testing.T) {
 	inputs := []string{
@@ -13,7 +19,7 @@ func TestParseFloatMatchesStrconv(t *testing.T) {
 		"18446744073709551616", "1234567890123456789", "12345678901234567890",
 		"0.0000000000000000000001", "0.00000000000000000000001", "1.0000000000000000000001",
 		"3.14159265358979323846", "1e3", "1E-3", "2.5e+10", "1e308", "1e309", "1e-400",
-		"0x1p-2", "1_000", "inf", "-Inf", "NaN", "", "-", "+", ".", "1.2.3", "--1", "1e", "abc",
+		"0x1p-2", "0x1p4", "0X10", "1_000", "1e1_0", "0b101", "0o17", "inf", "-Inf", "+INFINITY", "infinit", "NaN", "-nan", "nana", " 1", "1 ", "", "-", "+", ".", "1.2.3", "--1", "1e", "abc",
 		"4.9406564584124654e-324", "2.2250738585072011e-308", "0.30000000000000004",
 	}
 	for _, s := range inputs {
@@ -21,9 +27,14 @@ func TestParseFloatMatchesStrconv(t *testing.T) {
 	}
 }
 
+// checkParseFloat compares parseFloat with strconv.ParseFloat on the texts
+// that are CSV numbers, and checks that the others are syntax errors.
 func checkParseFloat(t *testing.T, s string) {
 	t.Helper()
 	want, wantErr := strconv.ParseFloat(s, 64)
+	if !csvNumber.MatchString(s) {
+		want, wantErr = 0, strconv.ErrSyntax
+	}
 	got, gotErr := parseFloat([]byte(s))
 	if (gotErr != nil) != (wantErr != nil) {
 		t.Fatalf("parseFloat(%q): got error %v, want %v", s, gotErr, wantErr)
@@ -51,5 +62,22 @@ func TestParseFloatAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("got %v allocations per run, want 0", allocs)
+	}
+}
+
+func TestParseNumberDecimalComma(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want float64
+		ok   bool
+	}{
+		{"1,5", 1.5, true}, {"-0,25", -0.25, true}, {"3", 3, true}, {",5", 0.5, true}, {"1,5e3", 1500, true},
+		{"3,14159265358979323846", 3.14159265358979323846, true},
+		{"1.5", 0, false}, {"1,5,0", 0, false}, {"1.000,5", 0, false},
+	} {
+		got, err := parseNumber([]byte(tt.in), ',')
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("parseNumber(%q, ',') = %v, %v; want %v (ok %v)", tt.in, got, err, tt.want, tt.ok)
+		}
 	}
 }

@@ -1,7 +1,9 @@
 // Package model owns model.json: it reads, validates and writes the file,
 // and holds what a trained network needs to be applied to raw CSV rows —
 // the feature and target names, the class list, the loss, and the
-// preprocessing of the input columns (today the normalisation).
+// preprocessing of the input columns (the dataset.Encoder's imputation and
+// one-hot encoding, then the normalisation). It writes format 2 and reads
+// formats 1 and 2.
 package model
 
 import (
@@ -13,6 +15,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/nntrain/nntrain/internal/backprop"
@@ -20,8 +23,13 @@ import (
 	"github.com/nntrain/nntrain/internal/network"
 )
 
-// Format is the format tag of model.json files this package writes.
-const Format = "nntrain-model/1"
+// Format is the format tag of model.json files this package writes;
+// FormatV1 files (no column preprocessing: every input a number, nothing
+// missing) still load and predict as before.
+const (
+	Format   = "nntrain-model/2"
+	FormatV1 = "nntrain-model/1"
+)
 
 // Normalize is the input map x → (x − Offset)/Scale stored with a model.
 type Normalize = dataset.Norm
@@ -45,13 +53,33 @@ type Model struct {
 	Normalize  Normalize
 	Loss       backprop.Loss
 	Net        *network.Net
+	// Encoder maps the source columns to the inputs (imputation, one-hot
+	// encoding) and knows the file format; for a FormatV1 file it is
+	// dataset.NumberEncoder(Features).
+	Encoder *dataset.Encoder
+	// Version is the format number of the file read (1 or 2); 0 for a
+	// model that was not read from a file.
+	Version int
 }
 
-// Prepare maps the rows of raw input columns x (rows × features,
-// row-major) in place to what the network takes, as the training rows
-// were mapped: today x → (x − offset)/scale.
-func (m *Model) Prepare(x []float64) {
-	m.Normalize.Apply(x)
+// ReadConfig is how to read a CSV file for the model: its source columns,
+// their kinds fixed, in the model's format (delimiter, decimal mark,
+// missing texts). cfg brings the rest (targets to score, columns to keep).
+func (m *Model) ReadConfig(cfg dataset.Config) dataset.Config {
+	return m.Encoder.Config(cfg)
+}
+
+// Encode applies the model's preprocessing to raw rows read with
+// ReadConfig: imputation and one-hot encoding, then normalisation. It also
+// counts, per category column, the rows with a category the training rows
+// did not have (their block is all zeros).
+func (m *Model) Encode(raw *dataset.Set) (*dataset.Set, []dataset.Unseen, error) {
+	d, unseen, err := m.Encoder.Apply(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.Normalize.Apply(d.X)
+	return d, unseen, nil
 }
 
 // IsClassifier says whether the model predicts classes (it has a class list).
@@ -67,14 +95,15 @@ type layerJSON struct {
 }
 
 type modelJSON struct {
-	Format     string            `json:"format"`
-	Features   []string          `json:"features"`
-	Targets    []string          `json:"targets"`
-	Classes    []string          `json:"classes,omitempty"`
-	ClassNames map[string]string `json:"class_names,omitempty"`
-	Normalize  *normalizeJSON    `json:"normalize"`
-	Loss       string            `json:"loss"`
-	Layers     []layerJSON       `json:"layers"`
+	Format           string            `json:"format"`
+	Features         []string          `json:"features"`
+	Targets          []string          `json:"targets"`
+	Classes          []string          `json:"classes,omitempty"`
+	ClassNames       map[string]string `json:"class_names,omitempty"`
+	*dataset.Encoder                   // format 2: columns, missing, delimiter, decimal
+	Normalize        *normalizeJSON    `json:"normalize"`
+	Loss             string            `json:"loss"`
+	Layers           []layerJSON       `json:"layers"`
 }
 
 // Write encodes m as model.json. encoding/json writes each float64 in its
@@ -86,7 +115,12 @@ func (m *Model) Write(w io.Writer) error {
 			return errors.New("model has non-finite parameters")
 		}
 	}
+	enc := m.Encoder
+	if enc == nil {
+		enc = dataset.NumberEncoder(m.Features)
+	}
 	f := modelJSON{Format: Format, Features: m.Features, Targets: m.Targets, Classes: m.Classes, ClassNames: m.ClassNames,
+		Encoder:   enc,
 		Normalize: &normalizeJSON{Kind: m.Normalize.Kind.String(), Offset: m.Normalize.Offset, Scale: m.Normalize.Scale}, Loss: m.Loss.String()}
 	for _, l := range m.Net.Layers {
 		lj := layerJSON{In: l.In, Out: l.Out, Activation: l.Act.String(), Bias: l.B}
@@ -144,11 +178,16 @@ func Read(b []byte) (*Model, error) {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, jsonError(b, err)
 	}
-	if f.Format != Format {
-		if f.Format == "" {
-			return nil, fmt.Errorf("not an nntrain model: no \"format\": %q key", Format)
-		}
-		return nil, fmt.Errorf("format %q is not supported (want %q)", f.Format, Format)
+	version := 0
+	switch f.Format {
+	case Format:
+		version = 2
+	case FormatV1:
+		version = 1
+	case "":
+		return nil, fmt.Errorf("not an nntrain model: no \"format\": %q key", Format)
+	default:
+		return nil, fmt.Errorf("format %q is not supported (want %q or %q)", f.Format, Format, FormatV1)
 	}
 	if len(f.Layers) == 0 {
 		return nil, errors.New("model has no layers")
@@ -213,6 +252,10 @@ func Read(b []byte) (*Model, error) {
 	}{{"features", f.Features}, {"targets", f.Targets}, {"classes", f.Classes}} {
 		seen := map[string]bool{}
 		for _, n := range names.list {
+			if n == "" && names.key == "features" {
+				// A CSV column always has a name, so no file could be read for it.
+				return nil, errors.New(`features: "" is not a column name`)
+			}
 			if seen[n] {
 				return nil, fmt.Errorf("%s: %q is listed twice", names.key, n)
 			}
@@ -283,7 +326,37 @@ func Read(b []byte) (*Model, error) {
 			return nil, fmt.Errorf("normalize.scale[%d] is 0", i)
 		}
 	}
-	return &Model{Features: f.Features, Targets: f.Targets, Classes: f.Classes, ClassNames: f.ClassNames, Normalize: nz, Loss: loss, Net: net}, nil
+	enc, err := readEncoder(version, f.Encoder, f.Features)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Features: f.Features, Targets: f.Targets, Classes: f.Classes, ClassNames: f.ClassNames, Normalize: nz, Loss: loss, Net: net,
+		Encoder: enc, Version: version}, nil
+}
+
+// readEncoder checks the preprocessing of a format 2 file against its
+// features, or makes the all-number one of a format 1 file (which has none:
+// keys of format 2 in it are ignored, as unknown keys are).
+func readEncoder(version int, enc *dataset.Encoder, features []string) (*dataset.Encoder, error) {
+	if version == 1 {
+		return dataset.NumberEncoder(features), nil
+	}
+	if enc == nil || enc.Columns == nil {
+		return nil, fmt.Errorf("format %q needs \"columns\" (the source columns and their preprocessing)", Format)
+	}
+	if enc.Delimiter == 0 {
+		enc.Delimiter = ','
+	}
+	if enc.Decimal == 0 {
+		enc.Decimal = '.'
+	}
+	if err := enc.Validate(); err != nil {
+		return nil, err
+	}
+	if in := enc.Inputs(); !slices.Equal(in, features) {
+		return nil, fmt.Errorf("features (%d) are not the inputs that columns make (%d: %s)", len(features), len(in), strings.Join(in[:min(len(in), 10)], ", "))
+	}
+	return enc, nil
 }
 
 // jsonError adds the line and column of a JSON syntax or type error.

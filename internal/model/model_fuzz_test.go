@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,19 @@ import (
 // the contract's example, every activation, a regression model, an older or
 // newer format, and files that are nearly right.
 var fuzzSeeds = []string{
+	// Format 2: a category column with the "" of impute missing, a number
+	// column without a fill (impute error), semicolons and decimal commas.
+	`{"format": "nntrain-model/2", "features": ["sex=", "sex=female", "sex=male", "age"], "targets": ["y"], "classes": ["no", "yes"],
+ "columns": [{"name": "sex", "kind": "category", "categories": ["", "female", "male"], "fill": ""}, {"name": "age", "kind": "number"}],
+ "missing": ["", "NA"], "delimiter": ";", "decimal": ",",
+ "normalize": {"kind": "standard", "offset": [0, 0, 0, 29.69], "scale": [1, 1, 1, 14.5]}, "loss": "bce",
+ "layers": [{"in": 4, "out": 1, "activation": "sigmoid", "weight": [[0.1, 0.2, 0.3, 0.4]], "bias": [0]}]}`,
+	// Format 2 as the PyTorch reference writes it.
+	`{"format": "nntrain-model/2", "features": ["x1", "colour=blue", "colour=red", "grade=1", "grade=10"], "targets": ["outcome"],
+ "columns": [{"name": "x1", "kind": "number", "fill": 0.09707166666666667}, {"name": "colour", "kind": "category", "categories": ["blue", "red"], "fill": "blue"},
+  {"name": "grade", "kind": "category", "categories": ["1", "10"], "fill": "10"}],
+ "normalize": {"kind": "none"}, "loss": "mse", "missing": ["", "NA"], "delimiter": ",", "decimal": ".",
+ "layers": [{"in": 5, "out": 1, "activation": "linear", "weight": [[1, 2, 3, 4, 5]], "bias": [0.5]}]}`,
 	// The contract's example.
 	`{"format": "nntrain-model/1", "features": ["x1", "x2"], "targets": ["y"], "classes": ["no", "yes"],
  "normalize": {"kind": "standard", "offset": [0.1, 0.2], "scale": [1.5, 2.0]}, "loss": "bce",
@@ -160,6 +174,26 @@ func sameModel(t *testing.T, a, b *Model) {
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Fatalf("%s: got %v, want %v", c.name, c.got, c.want)
 		}
+	}
+	if a.Encoder == nil || b.Encoder == nil {
+		t.Fatalf("encoders %v, %v; want both set", a.Encoder, b.Encoder)
+	}
+	ea, eb := *a.Encoder, *b.Encoder
+	if len(ea.Columns) != len(eb.Columns) {
+		t.Fatalf("columns: got %d, want %d", len(eb.Columns), len(ea.Columns))
+	}
+	for i := range ea.Columns {
+		ca, cb := ea.Columns[i], eb.Columns[i]
+		if math.Float64bits(ca.Fill) != math.Float64bits(cb.Fill) {
+			t.Fatalf("columns[%d].fill: got %v, want %v (bits differ)", i, cb.Fill, ca.Fill)
+		}
+		ca.Fill, cb.Fill = 0, 0
+		if !reflect.DeepEqual(ca, cb) {
+			t.Fatalf("columns[%d]: got %+v, want %+v", i, cb, ca)
+		}
+	}
+	if !slices.Equal(ea.Missing, eb.Missing) || ea.Delimiter != eb.Delimiter || ea.Decimal != eb.Decimal {
+		t.Fatalf("format: got %q %q %q, want %q %q %q", eb.Missing, eb.Delimiter, eb.Decimal, ea.Missing, ea.Delimiter, ea.Decimal)
 	}
 	if len(a.ClassNames)+len(b.ClassNames) > 0 && !reflect.DeepEqual(a.ClassNames, b.ClassNames) {
 		t.Fatalf("class_names: got %v, want %v", b.ClassNames, a.ClassNames)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 
 	"github.com/nntrain/nntrain/internal/backprop"
@@ -21,23 +22,55 @@ type Prediction struct {
 	Model   *model.Model
 	Outputs []float64 // Rows × outputs, the network's output activations
 	Rows    int
+	Keep    []string   // the kept columns, in order
+	Kept    [][]string // Kept[k][row]: the text of column Keep[k]
+	Unseen  []dataset.Unseen
 }
 
-// Predict applies the model.json at modelPath to the feature columns of
-// the CSV at dataPath (other columns are ignored).
-func Predict(modelPath, dataPath string) (*Prediction, error) {
+// ReadOptions say how predict and eval read a data file for a model.
+type ReadOptions struct {
+	// Delimiter and Decimal, when not 0, replace the model's (--delimiter,
+	// --decimal).
+	Delimiter, Decimal byte
+	Keep               []string  // columns copied before the predictions (predict --keep)
+	Stdin              io.Reader // read for the path "-"; nil means os.Stdin
+}
+
+// readFor reads the CSV at dataPath for model m as cfg says, in the model's
+// format unless o overrides it, and encodes it as the training rows were.
+func readFor(m *model.Model, dataPath string, cfg dataset.Config, o ReadOptions) (*dataset.Set, []dataset.Unseen, error) {
+	cfg.Keep = o.Keep
+	cfg.Stdin = o.Stdin
+	cfg = m.ReadConfig(cfg)
+	if o.Delimiter != 0 {
+		cfg.Format.Delimiter = o.Delimiter
+	}
+	if o.Decimal != 0 {
+		cfg.Format.Decimal = o.Decimal
+	}
+	raw, err := dataset.LoadTable(dataPath, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m.Encode(raw)
+}
+
+// Predict applies the model.json at modelPath to the CSV at dataPath: the
+// model's source columns are read (other columns are ignored, unless kept),
+// imputed, encoded and normalised as the training rows were.
+func Predict(modelPath, dataPath string, o ReadOptions) (*Prediction, error) {
 	m, err := model.ReadFile(modelPath)
 	if err != nil {
 		return nil, err
 	}
-	d, err := dataset.LoadFeatures(dataPath, m.Features)
+	d, unseen, err := readFor(m, dataPath, dataset.Config{}, o)
 	if err != nil {
 		return nil, err
 	}
-	m.Prepare(d.X)
 	pool := network.NewPool(1)
 	defer pool.Close()
-	return &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows}, nil
+	return &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows,
+		Keep: o.Keep, Kept: d.Kept, Unseen: unseen}, nil
 }
 
 // NonFiniteRows counts the rows whose outputs hold a NaN or ±Inf (weights
@@ -70,7 +103,7 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 	m := p.Model
 	cw := csv.NewWriter(w)
 	k := m.Net.Outputs()
-	var header []string
+	header := slices.Clone(p.Keep)
 	if !m.IsClassifier() {
 		header = append(header, m.Targets...)
 	} else {
@@ -83,8 +116,13 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 		return err
 	}
 	single := m.IsClassifier() && m.Loss.OutputUnits(len(m.Classes)) == 1
-	rec := make([]string, len(header))
+	nk := len(p.Keep)
+	full := make([]string, len(header))
+	rec := full[nk:]
 	for r := 0; r < p.Rows; r++ {
+		for i, col := range p.Kept {
+			full[i] = col[r]
+		}
 		out := p.Outputs[r*k : r*k+k]
 		switch {
 		case !m.IsClassifier():
@@ -104,7 +142,7 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 		if m.IsClassifier() && !finite(out) {
 			rec[0] = "" // an argmax over NaN is no prediction
 		}
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(full); err != nil {
 			return err
 		}
 	}
@@ -117,19 +155,20 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 
 // Evaluate scores the model.json at modelPath on the labelled CSV at
 // dataPath: its loss (no l2 term) and metrics. Outputs that are NaN or
-// infinite are an error: they cannot be scored.
-func Evaluate(modelPath, dataPath string) (*model.Model, metrics.Report, error) {
+// infinite are an error: they cannot be scored. The returned counts are the
+// rows with categories the training rows did not have, per category column.
+func Evaluate(modelPath, dataPath string, o ReadOptions) (*model.Model, metrics.Report, []dataset.Unseen, error) {
 	m, err := model.ReadFile(modelPath)
 	if err != nil {
-		return nil, metrics.Report{}, err
+		return nil, metrics.Report{}, nil, err
 	}
-	cfg := DataConfig(m.Loss, m.Targets, m.Features)
+	cfg := DataConfig(m.Loss, m.Targets, nil)
 	cfg.Classes = m.Classes
-	d, err := dataset.Load(dataPath, cfg)
+	o.Keep = nil
+	d, unseen, err := readFor(m, dataPath, cfg, o)
 	if err != nil {
-		return nil, metrics.Report{}, err
+		return nil, metrics.Report{}, nil, err
 	}
-	m.Prepare(d.X)
 	pool := network.NewPool(1)
 	defer pool.Close()
 	// model.json does not carry train.class_weight, so eval's loss is the
@@ -139,10 +178,10 @@ func Evaluate(modelPath, dataPath string) (*model.Model, metrics.Report, error) 
 		// NaN or infinite outputs: every score would be an artefact (an
 		// argmax over NaN is the first class), so there is none.
 		p := &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows}
-		return nil, metrics.Report{}, fmt.Errorf("%s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64), so they cannot be scored",
-			modelPath, p.NonFiniteRows(), d.Rows, dataPath)
+		return nil, metrics.Report{}, nil, fmt.Errorf("%s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64), so they cannot be scored",
+			modelPath, p.NonFiniteRows(), d.Rows, dataset.DisplayPath(dataPath))
 	}
-	return m, r, nil
+	return m, r, unseen, nil
 }
 
 // GradCheckOptions size a gradient check.
@@ -226,28 +265,32 @@ type LayerShape struct {
 	Activation              network.Activation
 }
 
-// Params returns the shapes of the network train would build from s, and
-// the total parameter count, exact at any size (it may pass 2⁶³); it reads
-// only the training file's header and allocates nothing of the network's
-// size, so a network far too large to train still has its size printed.
-func Params(s *spec.Spec) ([]LayerShape, *big.Int, error) {
-	in := len(s.Data.Features)
-	if in == 0 {
-		h, err := dataset.Header(s.Data.Train)
-		if err != nil {
-			return nil, nil, err
-		}
-		fs, err := dataset.Features(s.Data.Train, h, s.Data.Target)
-		if err != nil {
-			return nil, nil, err
-		}
-		in = len(fs)
+// Params returns the shapes of the network train would build from s, the
+// total parameter count, exact at any size (it may pass 2⁶³), and the
+// encoder of the input columns. The input size is counted after one-hot
+// encoding, so Params reads the training file and fits the encoder on the
+// training rows, as train does (the test file is not read); it allocates
+// nothing of the network's size, so a network far too large to train still
+// has its size printed.
+func Params(s *spec.Spec) ([]LayerShape, *big.Int, *dataset.Encoder, error) {
+	loss, err := backprop.ParseLoss(s.Loss)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	plan, err := DataPlan(s, loss, dataset.NormNone)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	plan.Test = ""
+	prep, err := dataset.Prepare(plan)
+	if err != nil {
+		return nil, nil, nil, SpecError(s, err)
 	}
 	specs := LayerSpecs(s)
-	shapes, total := network.Shapes(in, specs)
+	shapes, total := network.Shapes(len(prep.Train.Features), specs)
 	var ls []LayerShape
 	for i, l := range shapes {
 		ls = append(ls, LayerShape{In: l.In, Out: l.Out, Weights: l.Weights(), Biases: int64(l.Out), Params: l.Params(), Activation: specs[i].Activation})
 	}
-	return ls, total, nil
+	return ls, total, prep.Encoder, nil
 }

@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nntrain/nntrain/internal/backprop"
@@ -59,8 +60,13 @@ type Job struct {
 	Loss       backprop.Loss
 	Config     backprop.Config // the spec's training settings, names parsed
 	InitKind   network.Init    // model.init, parsed
+	Encoder    *dataset.Encoder
+	// ValUnseen and TestUnseen count rows with categories the training
+	// rows did not have.
+	ValUnseen, TestUnseen []dataset.Unseen
 	// Weights holds the row weights of the loss for Train, Val and Test
-	// (train.class_weight of each row's class); no entry means unweighted.
+	// (train.class_weight of each row's class times its data.weight); no
+	// entry means unweighted.
 	Weights map[*dataset.Set][]float64
 
 	// MaskFill, for tests only, replaces the random draw of the dropout
@@ -151,58 +157,66 @@ func Load(s *spec.Spec) (*Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: data.normalize: %w", s.File, err)
 	}
-	if s.Data.Test != "" {
-		// Fail fast on a missing or headerless test file, before the
-		// training file (which may be large) is read.
-		if _, err := dataset.Header(s.Data.Test); err != nil {
-			return nil, err
-		}
-	}
-	cfg := DataConfig(loss, s.Data.Target, s.Data.Features)
-	all, err := dataset.Load(s.Data.Train, cfg)
+	plan, err := DataPlan(s, loss, normKind)
 	if err != nil {
 		return nil, err
 	}
-	// The CSV's bytes are garbage now. Collect them before anything else is
-	// allocated, so the test set and the run reuse that memory instead of
-	// growing the heap to twice the live data (peak memory of a
-	// Fashion-MNIST run: 640 → about 500 MiB).
-	runtime.GC()
-	if err := checkOutputs(s, loss, all); err != nil {
-		return nil, err
+	plan.Check = func(all *dataset.Set) error { return checkOutputs(s, loss, all) }
+	prep, err := dataset.Prepare(plan)
+	if err != nil {
+		return nil, SpecError(s, err)
 	}
-	j := &Job{Spec: s, Train: all, Loss: loss, Config: tc, InitKind: initKind}
-	if s.Data.ValidationSplit > 0 {
-		tr, va := dataset.Split(all.Rows, all.Labels, s.Data.ValidationSplit, newRand(s.Seed, streamSplit))
-		if len(tr) == 0 || len(va) == 0 {
-			return nil, s.Errorf("data.validation_split", "%g of the %d rows of %s leaves %d training and %d validation rows; both need at least one",
-				s.Data.ValidationSplit, all.Rows, all.Path, len(tr), len(va))
-		}
-		j.Train, j.Val = all.Partition(tr, va)
-	}
-	if s.Data.Test != "" {
-		dc := cfg
-		dc.Features = j.Train.Features
-		dc.Classes = j.Train.Classes
-		if j.Test, err = dataset.Load(s.Data.Test, dc); err != nil {
-			return nil, err
-		}
-	}
+	j := &Job{Spec: s, Train: prep.Train, Val: prep.Val, Test: prep.Test, Norm: prep.Norm, Encoder: prep.Encoder,
+		ValUnseen: prep.ValUnseen, TestUnseen: prep.TestUnseen, Loss: loss, Config: tc, InitKind: initKind}
 	if err := j.fitWeights(); err != nil {
 		return nil, err
 	}
 	nf := len(j.Train.Features)
-	j.Norm = dataset.FitNorm(normKind, j.Train.X, j.Train.Rows, nf)
-	for _, d := range []*dataset.Set{j.Train, j.Val, j.Test} {
-		if d != nil {
-			j.Norm.Apply(d.X)
-		}
-	}
 	if err := checkSize(s, tc, nf, j.Train.Rows); err != nil {
 		return nil, err
 	}
 	j.Net = network.New(nf, LayerSpecs(s))
 	return j, nil
+}
+
+// DataPlan translates the spec's data keys for dataset.Prepare (without its
+// Check).
+func DataPlan(s *spec.Spec, loss backprop.Loss, norm dataset.NormKind) (dataset.Plan, error) {
+	var imp dataset.Impute
+	var err error
+	if imp.Number, err = dataset.ParseNumberImpute(s.Data.Impute.Number); err != nil {
+		return dataset.Plan{}, s.Errorf("data.impute.number", "%v", err)
+	}
+	if imp.Category, err = dataset.ParseCategoryImpute(s.Data.Impute.Category); err != nil {
+		return dataset.Plan{}, s.Errorf("data.impute.category", "%v", err)
+	}
+	cfg := DataConfig(loss, s.Data.Target, s.Data.Features)
+	cfg.Exclude, cfg.Categorical, cfg.Weight = s.Data.Exclude, s.Data.Categorical, s.Data.Weight
+	cfg.Format = dataset.Format{Delimiter: s.Data.Delimiter, Decimal: s.Data.Decimal, Missing: s.Data.Missing}
+	return dataset.Plan{
+		Train: s.Data.Train, Test: s.Data.Test, Config: cfg, Impute: imp, Normalize: norm,
+		ValidationSplit: s.Data.ValidationSplit, Split: newRand(s.Seed, streamSplit),
+		SplitErr: func(rows, train, val int) error {
+			return s.Errorf("data.validation_split", "%g of the %d rows of %s leaves %d training and %d validation rows; both need at least one",
+				s.Data.ValidationSplit, rows, dataset.DisplayPath(s.Data.Train), train, val)
+		},
+	}, nil
+}
+
+// SpecError points a data error about a setting (a column named in
+// data.exclude that the file lacks, say) at where the spec sets it.
+func SpecError(s *spec.Spec, err error) error {
+	var de *dataset.Error
+	if !errors.As(err, &de) || de.Key == "" {
+		return err
+	}
+	key := "data." + de.Key
+	if !slices.Contains(spec.Keys(), key) {
+		return err
+	}
+	bare := *de
+	bare.Key = ""
+	return s.Errorf(key, "%v", &bare)
 }
 
 // checkSize refuses, before anything of its size is allocated, a network
@@ -260,6 +274,11 @@ func checkOutputs(s *spec.Spec, loss backprop.Loss, d *dataset.Set) error {
 		return nil
 	}
 	key := fmt.Sprintf("model.layers.%d.units", last)
+	if d.Classes != nil && d.TextLine > 0 && !loss.Classifies() {
+		// A numeric target with a stray text cell became classes.
+		return fmt.Errorf("%s: line %d, column %s: %s is not a number, so the target was read as %d classes, but loss %s needs numbers; fix the cell (or use cross_entropy for classes)",
+			d.Path, d.TextLine, strconv.Quote(d.Targets[0]), strconv.Quote(d.TextValue), len(d.Classes), loss)
+	}
 	switch {
 	case d.Classes != nil && loss.OutputUnits(len(d.Classes)) == 1:
 		return s.Errorf(key, "the output layer has %d units but a bce target with 2 classes (%s, %s) needs 1 sigmoid unit",
@@ -280,40 +299,45 @@ func checkOutputs(s *spec.Spec, loss backprop.Loss, d *dataset.Set) error {
 func (j *Job) fitWeights() error {
 	s := j.Spec
 	cw := s.Train.ClassWeight
-	if cw == nil {
+	if cw == nil && s.Data.Weight == "" {
 		return nil
 	}
-	const key = "train.class_weight"
-	classes := j.Train.Classes
-	switch {
-	case classes == nil && j.Train.Binary:
-		return s.Errorf(key, "is for a class target, but the %d 0/1 columns of %s (%s) are multi-label targets",
-			len(j.Train.Targets), j.Train.Path, strings.Join(j.Train.Targets, ", "))
-	case classes == nil:
-		return s.Errorf(key, "is for a class target, but column %q of %s is a number, so loss %s makes this regression",
-			j.Train.Targets[0], j.Train.Path, s.Loss)
-	}
+	key := "data.weight"
 	var w []float64
-	if cw.Balanced {
-		w = backprop.BalancedClassWeights(j.Train.Labels, len(classes))
-	} else {
-		w = make([]float64, len(classes))
-		for i := range w {
-			w[i] = 1
+	if cw != nil {
+		key = "train.class_weight"
+		classes := j.Train.Classes
+		switch {
+		case classes == nil && j.Train.Binary:
+			return s.Errorf(key, "is for a class target, but the %d 0/1 columns of %s (%s) are multi-label targets",
+				len(j.Train.Targets), j.Train.Path, strings.Join(j.Train.Targets, ", "))
+		case classes == nil:
+			return s.Errorf(key, "is for a class target, but column %q of %s is a number, so loss %s makes this regression",
+				j.Train.Targets[0], j.Train.Path, s.Loss)
 		}
-		for _, name := range cw.Classes {
-			i := slices.Index(classes, name)
-			if i < 0 {
-				return s.Errorf(key+"."+name, "no class %q in column %q of %s (its classes: %s)",
-					name, j.Train.Targets[0], j.Train.Path, strings.Join(classes[:min(len(classes), 20)], ", "))
+		if cw.Balanced {
+			w = backprop.BalancedClassWeights(j.Train.Labels, len(classes))
+		} else {
+			w = make([]float64, len(classes))
+			for i := range w {
+				w[i] = 1
 			}
-			w[i] = cw.Weights[name]
+			for _, name := range cw.Classes {
+				i := slices.Index(classes, name)
+				if i < 0 {
+					return s.Errorf(key+"."+name, "no class %q in column %q of %s (its classes: %s)",
+						name, j.Train.Targets[0], j.Train.Path, strings.Join(classes[:min(len(classes), 20)], ", "))
+				}
+				w[i] = cw.Weights[name]
+			}
 		}
 	}
+	// Each row: its class's weight times its data.weight cell (the
+	// dataset read that column; a split without it is unweighted by it).
 	j.Weights = map[*dataset.Set][]float64{}
 	for _, d := range []*dataset.Set{j.Train, j.Val, j.Test} {
 		if d != nil {
-			j.Weights[d] = backprop.RowWeights(d.Labels, w, nil)
+			j.Weights[d] = backprop.RowWeights(d.Labels, w, d.Weights)
 		}
 	}
 	var total float64
@@ -392,6 +416,7 @@ func (j *Job) Model() *model.Model {
 		Normalize:  j.Norm,
 		Loss:       j.Loss,
 		Net:        j.Net,
+		Encoder:    j.Encoder,
 	}
 }
 

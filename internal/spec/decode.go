@@ -61,10 +61,15 @@ func (d *decoder) node(f *field, key string, n *yaml.Node, at pos) error {
 			return err
 		}
 		d.vals[key] = value{v: s, pos: at}
-	case kStrings:
+	case kStrings, kTexts:
 		var list []string
 		if r.Kind == yaml.SequenceNode {
+			list = []string{} // given, even when empty
 			for i, item := range r.Content {
+				if ri := resolve(item); f.kind == kTexts && ri != nil && ri.Kind == yaml.ScalarNode && isNull(ri) {
+					list = append(list, ri.Value) // null, NULL, ~ or nothing: the text as written
+					continue
+				}
 				s, err := scalarString(join(key, strconv.Itoa(i)), resolve(item), d.t.pos(item))
 				if err != nil {
 					return err

@@ -3,6 +3,9 @@ package spec
 import (
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Error is a mistake in a spec file or in an override of it. Its message
@@ -28,7 +31,7 @@ func (e *Error) Error() string {
 func (e *Error) where() string {
 	switch {
 	case e.Source != "":
-		return e.Source
+		return shorten(e.Source)
 	case e.Line > 0:
 		return e.File + ":" + strconv.Itoa(e.Line)
 	default:
@@ -47,4 +50,26 @@ func (p pos) String() string { return (&Error{File: p.file, Line: p.line, Source
 
 func (p pos) errorf(key, format string, args ...any) *Error {
 	return &Error{File: p.file, Line: p.line, Source: p.source, Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// maxSource is how much of an override a message quotes: a 14 KB variable
+// name must not flood the terminal.
+const maxSource = 80
+
+// shorten cuts an override to maxSource bytes (at a rune boundary) and says
+// how long it was; control characters are escaped so the message stays on
+// one line.
+func shorten(s string) string {
+	n := len(s)
+	if n > maxSource {
+		cut := maxSource
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "… (" + strconv.Itoa(n) + " bytes)"
+	}
+	if q := strconv.Quote(s); q[1:len(q)-1] != s && strings.ContainsFunc(s, unicode.IsControl) {
+		return q
+	}
+	return s
 }

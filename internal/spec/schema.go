@@ -16,6 +16,7 @@ const (
 	kClassWeight             // "balanced", or a mapping from a class name to a number
 	kString
 	kStrings // a string or a sequence of strings
+	kTexts   // kStrings whose null items are their text (data.missing: [NA, null])
 	kInt
 	kFloat
 	kFloats // a sequence of numbers
@@ -52,6 +53,16 @@ var root = &field{kind: kSection, fields: []*field{
 		leaf("validation_split", kFloat),
 		leaf("shuffle", kBool),
 		leaf("normalize", kString),
+		leaf("exclude", kStrings),
+		leaf("categorical", kStrings),
+		leaf("missing", kTexts),
+		&field{name: "impute", kind: kStruct, fields: []*field{
+			leaf("number", kString),
+			leaf("category", kString),
+		}},
+		leaf("delimiter", kString),
+		leaf("decimal", kString),
+		leaf("weight", kString),
 	),
 	sec("model",
 		leaf("init", kString),

@@ -36,7 +36,25 @@ type Data struct {
 	ValidationSplit float64           // in [0, 1)
 	Shuffle         bool              // default true
 	Normalize       string            // none | standard | minmax
+
+	// The tabular columns.
+	Exclude     []string // never inputs
+	Categorical []string // categories even when every value is a number
+	Missing     []string // cell texts that mean missing; default DefaultMissing
+	Impute      Impute
+	Delimiter   byte   // ',' (default) ';' '\t' '|'
+	Decimal     byte   // '.' (default) or ','
+	Weight      string // the column of per-row sample weights, or ""
 }
+
+// Impute names how missing cells are filled.
+type Impute struct {
+	Number   string // mean (default) | median | zero | error
+	Category string // most_frequent (default) | missing | error
+}
+
+// DefaultMissing is data.missing when the spec does not set it.
+var DefaultMissing = []string{"", "NA", "N/A", "NaN", "nan", "NULL", "null"}
 
 // Model is the network's shape and initialisation.
 type Model struct {
@@ -113,13 +131,17 @@ type Output struct {
 
 // Accepted values of the enumerated keys.
 var (
-	Activations = []string{"linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"}
-	Losses      = []string{"mse", "bce", "cross_entropy"}
-	Optimizers  = []string{"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop"}
-	Schedules   = []string{"step", "exponential", "cosine", "plateau"}
-	Monitors    = []string{"val_loss", "val_accuracy", "val_r2"}
-	Inits       = []string{"normal", "xavier", "he", "zeros"}
-	Normalizers = []string{"none", "standard", "minmax"}
+	Activations     = []string{"linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"}
+	Losses          = []string{"mse", "bce", "cross_entropy"}
+	Optimizers      = []string{"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop"}
+	Schedules       = []string{"step", "exponential", "cosine", "plateau"}
+	Monitors        = []string{"val_loss", "val_accuracy", "val_r2"}
+	Inits           = []string{"normal", "xavier", "he", "zeros"}
+	Normalizers     = []string{"none", "standard", "minmax"}
+	NumberImputes   = []string{"mean", "median", "zero", "error"}
+	CategoryImputes = []string{"most_frequent", "missing", "error"}
+	Delimiters      = []string{",", ";", "\t", "|"}
+	Decimals        = []string{".", ","}
 )
 
 // MaxWorkers bounds train.workers; more is almost surely a typo.
@@ -293,6 +315,9 @@ func nonEmpty(d *decoder, key, v string) error {
 }
 
 func resolvePath(dir, p string) string {
+	if p == "-" {
+		return p // standard input
+	}
 	if filepath.IsAbs(p) {
 		return filepath.Clean(p)
 	}
@@ -368,6 +393,9 @@ func (d *decoder) build(file string) (*Spec, error) {
 			return nil, err
 		}
 		s.Data.Normalize = v
+	}
+	if err := d.tabular(&s.Data); err != nil {
+		return nil, err
 	}
 
 	// model
@@ -595,6 +623,93 @@ func (d *decoder) layer(i int, last bool) (Layer, error) {
 		return l, err
 	}
 	return l, nil
+}
+
+// tabular reads the data keys about columns and cell texts.
+func (d *decoder) tabular(data *Data) error {
+	if data.Train == "-" && data.Test == "-" {
+		return d.errorf("data.test", `"-" (stdin) can be read once only, and data.train reads it already`)
+	}
+	if v, ok := d.strs("data.exclude"); ok {
+		if err := d.columns("data.exclude", v); err != nil {
+			return err
+		}
+		for _, c := range v {
+			if slices.Contains(data.Features, c) {
+				return d.errorf("data.exclude", "%q is in data.features too; a column cannot be both an input and excluded", c)
+			}
+		}
+		data.Exclude = v
+	}
+	if v, ok := d.strs("data.categorical"); ok {
+		if err := d.columns("data.categorical", v); err != nil {
+			return err
+		}
+		for _, c := range v {
+			if slices.Contains(data.Target, c) {
+				return d.errorf("data.categorical", "%q is the target; categorical is for input columns (a target holds classes with loss cross_entropy or bce)", c)
+			}
+		}
+		data.Categorical = v
+	}
+	data.Missing = slices.Clone(DefaultMissing)
+	if v, ok := d.strs("data.missing"); ok {
+		data.Missing = []string{}
+		for _, m := range v {
+			// Cells are compared trimmed, so a padded missing text would never match.
+			if m = strings.TrimSpace(m); !slices.Contains(data.Missing, m) {
+				data.Missing = append(data.Missing, m)
+			}
+		}
+	}
+	data.Impute = Impute{Number: "mean", Category: "most_frequent"}
+	if v, ok := d.str("data.impute.number"); ok {
+		if err := d.oneOf("data.impute.number", v, NumberImputes); err != nil {
+			return err
+		}
+		data.Impute.Number = v
+	}
+	if v, ok := d.str("data.impute.category"); ok {
+		if err := d.oneOf("data.impute.category", v, CategoryImputes); err != nil {
+			return err
+		}
+		data.Impute.Category = v
+	}
+	data.Delimiter = ','
+	if v, ok := d.str("data.delimiter"); ok {
+		if v == `\t` || v == "tab" {
+			v = "\t"
+		}
+		if !slices.Contains(Delimiters, v) {
+			return d.errorf("data.delimiter", `must be one of ",", ";", "\t" (a tab), "|"; got %q`, v)
+		}
+		data.Delimiter = v[0]
+	}
+	data.Decimal = '.'
+	if v, ok := d.str("data.decimal"); ok {
+		if !slices.Contains(Decimals, v) {
+			return d.errorf("data.decimal", `must be "." or ","; got %q`, v)
+		}
+		data.Decimal = v[0]
+	}
+	if data.Decimal == ',' && data.Delimiter == ',' {
+		return d.errorf("data.decimal", `"," needs a data.delimiter other than "," (";" is usual with decimal commas)`)
+	}
+	if v, ok := d.str("data.weight"); ok {
+		if err := nonEmpty(d, "data.weight", v); err != nil {
+			return err
+		}
+		switch {
+		case slices.Contains(data.Target, v):
+			return d.errorf("data.weight", "%q is the target; the weight column must be another one", v)
+		case slices.Contains(data.Features, v):
+			return d.errorf("data.weight", "%q is in data.features; the weight column is never an input", v)
+		case slices.Contains(data.Categorical, v):
+			return d.errorf("data.weight", "%q is in data.categorical; the weight column is never an input", v)
+		}
+		data.Weight = v
+	}
+	return nil
 }
 
 // Which optimizers take which keys (train.momentum and the rest); a key

@@ -79,7 +79,8 @@ func TestBaseLoads(t *testing.T) {
 	want := &Spec{
 		Name: "t", Seed: 7,
 		Data: Data{Train: filepath.Join("dir", "train.csv"), Target: []string{"label"},
-			ValidationSplit: 0.25, Shuffle: true, Normalize: "standard"},
+			ValidationSplit: 0.25, Shuffle: true, Normalize: "standard", Missing: DefaultMissing,
+			Impute: Impute{Number: "mean", Category: "most_frequent"}, Delimiter: ',', Decimal: '.'},
 		Model: Model{Init: "xavier", InitScale: 0.01, Layers: []Layer{
 			{Units: 4, Activation: "tanh"}, {Units: 3, Activation: "softmax"}}},
 		Loss: "cross_entropy",
@@ -168,6 +169,7 @@ func TestContractExample(t *testing.T) {
 			Target:     []string{"species"},
 			ClassNames: map[string]string{"0": "T-shirt/top", "1": "Trouser"},
 			Features:   []string{"sepal_length", "sepal_width"}, ValidationSplit: 0.2, Shuffle: true, Normalize: "standard",
+			Missing: DefaultMissing, Impute: Impute{Number: "mean", Category: "most_frequent"}, Delimiter: ',', Decimal: '.',
 		},
 		Model: Model{Init: "he", InitScale: 0.01, Layers: []Layer{{Units: 8, Activation: "relu"}, {Units: 3, Activation: "softmax"}}},
 		Loss:  "cross_entropy",
@@ -187,17 +189,20 @@ func TestContractExample(t *testing.T) {
 // example is one Keys lists, and that Keys lists nothing the example and
 // the contract's text (alpha) do not mention.
 func TestKeysCoverContract(t *testing.T) {
-	text, err := os.ReadFile(filepath.Join("testdata", "contract.yaml"))
+	// contract.yaml is the example of the contract's Spec section, the
+	// other contract-*.yaml files the examples of its additions.
+	files, err := filepath.Glob(filepath.Join("testdata", "contract*.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The example of the contract's "Training options", and the schedule
-	// keys its text names.
-	options, err := os.ReadFile(filepath.Join("testdata", "contract-options.yaml"))
-	if err != nil {
-		t.Fatal(err)
+	var text []byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text = append(append(text, b...), '\n')
 	}
-	text = append(append(text, '\n'), options...)
 	// Collect dotted paths by indentation: enough for this block-style file.
 	// train.checkpoint_every is in the contract's "Checkpoints and resume".
 	seen := map[string]bool{"model.layers.<i>.alpha": true, "model.layers.<i>": true, "data.class_names.<label>": true,
@@ -824,6 +829,96 @@ func TestRepoFixtures(t *testing.T) {
 				if want := []string{"x3", "x1"}; !reflect.DeepEqual(s.Data.Features, want) {
 					t.Errorf("got features %q, want %q", s.Data.Features, want)
 				}
+			}
+		})
+	}
+}
+
+// TestContractTabular loads the "Tabular columns" example of the contract.
+func TestContractTabular(t *testing.T) {
+	s, err := Load(filepath.Join("testdata", "contract-tabular.yaml"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.Data
+	d.Train, d.Target, d.Shuffle, d.Normalize = "", nil, false, ""
+	want := Data{Exclude: []string{"PassengerId", "Name"}, Categorical: []string{"pclass"}, Missing: []string{"", "NA"},
+		Impute: Impute{Number: "mean", Category: "most_frequent"}, Delimiter: ',', Decimal: '.', Weight: "w"}
+	if !reflect.DeepEqual(d, want) {
+		t.Errorf("got  %+v\nwant %+v", d, want)
+	}
+}
+
+func TestTabularKeys(t *testing.T) {
+	load := func(data string, sets ...string) (*Spec, error) {
+		spec := "data: {train: d.csv, target: y" + data + "}\nmodel: {layers: [{units: 1, activation: linear}]}\nloss: mse\ntrain: {learning_rate: 0.1, epochs: 1}\n"
+		return Parse("t.yaml", []byte(spec), sets, nil)
+	}
+	good := []struct {
+		name, data string
+		sets       []string
+		check      func(Data) bool
+	}{
+		{"defaults", "", nil, func(d Data) bool {
+			return reflect.DeepEqual(d.Missing, DefaultMissing) && d.Delimiter == ',' && d.Decimal == '.' &&
+				d.Impute == Impute{"mean", "most_frequent"} && d.Exclude == nil && d.Weight == ""
+		}},
+		{"semicolons and decimal commas", `, delimiter: ";", decimal: ","`, nil, func(d Data) bool { return d.Delimiter == ';' && d.Decimal == ',' }},
+		{"a tab in double quotes", `, delimiter: "\t"`, nil, func(d Data) bool { return d.Delimiter == '\t' }},
+		{"a tab written \\t", `, delimiter: '\t'`, nil, func(d Data) bool { return d.Delimiter == '\t' }},
+		{"a tab by --set", "", []string{`data.delimiter=\t`}, func(d Data) bool { return d.Delimiter == '\t' }},
+		{"pipes", `, delimiter: "|"`, nil, func(d Data) bool { return d.Delimiter == '|' }},
+		{"pipes by --set", "", []string{"data.delimiter=|"}, func(d Data) bool { return d.Delimiter == '|' }},
+		{"decimal comma by --set", "", []string{"data.delimiter=;", "data.decimal=,"}, func(d Data) bool { return d.Delimiter == ';' && d.Decimal == ',' }},
+		{"missing with null and padding", `, missing: [NA, null, ~, " ?", ""]`, nil, func(d Data) bool {
+			return reflect.DeepEqual(d.Missing, []string{"NA", "null", "~", "?", ""})
+		}},
+		{"nothing is missing", `, missing: []`, nil, func(d Data) bool { return d.Missing != nil && len(d.Missing) == 0 }},
+		{"one missing text", `, missing: "?"`, nil, func(d Data) bool { return reflect.DeepEqual(d.Missing, []string{"?"}) }},
+		{"impute", `, impute: {number: median, category: missing}`, nil, func(d Data) bool { return d.Impute == Impute{"median", "missing"} }},
+		{"impute by --set", "", []string{"data.impute.number=zero"}, func(d Data) bool { return d.Impute == Impute{"zero", "most_frequent"} }},
+		{"exclude, categorical, weight", `, exclude: [id], categorical: [grade], weight: w`, nil, func(d Data) bool {
+			return reflect.DeepEqual(d.Exclude, []string{"id"}) && reflect.DeepEqual(d.Categorical, []string{"grade"}) && d.Weight == "w"
+		}},
+		{"stdin", "", []string{"data.train=-"}, func(d Data) bool { return d.Train == "-" }},
+	}
+	for _, tt := range good {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := load(tt.data, tt.sets...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(s.Data) {
+				t.Errorf("got %+v", s.Data)
+			}
+		})
+	}
+	bad := []struct {
+		name, data string
+		sets       []string
+		want       string
+	}{
+		{"features and exclude overlap", ", features: [a, b], exclude: [b]", nil, `t.yaml:1: data.exclude: "b" is in data.features too`},
+		{"exclude listed twice", ", exclude: [a, a]", nil, `data.exclude: column "a" is listed twice`},
+		{"empty exclude", ", exclude: []", nil, `data.exclude: must name at least one column`},
+		{"categorical target", ", categorical: [y]", nil, `data.categorical: "y" is the target`},
+		{"unknown delimiter", `, delimiter: " "`, nil, `data.delimiter: must be one of ",", ";", "\t" (a tab), "|"; got " "`},
+		{"unknown decimal", `, decimal: "'"`, nil, `data.decimal: must be "." or ","; got "'"`},
+		{"decimal comma with comma separator", `, decimal: ","`, nil, `data.decimal: "," needs a data.delimiter other than ","`},
+		{"unknown number imputation", `, impute: {number: mode}`, nil, `data.impute.number: must be one of mean, median, zero, error, got "mode"`},
+		{"unknown category imputation", `, impute: {category: most_frequen}`, nil, `data.impute.category: must be one of most_frequent, missing, error, got "most_frequen" (did you mean "most_frequent"?)`},
+		{"unknown impute key", `, impute: {text: zero}`, nil, `unknown key "text" in data.impute`},
+		{"weight is the target", ", weight: y", nil, `data.weight: "y" is the target`},
+		{"weight is a feature", ", features: [a, w], weight: w", nil, `data.weight: "w" is in data.features`},
+		{"weight is categorical", ", categorical: [w], weight: w", nil, `data.weight: "w" is in data.categorical`},
+		{"empty weight", `, weight: ""`, nil, `data.weight: must not be empty`},
+		{"stdin twice", "", []string{"data.train=-", "data.test=-"}, `data.test: "-" (stdin) can be read once only`},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := load(tt.data, tt.sets...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want %q", err, tt.want)
 			}
 		})
 	}

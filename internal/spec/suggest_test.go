@@ -42,3 +42,20 @@ func TestSuggestBoundedWork(t *testing.T) {
 		}
 	}
 }
+
+// TestLongOverrideQuotedShort: an error about a 14 KB NNTRAIN_ name quotes
+// its first 80 bytes and its length, not the whole name.
+func TestLongOverrideQuotedShort(t *testing.T) {
+	name := "NNTRAIN_" + strings.Repeat("X", 14000)
+	_, err := parseEnv([]string{name + "=1"})
+	if err == nil {
+		t.Fatal("no error for an unknown variable")
+	}
+	msg := err.Error()
+	if len(msg) > 300 || !strings.Contains(msg, "(14010 bytes)") || !strings.Contains(msg, "names no spec key") {
+		t.Errorf("message of %d bytes: %.300q", len(msg), msg)
+	}
+	if got := shorten("--set a=\x1b[31m"); got != `"--set a=\x1b[31m"` {
+		t.Errorf("shorten with a control character: got %s", got)
+	}
+}

@@ -355,6 +355,13 @@ func (t *tree) apply(o override) error {
 // parseValue parses an override's value as YAML: a scalar, or a flow
 // sequence or mapping such as [a, b] or {units: 8, activation: relu}.
 func parseValue(s string) (*yaml.Node, error) {
+	switch v := strings.TrimSpace(s); v {
+	case "-", ",", "|":
+		// Alone, YAML reads these as a list of one null or a syntax error;
+		// as values they are stdin (--set data.train=-) and separators
+		// (--set data.delimiter=|, --set data.decimal=,).
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}, nil
+	}
 	doc, _, err := parseYAML([]byte(s))
 	if err != nil {
 		return nil, err
