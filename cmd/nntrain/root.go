@@ -49,6 +49,9 @@ type streams struct {
 		backprop.Callback
 		backprop.BatchCallback
 	}
+	// syncCheckpoints is set only by tests: every due checkpoint is written
+	// before training goes on (not skipped while a write is in flight).
+	syncCheckpoints bool
 }
 
 // version is set with -ldflags "-X main.version=v1.2.3"; otherwise the

@@ -219,7 +219,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	pool := network.NewPool(run.Workers(sp.Train.Workers))
 	defer pool.Close()
 	prog := newProgress(s, o.quiet, sp, j, metric)
-	cp := &checkpointer{job: j, every: sp.Train.CheckpointEvery, outDir: outDir, files: s.files, warn: s.err}
+	cp := &checkpointer{job: j, every: sp.Train.CheckpointEvery, outDir: outDir, files: s.files, warn: s.err, sync: s.syncCheckpoints}
 	defer cp.wait() // no write may be left in flight at exit
 	if ck == nil {
 		cp.fresh = lock.fresh
