@@ -89,12 +89,19 @@ func TestMultiLabelScores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A 0/1 label per target, then p_<target> per target.
+	if h := strings.Join(preds[0], ","); h != "t1,t2,t3,p_t1,p_t2,p_t3" {
+		t.Fatalf("predict header %s", h)
+	}
 	exact, right := 0, 0
 	for i, row := range preds[1:] {
 		all := true
-		for j, cell := range row {
+		for j, cell := range row[3:] {
 			v, _ := strconv.ParseFloat(cell, 64)
 			on := v >= 0.5
+			if row[j] != map[bool]string{false: "0", true: "1"}[on] {
+				t.Errorf("row %d: label %s is %q at p %v", i+1, preds[0][j], row[j], v)
+			}
 			if on == (truth[i+1][3+j] == "1") {
 				right++
 			} else {

@@ -125,6 +125,10 @@ func TestCompletion(t *testing.T) {
 		{[]string{"train", "--set", "train.ep"}, []string{"train.eps=", "train.epochs=", ":6"}},
 		{[]string{"train", "--set", "model.layers.1.act"}, []string{"model.layers.1.activation=", ":6"}},
 		{[]string{"train", "--fail-under", "validation.acc"}, []string{"validation.accuracy=", ":6"}},
+		{[]string{"train", "--fail-over", "test.lo"}, []string{"test.loss=", ":6"}},
+		{[]string{"train", "--fail-under", "test.ro"}, []string{"test.roc_auc=", "test.rows=", ":6"}},
+		{[]string{"eval", "--fail-under", "acc"}, []string{"accuracy=", ":6"}},
+		{[]string{"eval", "--fail-over", "r"}, []string{"recall=", "roc_auc=", "r2=", "rmse=", "rows=", ":6"}},
 		// values of the enumerated keys
 		{[]string{"train", "--set", "model.layers.1.activation="}, []string{"model.layers.1.activation=linear", "model.layers.1.activation=sigmoid",
 			"model.layers.1.activation=tanh", "model.layers.1.activation=relu", "model.layers.1.activation=leaky_relu", "model.layers.1.activation=softmax", ":4"}},
@@ -197,6 +201,15 @@ func TestUndefinedR2(t *testing.T) {
 	r = nntrainIn(t, dir, nil, "eval", "--model", "run/model.json", "--data", "one.csv", "--json")
 	if r.code != 0 || !strings.Contains(r.out, `"r2":null`) {
 		t.Errorf("eval --json: exit %d, want r2 null:\n%s%s", r.code, r.out, r.err)
+	}
+	// An upper bound on it fails too, in train and eval.
+	r = nntrainIn(t, dir, nil, "train", "-q", "-c", "one.yaml", "--out", "run", "--fail-over", "train.r2=0.5")
+	if r.code != exitCheckFailed || !strings.Contains(r.err, "--fail-over: train.r2 is undefined (n/a), so not at most 0.5") {
+		t.Errorf("train --fail-over train.r2: exit %d, want %d saying it is undefined\n%s", r.code, exitCheckFailed, r.err)
+	}
+	r = nntrainIn(t, dir, nil, "eval", "--model", "run/model.json", "--data", "one.csv", "--fail-under", "r2=0", "--fail-over", "mse=1e300")
+	if r.code != exitCheckFailed || r.err != "nntrain eval: --fail-under: r2 is undefined (n/a), so not at least 0\n" || !strings.Contains(r.out, "r2    n/a") {
+		t.Errorf("eval --fail-under r2: exit %d, want %d saying it is undefined\n%s%s", r.code, exitCheckFailed, r.out, r.err)
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 // Shell completion (cobra's `nntrain completion bash|zsh|fish|powershell`)
 // offers files of the right kind for each file flag, spec keys and the
 // values of enumerated keys for --set, and metrics.json key paths for
-// --fail-under.
+// --fail-under and --fail-over.
 
 // fileFlags marks each flag that names a file with the extensions it takes.
 func fileFlags(c *cobra.Command, exts map[string][]string) {
@@ -73,14 +73,29 @@ func completeSet(_ *cobra.Command, _ []string, toComplete string) ([]string, cob
 	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
 }
 
-// completeGate offers split.figure= paths of metrics.json.
+// gateFigures are the top-level figures of a report offered by completion.
+var gateFigures = []string{"accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "hamming_accuracy", "r2", "loss", "mse", "rmse", "mae", "rows"}
+
+// completeGate offers split.figure= paths of metrics.json (train's
+// --fail-under and --fail-over).
 func completeGate(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	var out []string
 	for _, s := range metrics.SplitNames {
-		for _, f := range []string{"accuracy", "precision", "recall", "f1", "r2", "loss", "mse", "rmse", "mae", "rows"} {
+		for _, f := range gateFigures {
 			if p := s + "." + f + "="; strings.HasPrefix(p, toComplete) {
 				out = append(out, p)
 			}
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeEvalGate offers figure= keys of eval's report.
+func completeEvalGate(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	for _, f := range gateFigures {
+		if p := f + "="; strings.HasPrefix(p, toComplete) {
+			out = append(out, p)
 		}
 	}
 	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp

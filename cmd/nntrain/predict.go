@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -16,19 +17,26 @@ import (
 type predictOptions struct {
 	model, data, out string
 	keep             []string
+	threshold        float64
 	format           formatFlags
 }
 
 func newPredictCmd(s *streams) *cobra.Command {
 	o := &predictOptions{}
 	c := &cobra.Command{
-		Use:   "predict --model MODEL.json --data DATA.csv [--out PRED.csv] [--keep COL]...",
+		Use:   "predict --model MODEL.json --data DATA.csv [--out PRED.csv] [--keep COL]... [--threshold T]",
 		Short: "Apply a trained model to CSV rows",
 		Long: `Apply a trained model to the rows of a CSV file (which needs the model's
 source columns; other columns are ignored) and write one prediction per row as
 CSV: for regression one column per target; for classification a column named
-after the target with the predicted class, then p_<class> per class. --keep
-copies columns of the file (an ID, say) before the predictions.
+after the target with the predicted class, then p_<class> per class; for a
+multi-label model (several 0/1 targets with bce) a column per target with its
+0/1 label (on at p ≥ 0.5), then p_<target> per target. --keep copies columns
+of the file (an ID, say) before the predictions.
+
+--threshold T (0 ≤ T ≤ 1, default 0.5) is for a bce model with one output
+unit: a row gets the second class when its p_<second class> is at least T
+(a lower T finds more of a rare positive class, with more false alarms).
 
 The rows are read and prepared as the training rows were: the model's
 delimiter, decimal mark and missing texts (unless --delimiter or --decimal is
@@ -41,19 +49,28 @@ decompressed.`,
 			if err := notEmpty(c, "out"); err != nil {
 				return err
 			}
-			return runPredict(c.Context(), s, o)
+			var threshold *float64
+			if c.Flags().Changed("threshold") {
+				t := o.threshold
+				if math.IsNaN(t) || t < 0 || t > 1 {
+					return badInput(fmt.Errorf("nntrain predict: --threshold %v: want a number from 0 to 1", c.Flags().Lookup("threshold").Value))
+				}
+				threshold = &t
+			}
+			return runPredict(c.Context(), s, o, threshold)
 		},
 	}
 	c.Flags().StringVarP(&o.model, "model", "m", "", "the trained model.json")
 	c.Flags().StringVarP(&o.data, "data", "d", "", "CSV rows to predict")
 	c.Flags().StringVarP(&o.out, "out", "o", "", "write to this file instead of stdout")
 	c.Flags().StringArrayVar(&o.keep, "keep", nil, "copy this column of the data before the predictions (repeatable)")
+	c.Flags().Float64Var(&o.threshold, "threshold", run.DefaultThreshold, "bce with one output unit: predict the second class when its probability is at least this")
 	o.format.add(c)
 	fileFlags(c, map[string][]string{"model": {"json"}, "data": {"csv", "gz"}, "out": {"csv"}})
 	return c
 }
 
-func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
+func runPredict(ctx context.Context, s *streams, o *predictOptions, threshold *float64) error {
 	if err := requireFlag("predict", "model", o.model); err != nil {
 		return err
 	}
@@ -76,7 +93,12 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions) error {
 		return err
 	}
 	ro.Keep = o.keep
+	ro.Threshold = threshold
 	p, err := run.Predict(o.model, o.data, ro)
+	var te *run.ThresholdError
+	if errors.As(err, &te) {
+		return badInput(fmt.Errorf("nntrain predict: --threshold %g: %w", *threshold, err))
+	}
 	if err != nil {
 		return badInput(err)
 	}

@@ -126,8 +126,8 @@ YAML spec on CSV data, with numbers identical to PyTorch's in float64.
   nntrain trace --config configs/lecture/342.yaml --init configs/lecture/342-init.json
   nntrain export --model runs/iris/model.json --format onnx --out iris.onnx
 
-Exit status: 0 success; 1 a check failed (gradcheck, --fail-under); 2 bad
-usage, spec or data; 3 an internal error (a bug in nntrain: please report
+Exit status: 0 success; 1 a check failed (gradcheck, --fail-under,
+--fail-over); 2 bad usage, spec or data; 3 an internal error (a bug in nntrain: please report
 it); 130 interrupted.`,
 		Version: moduleVersion(),
 		// Runnable with its own Args check, so that a word naming no

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,14 +22,14 @@ import (
 )
 
 type trainOptions struct {
-	config    string
-	out       string
-	init      string
-	sets      []string
-	quiet     bool
-	json      bool
-	failUnder []string
-	resume    bool
+	config string
+	out    string
+	init   string
+	sets   []string
+	quiet  bool
+	json   bool
+	gates  gateFlags
+	resume bool
 }
 
 func newTrainCmd(s *streams) *cobra.Command {
@@ -64,8 +63,12 @@ Any spec key can be overridden: --set train.learning_rate=0.05, or the
 environment, NNTRAIN_TRAIN_LEARNING_RATE=0.05 (flags win over the
 environment, the environment over the file).
 
-Exit status: 0 done; 1 a --fail-under bound was missed (the files are
-written); 2 a bad spec, data file or command line, or a loss that diverged
+--fail-under KEY=MIN and --fail-over KEY=MAX gate on metrics.json by its key
+paths (validation.accuracy=0.9, validation.loss=0.3, test.per_class.yes.recall=0.5);
+a key that the run would not have is an error before training.
+
+Exit status: 0 done; 1 a --fail-under or --fail-over bound was missed (the
+files are written); 2 a bad spec, data file or command line, or a loss that diverged
 (nothing is written); 130 interrupted: Ctrl-C or SIGTERM finishes the current
 batch, writes the checkpoint (not the outputs) and prints the command that
 resumes; a second Ctrl-C stops at once.`,
@@ -85,10 +88,11 @@ resumes; a second Ctrl-C stops at once.`,
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	f.BoolVar(&o.json, "json", false, "print a one-line JSON summary on stdout")
 	f.BoolVar(&o.resume, "resume", false, "continue the interrupted run whose checkpoint is in the run folder (same spec; train.epochs may grow, train.workers change)")
-	f.StringArrayVar(&o.failUnder, "fail-under", nil, "exit 1 when a metrics.json figure is below a bound, e.g. validation.accuracy=0.9 (repeatable)")
+	o.gates.add(c, "a metrics.json figure", trainUnderExample, trainOverExample)
 	fileFlags(c, map[string][]string{"config": {"yaml", "yml"}, "init": {"json"}, "out": nil})
 	_ = c.RegisterFlagCompletionFunc("set", completeSet)
 	_ = c.RegisterFlagCompletionFunc("fail-under", completeGate)
+	_ = c.RegisterFlagCompletionFunc("fail-over", completeGate)
 	return c
 }
 
@@ -97,32 +101,17 @@ resumes; a second Ctrl-C stops at once.`,
 // slow to learn and holds every row's activations at once.
 const bigBatchRows = 100_000
 
-type gate struct {
-	path  string
-	bound float64
-}
-
-func parseGates(args []string) ([]gate, error) {
-	var gs []gate
-	for _, a := range args {
-		k, v, ok := strings.Cut(a, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("nntrain train: --fail-under %q: want KEY=VALUE, e.g. validation.accuracy=0.9", a)
-		}
-		b, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(b) {
-			return nil, fmt.Errorf("nntrain train: --fail-under %q: %q is not a number", a, v)
-		}
-		gs = append(gs, gate{k, b})
-	}
-	return gs, nil
-}
+// The examples of train's gate flags.
+const (
+	trainUnderExample = "validation.accuracy=0.9"
+	trainOverExample  = "validation.loss=0.3"
+)
 
 func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if err := requireFlag("train", "config", o.config); err != nil {
 		return err
 	}
-	gates, err := parseGates(o.failUnder)
+	gates, err := o.gates.parse("train", trainUnderExample, trainOverExample)
 	if err != nil {
 		return badInput(err)
 	}
@@ -330,30 +319,18 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 		}
 		fmt.Fprintln(s.out, string(b))
 	}
-	var failed []string
-	for _, g := range gates {
-		v, err := metrics.Value(all, g.path)
-		if errors.Is(err, metrics.ErrNaN) {
-			// Undefined (r2 of one row): the bound is not met, as a
-			// check that fails, not as bad input; the files are written.
-			failed = append(failed, fmt.Sprintf("%s is undefined (n/a), so not at least %g", g.path, g.bound))
-			continue
-		}
-		if err != nil {
-			return badInput(gateError(g, err))
-		}
-		if v < g.bound {
-			failed = append(failed, fmt.Sprintf("%s is %.6g, below %g", g.path, v, g.bound))
-		}
+	msg, err := missed("train", gates, func(k string) (float64, error) { return metrics.Value(all, k) })
+	if err != nil {
+		return badInput(err)
 	}
-	if len(failed) > 0 {
-		return &exitError{code: exitCheckFailed, err: fmt.Errorf("nntrain train: --fail-under: %s (the run's files were written to %s)", strings.Join(failed, "; "), outDir)}
+	if msg != "" {
+		return &exitError{code: exitCheckFailed, err: fmt.Errorf("nntrain train: %s (the run's files were written to %s)", msg, outDir)}
 	}
 	return nil
 }
 
-// checkGates resolves each --fail-under key path before training, on the
-// metrics of the untrained network, so that a typo costs no training run.
+// checkGates resolves each gate's key path before training, on reports of
+// no rows shaped as the run's splits, so that a typo costs no training run.
 func checkGates(gates []gate, j *run.Job) error {
 	all := map[string]metrics.Report{}
 	for name, d := range map[string]*dataset.Set{"train": j.Train, "validation": j.Val, "test": j.Test} {
@@ -362,20 +339,7 @@ func checkGates(gates []gate, j *run.Job) error {
 		}
 		all[name] = run.EmptyReport(d)
 	}
-	for _, g := range gates {
-		if _, err := metrics.Value(all, g.path); err != nil && !errors.Is(err, metrics.ErrNaN) {
-			return gateError(g, err)
-		}
-	}
-	return nil
-}
-
-func gateError(g gate, err error) error {
-	var ke *metrics.KeyError
-	if errors.As(err, &ke) {
-		err = ke.Err
-	}
-	return fmt.Errorf("nntrain train: --fail-under %s: %w", g.path, err)
+	return checkKeys("train", gates, func(k string) (float64, error) { return metrics.Value(all, k) })
 }
 
 // summaryLine is the one line a person reads at the end of a run:

@@ -351,12 +351,24 @@ func Value(all map[string]Report, path string) (float64, error) {
 		}
 		return 0, &KeyError{Path: path, Err: fmt.Errorf("no split %q (have: %s)", splitName, strings.Join(have, ", "))}
 	}
-	v, err := rep.value(key)
+	v, err := rep.Value(key)
+	if ke, ok := err.(*KeyError); ok {
+		ke.Path = path
+	}
+	return v, err
+}
+
+// Value returns the number at a key path of one report, as eval --json
+// prints it: the paths of the package function Value without the split
+// (accuracy, per_class.setosa.f1, confusion.0.2). Its errors are as Value's,
+// a *KeyError naming key.
+func (r Report) Value(key string) (float64, error) {
+	v, err := r.value(key)
 	if err != nil {
-		return 0, &KeyError{Path: path, Err: err}
+		return 0, &KeyError{Path: key, Err: err}
 	}
 	if math.IsNaN(v) {
-		return 0, &KeyError{Path: path, Err: ErrNaN}
+		return 0, &KeyError{Path: key, Err: ErrNaN}
 	}
 	return v, nil
 }

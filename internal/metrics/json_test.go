@@ -3,6 +3,7 @@ package metrics
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"reflect"
 	"strings"
@@ -338,6 +339,22 @@ func TestValue(t *testing.T) {
 				t.Errorf("got %v, %v, want an error naming %q and containing %q", got, err, tt.path, tt.want)
 			}
 		})
+	}
+	// Report.Value (eval's keys) is the same lookup without the split; its
+	// errors name the key.
+	paths := []string{"train.acc", "test.accuracy", "validation.r2", "ml.per_target.ham.f1", "train.per_class.setosa"}
+	for _, tt := range tests {
+		paths = append(paths, tt.path)
+	}
+	for _, path := range paths {
+		split, key, _ := strings.Cut(path, ".")
+		want, wantErr := Value(all, path)
+		got, err := all[split].Value(key)
+		var ke *KeyError
+		if got != want || (err == nil) != (wantErr == nil) || (err != nil && (!errors.As(err, &ke) || ke.Path != key ||
+			ke.Err.Error() != wantErr.(*KeyError).Err.Error())) {
+			t.Errorf("Report.Value(%q) = %v, %v; Value(all, %q) = %v, %v", key, got, err, path, want, wantErr)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/nntrain/nntrain/internal/backprop"
 	"github.com/nntrain/nntrain/internal/dataset"
@@ -25,6 +26,9 @@ type Prediction struct {
 	Keep    []string   // the kept columns, in order
 	Kept    [][]string // Kept[k][row]: the text of column Keep[k]
 	Unseen  []dataset.Unseen
+	// Threshold is the output of a single sigmoid unit (bce, two classes)
+	// at or above which a row gets the second class (predict --threshold).
+	Threshold float64
 }
 
 // ReadOptions say how predict and eval read a data file for a model.
@@ -34,6 +38,42 @@ type ReadOptions struct {
 	Delimiter, Decimal byte
 	Keep               []string  // columns copied before the predictions (predict --keep)
 	Stdin              io.Reader // read for the path "-"; nil means os.Stdin
+	// Threshold, when not nil, is predict's decision threshold (the
+	// default is 0.5); it is for a bce model with one output unit only.
+	Threshold *float64
+}
+
+// DefaultThreshold is the output of a sigmoid unit at or above which its
+// label is on: the second class of a two-class bce model, or a label of a
+// multi-label one.
+const DefaultThreshold = metrics.LabelThreshold
+
+// ThresholdError is a --threshold given for a model that has no single
+// sigmoid output to apply it to.
+type ThresholdError struct {
+	Model string // the model.json path
+	Why   string // what the model has instead
+}
+
+func (e *ThresholdError) Error() string {
+	return fmt.Sprintf("%s: a decision threshold is for a bce model with one output unit (two classes), but this model %s", e.Model, e.Why)
+}
+
+// checkThreshold says why the model cannot take a decision threshold, or
+// returns nil when it can.
+func checkThreshold(path string, m *model.Model) error {
+	switch {
+	case m.IsClassifier() && m.Loss.OutputUnits(len(m.Classes)) == 1:
+		return nil
+	case m.IsClassifier():
+		return &ThresholdError{path, fmt.Sprintf("has %d classes (%s) with a %s output: the class with the highest probability is predicted",
+			len(m.Classes), strings.Join(m.Classes[:min(len(m.Classes), 5)], ", "), m.Loss)}
+	case m.Loss == backprop.BCE:
+		return &ThresholdError{path, fmt.Sprintf("is multi-label (%d sigmoid outputs: %s), each label on at %g",
+			len(m.Targets), strings.Join(m.Targets, ", "), DefaultThreshold)}
+	default:
+		return &ThresholdError{path, fmt.Sprintf("is a regression (loss %s): its outputs are numbers, not classes", m.Loss)}
+	}
 }
 
 // readFor reads the CSV at dataPath for model m as cfg says, in the model's
@@ -63,6 +103,14 @@ func Predict(modelPath, dataPath string, o ReadOptions) (*Prediction, error) {
 	if err != nil {
 		return nil, err
 	}
+	threshold := DefaultThreshold
+	if o.Threshold != nil {
+		// Refused before the data are read: nothing is predicted.
+		if err := checkThreshold(modelPath, m); err != nil {
+			return nil, err
+		}
+		threshold = *o.Threshold
+	}
 	d, unseen, err := readFor(m, dataPath, dataset.Config{}, o)
 	if err != nil {
 		return nil, err
@@ -70,7 +118,7 @@ func Predict(modelPath, dataPath string, o ReadOptions) (*Prediction, error) {
 	pool := network.NewPool(1)
 	defer pool.Close()
 	return &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows,
-		Keep: o.Keep, Kept: d.Kept, Unseen: unseen}, nil
+		Keep: o.Keep, Kept: d.Kept, Unseen: unseen, Threshold: threshold}, nil
 }
 
 // NonFiniteRows counts the rows whose outputs hold a NaN or ±Inf (weights
@@ -98,15 +146,28 @@ func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) 
 
 // WriteCSV writes the predict output: for regression one column per target;
 // for classes a column named after the target holding the predicted class,
-// then p_<class> per class.
+// then p_<class> per class. A multi-label model (several 0/1 targets with
+// bce) is read as one two-class problem per target: a column per target
+// holding its 0/1 label (on at an output ≥ 0.5, as its metrics count it),
+// then p_<target> per target, the probability that the label is on.
+//
+//	t1,t2,p_t1,p_t2
+//	1,0,0.93,0.12
 func (p *Prediction) WriteCSV(w io.Writer) error {
 	m := p.Model
 	cw := csv.NewWriter(w)
 	k := m.Net.Outputs()
 	header := slices.Clone(p.Keep)
-	if !m.IsClassifier() {
+	multi := !m.IsClassifier() && m.Loss == backprop.BCE
+	switch {
+	case multi:
 		header = append(header, m.Targets...)
-	} else {
+		for _, t := range m.Targets {
+			header = append(header, "p_"+t)
+		}
+	case !m.IsClassifier():
+		header = append(header, m.Targets...)
+	default:
 		header = append(header, m.Targets[0])
 		for _, c := range m.Classes {
 			header = append(header, "p_"+c)
@@ -125,13 +186,27 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 		}
 		out := p.Outputs[r*k : r*k+k]
 		switch {
+		case multi:
+			for j, v := range out {
+				rec[j] = "0"
+				if v >= DefaultThreshold {
+					rec[j] = "1"
+				}
+				if !finite(out) {
+					rec[j] = "" // no label from a NaN output
+				}
+				rec[k+j] = formatFloat(v)
+			}
 		case !m.IsClassifier():
 			for j, v := range out {
 				rec[j] = formatFloat(v)
 			}
 		case single:
 			// One sigmoid unit: p is the second class's probability.
-			rec[0] = m.Classes[backprop.PredictClass(out)]
+			rec[0] = m.Classes[0]
+			if out[0] >= p.Threshold {
+				rec[0] = m.Classes[1]
+			}
 			rec[1], rec[2] = formatFloat(1-out[0]), formatFloat(out[0])
 		default:
 			rec[0] = m.Classes[backprop.PredictClass(out)]
@@ -293,4 +368,17 @@ func Params(s *spec.Spec) ([]LayerShape, *big.Int, *dataset.Encoder, error) {
 		ls = append(ls, LayerShape{In: l.In, Out: l.Out, Weights: l.Weights(), Biases: int64(l.Out), Params: l.Params(), Activation: specs[i].Activation})
 	}
 	return ls, total, prep.Encoder, nil
+}
+
+// EvalKeys is a report of no rows with every key that Evaluate's report
+// for the model.json at modelPath would have, its values NaN: eval checks
+// its --fail-under and --fail-over keys on it before reading any data.
+func EvalKeys(modelPath string) (metrics.Report, error) {
+	m, err := model.ReadFile(modelPath)
+	if err != nil {
+		return metrics.Report{}, err
+	}
+	// The shape of the set Evaluate would read: its classes, or 0/1 targets
+	// of bce (multi-label), or numbers.
+	return EmptyReport(&dataset.Set{Targets: m.Targets, Classes: m.Classes, Binary: m.Loss == backprop.BCE}), nil
 }
