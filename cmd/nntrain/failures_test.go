@@ -248,9 +248,13 @@ func startLong(t *testing.T, dir string, args ...string) (*exec.Cmd, *bytes.Buff
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait(); pw.Close() }()
+	scanned := make(chan struct{})
+	// done is sent once stderr is read to its end, so that a caller may
+	// read the buffer after it without racing the reader.
+	go func() { err := cmd.Wait(); pw.Close(); <-scanned; done <- err }()
 	first := make(chan bool, 1)
 	go func() {
+		defer close(scanned)
 		sc := bufio.NewScanner(pr)
 		seen := false
 		for sc.Scan() {
