@@ -88,6 +88,7 @@ func readCheckpoint(outDir string) (*run.Checkpoint, string, error) {
 type checkpointer struct {
 	job    *run.Job
 	tr     *backprop.Trainer // set once the trainer exists
+	cost   *costStream       // the cost rows, beside the state; set with tr
 	every  int
 	outDir string
 	files  *committer
@@ -113,7 +114,7 @@ const writeSpacing = 20
 // when the run created it for them.
 func (c *checkpointer) discard() {
 	c.wait()
-	if c.written == 0 {
+	if c.written == 0 && c.cost == nil {
 		return
 	}
 	os.RemoveAll(filepath.Join(c.outDir, checkpointDir))
@@ -147,11 +148,16 @@ func (c *checkpointer) OnEpochEnd(s *backprop.State) bool {
 	}
 	c.lastStart = time.Now()
 	st := c.tr.State()
+	cf, err := c.cost.mark()
+	if err != nil {
+		c.err = err
+		return false
+	}
 	c.busy = make(chan struct{})
 	go func() {
 		defer close(c.busy)
 		start := time.Now()
-		c.err = c.write(st)
+		c.err = c.write(st, cf)
 		c.dur = time.Since(start)
 	}()
 	return false
@@ -176,11 +182,22 @@ func (c *checkpointer) wait() {
 // save writes the trainer's current state now, after any write in flight.
 func (c *checkpointer) save() error {
 	c.wait()
-	return c.write(c.tr.State())
+	cf, err := c.cost.mark()
+	if err != nil {
+		return err
+	}
+	return c.write(c.tr.State(), cf)
 }
 
-func (c *checkpointer) write(st *backprop.State) error {
-	b, err := c.job.NewCheckpoint(st).MarshalBinary()
+// write makes the cost rows that cf counts durable, then replaces the
+// state: a state on disk never counts rows its cost file may lack.
+func (c *checkpointer) write(st *backprop.State, cf run.CostFile) error {
+	if err := c.cost.sync(); err != nil {
+		return err
+	}
+	ck := c.job.NewCheckpoint(st)
+	ck.Cost = cf
+	b, err := ck.MarshalBinary()
 	if err != nil {
 		return err
 	}

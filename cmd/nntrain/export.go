@@ -81,7 +81,7 @@ func runExport(s *streams, o *exportOptions) error {
 	if err != nil {
 		return badInput(fmt.Errorf("%s: cannot export as %s: %w", o.model, format, err))
 	}
-	if err := s.files.writeAll(filepath.Dir(o.out), []outFile{{filepath.Base(o.out), b}}); err != nil {
+	if err := s.files.writeAll(filepath.Dir(o.out), []outFile{{name: filepath.Base(o.out), data: b}}); err != nil {
 		return badInput(err)
 	}
 	fmt.Fprintf(s.err, "wrote %s (%s, %s, %d bytes)\n", o.out, format, prec, len(b))

@@ -17,6 +17,7 @@ var outputNames = []string{"model.json", "cost.csv", "metrics.json", "cost.png"}
 type outFile struct {
 	name string
 	data []byte
+	src  string // when set, the file's content is this synced file's (linked or copied), not data
 }
 
 // ensureDir creates the run folder, or says why it cannot be one.
@@ -199,7 +200,12 @@ func (c *committer) writeAll(dir string, files []outFile, remove ...string) erro
 		}
 	}
 	for _, f := range files {
-		if err := c.writeSynced(filepath.Join(staging, "new", f.name), f.data); err != nil {
+		dst := filepath.Join(staging, "new", f.name)
+		if f.src != "" {
+			if err := c.create(func() error { return linkOrCopy(f.src, dst) }); err != nil {
+				return fail(filepath.Join(dir, f.name), err)
+			}
+		} else if err := c.writeSynced(dst, f.data); err != nil {
 			return fail(filepath.Join(dir, f.name), err)
 		}
 		p := filepath.Join(dir, f.name)
@@ -257,7 +263,8 @@ func (c *committer) writeAll(dir string, files []outFile, remove ...string) erro
 // recoverDir finishes what a crash interrupted in dir: a commit past its
 // decision point is completed, one before it is undone, and temporary files
 // of earlier versions (.NAME.tmp-*, .NAME.old-*) and of checkpoints are
-// removed (those of the files named, and of checkpoint/state). The caller
+// removed (those of the files named, of checkpoint/state, and the cost rows
+// of a run without checkpoints, .cost.csv.tmp-*). The caller
 // holds the folder (its run lock), or no other run is writing into it.
 func recoverDir(dir string, names ...string) error {
 	ents, err := os.ReadDir(dir)
@@ -299,6 +306,13 @@ func recoverDir(dir string, names ...string) error {
 	if tmps, _ := filepath.Glob(filepath.Join(dir, checkpointDir, "."+checkpointFile+".tmp-*")); len(tmps) > 0 {
 		for _, t := range tmps {
 			os.Remove(t)
+		}
+	}
+	// The cost rows of a run without checkpoints that was killed.
+	if tmps, _ := filepath.Glob(filepath.Join(dir, "."+costFile+".tmp-*")); len(tmps) > 0 {
+		for _, t := range tmps {
+			os.Remove(t)
+			changed = true
 		}
 	}
 	if changed {
@@ -362,6 +376,9 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}

@@ -18,7 +18,7 @@ import (
 // the folder then holds exactly what it held before: the replaced files
 // restored, the new ones removed, no temporary or backup file left.
 func TestWriteAllRollsBack(t *testing.T) {
-	files := []outFile{{"a.txt", []byte("new a")}, {"b.txt", []byte("new b")}, {"c.txt", []byte("new c")}}
+	files := []outFile{{name: "a.txt", data: []byte("new a")}, {name: "b.txt", data: []byte("new b")}, {name: "c.txt", data: []byte("new c")}}
 	for fail := range len(files) {
 		for _, existing := range [][]string{{"a.txt", "b.txt", "c.txt"}, {"b.txt"}, nil} {
 			name := files[fail].name + " fails, existing " + strings.Join(existing, ",")
@@ -64,7 +64,7 @@ func TestWriteAllRollsBack(t *testing.T) {
 func TestWriteAllReplaces(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new", "run")
 	for _, content := range []string{"first", "second"} {
-		if err := newCommitter().writeAll(dir, []outFile{{"a.txt", []byte(content)}, {"b.txt", []byte(content + " b")}}); err != nil {
+		if err := newCommitter().writeAll(dir, []outFile{{name: "a.txt", data: []byte(content)}, {name: "b.txt", data: []byte(content + " b")}}); err != nil {
 			t.Fatal(err)
 		}
 		for n, want := range map[string]string{"a.txt": content, "b.txt": content + " b"} {
@@ -84,7 +84,7 @@ func TestWriteAllReplaces(t *testing.T) {
 // decision) or the complete new set with the checkpoint gone (after it),
 // and nothing else.
 func TestWriteAllSurvivesACrash(t *testing.T) {
-	files := []outFile{{"a.txt", []byte("new a")}, {"b.txt", []byte("new b")}, {"c.txt", []byte("new c")}}
+	files := []outFile{{name: "a.txt", data: []byte("new a")}, {name: "b.txt", data: []byte("new b")}, {name: "c.txt", data: []byte("new c")}}
 	old := map[string]string{"a.txt": "old a", "b.txt": "old b", "c.txt": "old c", "checkpoint/state": "ck"}
 	// Renames: the decision, one per file, the journal's retirement.
 	for crash := range len(files) + 2 {

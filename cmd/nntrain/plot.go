@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"image/color"
 	"io"
 	"math"
+	"os"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -42,7 +45,84 @@ type costPlot struct {
 // epochs) and the accuracy or r² per epoch below. Each legend goes in the
 // corner its curves leave emptiest.
 func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
+	return drawCost(w, newCostSeries(c), cp)
+}
+
+// costSeries is what cost.png draws of cost.csv: each column's points
+// (decimated as points does) and the last epoch; it is built from a
+// CostLog or read from a cost.csv file row by row in bounded memory.
+type costSeries struct {
+	pts  map[string]plotter.XYs
+	last float64 // the last epoch; 0 without rows
+}
+
+func newCostSeries(c *metrics.CostLog) *costSeries {
+	cs := &costSeries{pts: map[string]plotter.XYs{}}
 	epochs := c.Column("epoch")
+	for _, col := range c.Columns[1:] {
+		cs.pts[col] = points(epochs, c.Column(col))
+	}
+	if len(epochs) > 0 {
+		cs.last = epochs[len(epochs)-1]
+	}
+	return cs
+}
+
+// readCostSeries reads a cost.csv of rows rows, as WriteCSV writes it,
+// keeping only the points drawn.
+func readCostSeries(path string, rows int) (*costSeries, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	if !sc.Scan() {
+		return nil, fmt.Errorf("%s: no header", path)
+	}
+	cols := strings.Split(sc.Text(), ",")
+	ds := make([]*decimator, len(cols))
+	for i := range ds {
+		ds[i] = newDecimator(rows)
+	}
+	cs := &costSeries{pts: map[string]plotter.XYs{}}
+	i := 0
+	for sc.Scan() {
+		line := sc.Text()
+		if i >= rows {
+			return nil, fmt.Errorf("%s: more than %d rows", path, rows)
+		}
+		var x float64
+		for j := 0; j < len(cols); j++ {
+			field, rest, _ := strings.Cut(line, ",")
+			line = rest
+			v, err := strconv.ParseFloat(field, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: line %d, column %q: %w", path, i+2, cols[j], err)
+			}
+			if j == 0 {
+				x = v
+				continue
+			}
+			ds[j].add(i, x, v)
+		}
+		cs.last = x
+		i++
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if i != rows {
+		return nil, fmt.Errorf("%s: %d rows, want %d", path, i, rows)
+	}
+	for j, col := range cols[1:] {
+		cs.pts[col] = ds[j+1].points()
+	}
+	return cs, nil
+}
+
+func drawCost(w io.Writer, c *costSeries, cp costPlot) error {
 	top := plot.New()
 	top.Title.Text = fmt.Sprintf("%s: %s loss per epoch", cp.name, cp.loss)
 	top.Y.Label.Text = cp.loss + " loss"
@@ -66,8 +146,10 @@ func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 	// more than a factor of 20.
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range panels[0].series {
-		for _, v := range finite(c.Column(s.col)) {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		// The points keep each stretch's lowest and highest finite value,
+		// so their range is the column's.
+		for _, pt := range c.pts[s.col] {
+			lo, hi = math.Min(lo, pt.Y), math.Max(hi, pt.Y)
 		}
 	}
 	panels[0].log = lo > 0 && hi/lo > 20
@@ -79,7 +161,7 @@ func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 		p.Add(plotter.NewGrid())
 		var all plotter.XYs
 		for _, s := range pn.series {
-			pts := points(epochs, c.Column(s.col))
+			pts := c.pts[s.col]
 			if len(pts) == 0 {
 				continue
 			}
@@ -108,7 +190,7 @@ func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 		}
 		// Ranges: epochs from 1; values padded so no curve runs along
 		// the frame.
-		p.X.Min, p.X.Max = 1, math.Max(epochs[len(epochs)-1], 2)
+		p.X.Min, p.X.Max = 1, math.Max(c.last, 2)
 		p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, true) })
 		if pn.log {
 			p.Y.Scale = plot.LogScale{}
@@ -127,7 +209,7 @@ func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 			}
 			p.Y.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, false) })
 		}
-		if cp.kept > 0 && float64(cp.kept) < epochs[len(epochs)-1] {
+		if cp.kept > 0 && float64(cp.kept) < c.last {
 			v, err := plotter.NewLine(plotter.XYs{{X: float64(cp.kept), Y: p.Y.Min}, {X: float64(cp.kept), Y: p.Y.Max}})
 			if err != nil {
 				return err
@@ -143,8 +225,8 @@ func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 
 	grid := [][]*plot.Plot{{top}, {bottom}}
 	height := plotHeight
-	if lrs := c.Column("lr"); lrs != nil {
-		p, err := lrPlot(cp.name, epochs, lrs)
+	if lrs, ok := c.pts["lr"]; ok {
+		p, err := lrPlot(cp.name, lrs, c.last)
 		if err != nil {
 			return err
 		}
@@ -168,14 +250,13 @@ func plotCost(w io.Writer, c *metrics.CostLog, cp costPlot) error {
 // lrPlot is the third panel of a run with a schedule: cost.csv's lr column,
 // the learning rate each epoch trained with, on a log scale when it falls
 // by more than a factor of 20.
-func lrPlot(name string, epochs, lrs []float64) (*plot.Plot, error) {
+func lrPlot(name string, pts plotter.XYs, last float64) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = name + ": learning rate per epoch"
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = "learning rate"
 	p.Add(plotter.NewGrid())
-	pts := points(epochs, lrs)
 	if len(pts) == 0 {
 		return p, nil
 	}
@@ -189,7 +270,7 @@ func lrPlot(name string, epochs, lrs []float64) (*plot.Plot, error) {
 	for _, pt := range pts {
 		lo, hi = math.Min(lo, pt.Y), math.Max(hi, pt.Y)
 	}
-	p.X.Min, p.X.Max = 1, math.Max(epochs[len(epochs)-1], 2)
+	p.X.Min, p.X.Max = 1, math.Max(last, 2)
 	p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick { return niceTicks(min, max, 6, true) })
 	if lo > 0 && hi/lo > 20 {
 		p.Y.Scale = plot.LogScale{}
@@ -228,41 +309,77 @@ const maxPlotPoints = 4000
 // maxPlotPoints/2 runs of equal length, each drawn by its lowest and its
 // highest point in epoch order, so every peak and trough stays.
 func points(epochs, ys []float64) plotter.XYs {
-	var pts plotter.XYs
-	n := len(ys)
-	if n <= maxPlotPoints {
-		for i, y := range ys {
-			if finiteY(y) {
-				pts = append(pts, plotter.XY{X: epochs[i], Y: y})
-			}
-		}
-		return pts
+	d := newDecimator(len(ys))
+	for i, y := range ys {
+		d.add(i, epochs[i], y)
 	}
-	buckets := maxPlotPoints / 2
-	for b := range buckets {
-		lo, hi := b*n/buckets, (b+1)*n/buckets
-		imin, imax := -1, -1
-		for i := lo; i < hi; i++ {
-			if !finiteY(ys[i]) {
-				continue
-			}
-			if imin < 0 || ys[i] < ys[imin] {
-				imin = i
-			}
-			if imax < 0 || ys[i] > ys[imax] {
-				imax = i
-			}
+	return d.points()
+}
+
+// decimator is points for values that arrive one by one: for n values it
+// keeps every finite point up to maxPlotPoints, else the lowest and highest
+// of each of maxPlotPoints/2 equal stretches, in bounded memory.
+type decimator struct {
+	n, buckets int
+	pts        plotter.XYs
+	b          int // the stretch being scanned
+	lo, hi     plotter.XY
+	ilo, ihi   int // -1: no finite point in the stretch yet
+}
+
+func newDecimator(n int) *decimator {
+	d := &decimator{n: n, ilo: -1, ihi: -1}
+	if n > maxPlotPoints {
+		d.buckets = maxPlotPoints / 2
+	}
+	return d
+}
+
+// add takes the i-th value (i counts from 0 and rises by 1).
+func (d *decimator) add(i int, x, y float64) {
+	if d.buckets == 0 {
+		if finiteY(y) {
+			d.pts = append(d.pts, plotter.XY{X: x, Y: y})
 		}
-		switch {
-		case imin < 0:
-		case imin == imax:
-			pts = append(pts, plotter.XY{X: epochs[imin], Y: ys[imin]})
-		default:
-			first, second := min(imin, imax), max(imin, imax)
-			pts = append(pts, plotter.XY{X: epochs[first], Y: ys[first]}, plotter.XY{X: epochs[second], Y: ys[second]})
+		return
+	}
+	for i >= (d.b+1)*d.n/d.buckets {
+		d.flush()
+		d.b++
+	}
+	if !finiteY(y) {
+		return
+	}
+	if d.ilo < 0 || y < d.lo.Y {
+		d.lo, d.ilo = plotter.XY{X: x, Y: y}, i
+	}
+	if d.ihi < 0 || y > d.hi.Y {
+		d.hi, d.ihi = plotter.XY{X: x, Y: y}, i
+	}
+}
+
+func (d *decimator) flush() {
+	switch {
+	case d.ilo < 0:
+	case d.ilo == d.ihi:
+		d.pts = append(d.pts, d.lo)
+	case d.ilo < d.ihi:
+		d.pts = append(d.pts, d.lo, d.hi)
+	default:
+		d.pts = append(d.pts, d.hi, d.lo)
+	}
+	d.ilo, d.ihi = -1, -1
+}
+
+// points ends the scan: the points to draw, in epoch order.
+func (d *decimator) points() plotter.XYs {
+	if d.buckets > 0 {
+		for d.b < d.buckets {
+			d.flush()
+			d.b++
 		}
 	}
-	return pts
+	return d.pts
 }
 
 func finiteY(y float64) bool { return !math.IsNaN(y) && !math.IsInf(y, 0) }

@@ -118,7 +118,7 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions, threshold *f
 		_, err := s.out.Write(buf.Bytes())
 		return err
 	}
-	return badInput(s.files.writeAll(filepath.Dir(o.out), []outFile{{filepath.Base(o.out), buf.Bytes()}}))
+	return badInput(s.files.writeAll(filepath.Dir(o.out), []outFile{{name: filepath.Base(o.out), data: buf.Bytes()}}))
 }
 
 // formatFlags are --delimiter and --decimal of predict and eval.

@@ -34,6 +34,15 @@ func (c *stopAt) OnEpochEnd(s *backprop.State) bool {
 		}
 		c.saveErr = err
 	}
+	// The cost rows file beside the state is appended to as epochs end: a
+	// kill two epochs after the checkpoint leaves two rows past its count.
+	if c.save != "" && s.Epoch >= c.saveAt && s.Epoch <= c.saveAt+2 && c.saveErr == nil {
+		b, err := os.ReadFile(filepath.Join(c.out, checkpointDir, costFile))
+		if err == nil {
+			err = os.WriteFile(c.save+"."+costFile, b, 0o644)
+		}
+		c.saveErr = err
+	}
 	return false
 }
 
@@ -135,7 +144,11 @@ func TestResumeGivesTheSameBytes(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						writeFiles(t, out, map[string]string{filepath.Join(checkpointDir, checkpointFile): string(b)})
+						rows, err := os.ReadFile(saved + "." + costFile)
+						if err != nil {
+							t.Fatal(err)
+						}
+						writeFiles(t, out, map[string]string{filepath.Join(checkpointDir, checkpointFile): string(b), filepath.Join(checkpointDir, costFile): string(rows)})
 					}
 					for i, at := range st.stops {
 						ctx, cancel := context.WithCancel(context.Background())
@@ -182,6 +195,10 @@ func TestResumeRefused(t *testing.T) {
 	cancel()
 	ckpt := checkpointPath(out)
 	good, err := os.ReadFile(ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := os.ReadFile(filepath.Join(out, checkpointDir, costFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +251,7 @@ func TestResumeRefused(t *testing.T) {
 		})
 	}
 	// The same checkpoint resumes with more epochs and another worker count.
-	writeFiles(t, out, map[string]string{filepath.Join(checkpointDir, checkpointFile): string(good)})
+	writeFiles(t, out, map[string]string{filepath.Join(checkpointDir, checkpointFile): string(good), filepath.Join(checkpointDir, costFile): string(rows)})
 	if r := trainIn(t, context.Background(), nil, append(base, "--set", "train.epochs=25", "--set", "train.workers=2", "--resume")...); r.code != 0 {
 		t.Errorf("more epochs, 2 workers: exit %d\n%s", r.code, r.err)
 	}

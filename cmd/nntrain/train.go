@@ -230,6 +230,16 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 		return badInput(fmt.Errorf("%s: %w", sp.File, err))
 	}
 	cp.tr = tr
+	// The cost rows go to a file as epochs end (a run's memory does not
+	// grow with its epochs), and a checkpoint records how much of it is
+	// valid instead of holding the rows.
+	cost, err := openCostStream(j, s.files, outDir, cp.every > 0 || ck != nil, ck, ckFile)
+	if err != nil {
+		return badInput(err)
+	}
+	defer cost.close(s.files)
+	cp.cost = cost
+	tr.SetEpochSink(cost.add)
 	if ck != nil {
 		if err := tr.Restore(ck.State); err != nil {
 			return badInput(fmt.Errorf("%s: does not fit the run of %s: %w", ckFile, sp.File, err))
@@ -249,7 +259,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	case errors.Is(err, backprop.ErrInterrupted) && cp.every > 0:
 		return interruptedWithCheckpoint(cp, o, outDir)
 	case errors.Is(err, backprop.ErrInterrupted):
-		return interrupted(len(hist.Epochs), outDir)
+		return interrupted(hist.Done, outDir)
 	case errors.As(err, &nf) && nf.BeforeUpdate:
 		// No update has happened: the data's scale is the cause.
 		return badInput(fmt.Errorf("%s: the loss of the first batch is %v before any update, so not the learning rate but the values in %s (or the initial weights) are too large: rescale them, or set data.normalize for the features; nothing was written, the files in %s are as they were",
@@ -265,16 +275,23 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if err != nil {
 		return badInput(err)
 	}
+	if err := cost.finish(); err != nil {
+		return badInput(fmt.Errorf("%w; nothing was written, the files in %s are as they were", err, outDir))
+	}
+	series, err := readCostSeries(cost.path, hist.Done)
+	if err != nil {
+		return fmt.Errorf("cost.png: %w", err)
+	}
 	var pngBuf bytes.Buffer
 	kept := hist.BestEpoch // early stopping keeps the weights of the best epoch; else 0
-	if err := plotCost(&pngBuf, res.Cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
+	if err := drawCost(&pngBuf, series, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
 		return fmt.Errorf("cost.png: %w", err)
 	}
 	files := []outFile{
-		{"model.json", res.ModelJSON},
-		{"cost.csv", res.CostCSV},
-		{"metrics.json", res.MetricsJSON},
-		{"cost.png", pngBuf.Bytes()},
+		{name: "model.json", data: res.ModelJSON},
+		{name: "cost.csv", src: cost.path},
+		{name: "metrics.json", data: res.MetricsJSON},
+		{name: "cost.png", data: pngBuf.Bytes()},
 	}
 	var extra []string
 	if wantsBoundary(j.Train) {
@@ -286,10 +303,10 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 		if err != nil {
 			return fmt.Errorf("boundary.png: %w", err)
 		}
-		files, extra = append(files, outFile{"boundary.png", b.Bytes()}), append(extra, "boundary.png")
+		files, extra = append(files, outFile{name: "boundary.png", data: b.Bytes()}), append(extra, "boundary.png")
 	}
 	if ctx.Err() != nil {
-		return interrupted(len(hist.Epochs), outDir)
+		return interrupted(hist.Done, outDir)
 	}
 	// The run is complete: its checkpoint goes with the same commit.
 	if err := s.files.writeAll(outDir, files, checkpointDir); err != nil {
@@ -307,7 +324,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	}
 	if o.json {
 		js := map[string]any{
-			"name": sp.Name, "epochs": len(hist.Epochs), "seconds": elapsed.Seconds(),
+			"name": sp.Name, "epochs": hist.Done, "seconds": elapsed.Seconds(),
 			"stopped_early": hist.StoppedEarly, "out": outDir, "metrics": all,
 		}
 		if kept > 0 {
@@ -349,17 +366,17 @@ func checkGates(gates []gate, j *run.Job) error {
 // extra names the files written besides those four (boundary.png).
 func summaryLine(name string, res *backprop.Result, kept int, monitor string, elapsed time.Duration, splits []metrics.Split, outDir string, extra ...string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d epochs in %s", name, len(res.Epochs), fmtDuration(elapsed))
+	fmt.Fprintf(&b, "%s: %d epochs in %s", name, res.Done, fmtDuration(elapsed))
 	switch {
 	case res.StoppedEarly:
 		fmt.Fprintf(&b, " (stopped early: no better %s since epoch %d, whose weights were kept)", monitor, kept)
-	case kept > 0 && kept < len(res.Epochs):
+	case kept > 0 && kept < res.Done:
 		fmt.Fprintf(&b, " (kept the weights of epoch %d, the best %s)", kept, monitor)
 	}
 	// The epoch lines (and cost.csv) show train_loss as the mean over an
 	// epoch's batches, each taken before its update; these figures score
 	// the weights written, so they differ, and are labelled.
-	if kept > 0 && kept < len(res.Epochs) {
+	if kept > 0 && kept < res.Done {
 		fmt.Fprintf(&b, "; weights of epoch %d:", kept)
 	} else {
 		b.WriteString("; final weights:")

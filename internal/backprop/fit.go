@@ -39,7 +39,7 @@ type State struct {
 	RNG     []byte // the shuffle stream's PCG state (rand.PCG.MarshalBinary)
 	Early   EarlyState
 	Stopped bool    // a callback ended the run
-	Epochs  []Epoch // the cost.csv rows so far
+	Epochs  []Epoch // the cost.csv rows so far; with an epoch sink only the last one
 
 	LR      float64       // the learning rate of epoch Epoch+1 (a Schedule sets it after each epoch)
 	Sched   ScheduleState // the schedule's counters
@@ -142,8 +142,15 @@ type fitState struct {
 	xb, yb, wb []float64 // wb only for weighted rows
 	lb         []int
 	ev         *evaluator
+	sink       func(Epoch) error
 	st         State
 }
+
+// SetEpochSink makes Fit hand each epoch's cost row to fn as the row is
+// made, before the callbacks see it, instead of keeping every row: State and
+// Result then hold only the last row, so a run's memory does not grow with
+// its epochs. An error from fn ends Fit with that error.
+func (t *Trainer) SetEpochSink(fn func(Epoch) error) { t.fit.sink = fn }
 
 // NewFit prepares a Trainer for Fit on train (and val, which may be nil):
 // batches of cfg.BatchSize rows reshuffled every epoch from src when
@@ -276,6 +283,9 @@ func (t *Trainer) Restore(s *State) error {
 	f.st.RNG, f.st.Dropout = nil, nil
 	f.st.Early.Best = clone(s.Early.Best)
 	f.st.Epochs = append([]Epoch(nil), s.Epochs...)
+	if f.sink != nil && len(f.st.Epochs) > 1 {
+		f.st.Epochs = f.st.Epochs[len(f.st.Epochs)-1:]
+	}
 	return nil
 }
 
@@ -354,7 +364,14 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 				return f.result(), &NonFiniteError{Epoch: epoch, Batch: batches, Loss: e.ValLoss}
 			}
 		}
-		s.Epochs = append(s.Epochs, e)
+		if f.sink != nil {
+			if err := f.sink(e); err != nil {
+				return f.result(), err
+			}
+			s.Epochs = append(s.Epochs[:0], e)
+		} else {
+			s.Epochs = append(s.Epochs, e)
+		}
 		s.Epoch, s.Batch = epoch, 0
 		for _, c := range f.cbs {
 			if c.OnEpochEnd(s) {
@@ -375,7 +392,7 @@ func (t *Trainer) KeepBest() {
 }
 
 func (f *fitState) result() *Result {
-	return &Result{Epochs: f.st.Epochs, StoppedEarly: f.st.Stopped, BestEpoch: f.st.Early.BestEpoch}
+	return &Result{Epochs: f.st.Epochs, Done: f.st.Epoch, Streamed: f.sink != nil, StoppedEarly: f.st.Stopped, BestEpoch: f.st.Early.BestEpoch}
 }
 
 // Train is NewFit, Fit and KeepBest in one call, for a run that is not

@@ -185,3 +185,81 @@ func TestStateUnmarshalRejectsDamage(t *testing.T) {
 		t.Error("Restore of a state of another network: no error")
 	}
 }
+
+// With an epoch sink, Fit hands over every row in order (the rows a run
+// without one keeps, bit for bit, and with the same weights and early
+// stop), and State and Result hold only the last row, also across a
+// Restore of a state taken part way.
+func TestEpochSinkKeepsOnlyTheLastRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	train, val := toyData(rng, 37), toyData(rng, 15)
+	init := toyNet(rng).Params
+	cfg := Config{Loss: MSE, Optim: OptimizerConfig{Kind: Adam, LR: 0.05}, Epochs: 40, BatchSize: 5, Shuffle: true}
+	es := EarlyStopping{Patience: 6, MinDelta: 1e-4}
+	fit := func(sink func(Epoch) error, stop *stopAt, from *State) (*Trainer, *Result, error) {
+		net := network.New(2, []network.LayerSpec{{Units: 16, Activation: network.Tanh}, {Units: 1, Activation: network.Linear}})
+		copy(net.Params, init)
+		pool := network.NewPool(1)
+		t.Cleanup(pool.Close)
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		cbs := []Callback{es}
+		if stop != nil {
+			stop.cancel = cancel
+			cbs = append(cbs, *stop)
+		}
+		tr, err := NewFit(net, pool, cfg, train, val, rand.NewPCG(3, 4), cbs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sink != nil {
+			tr.SetEpochSink(sink)
+		}
+		if from != nil {
+			if err := tr.Restore(from); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := tr.Fit(ctx)
+		return tr, res, err
+	}
+	whole, want, err := fit(nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Epoch
+	sink := func(e Epoch) error { got = append(got, e); return nil }
+	first, _, err := fit(sink, &stopAt{epoch: 7, batch: 3}, nil)
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("first part: %v", err)
+	}
+	st := first.State()
+	if len(st.Epochs) != 1 || st.Epochs[0].N != 7 || st.Epoch != 7 {
+		t.Fatalf("state holds %d rows at epoch %d, want only row 7", len(st.Epochs), st.Epoch)
+	}
+	rest, res, err := fit(sink, nil, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Epochs) != 1 || !res.Streamed || res.Done != len(want.Epochs) || res.BestEpoch != want.BestEpoch || res.StoppedEarly != want.StoppedEarly {
+		t.Fatalf("result: %d rows, streamed %v, done %d, best %d; want 1, true, %d, %d", len(res.Epochs), res.Streamed, res.Done, res.BestEpoch, len(want.Epochs), want.BestEpoch)
+	}
+	if len(got) != len(want.Epochs) {
+		t.Fatalf("the sink got %d rows, want %d", len(got), len(want.Epochs))
+	}
+	for i := range got {
+		g, w := got[i], want.Epochs[i]
+		sameBits(t, fmt.Sprintf("row %d", i+1), []float64{float64(g.N), g.TrainLoss, g.TrainMetric, g.ValLoss, g.ValMetric, g.LR},
+			[]float64{float64(w.N), w.TrainLoss, w.TrainMetric, w.ValLoss, w.ValMetric, w.LR})
+	}
+	rest.KeepBest()
+	whole.KeepBest()
+	sameBits(t, "params", rest.net.Params, whole.net.Params)
+	if !want.StoppedEarly {
+		t.Log("early stopping did not fire")
+	}
+	boom := errors.New("disk full")
+	if _, _, err := fit(func(Epoch) error { return boom }, nil, nil); !errors.Is(err, boom) {
+		t.Errorf("a failing sink: got %v, want its error", err)
+	}
+}

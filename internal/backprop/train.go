@@ -48,7 +48,9 @@ type Epoch struct {
 
 // Result is the history of a run.
 type Result struct {
-	Epochs       []Epoch
+	Epochs       []Epoch // every cost row; with an epoch sink (Trainer.SetEpochSink) only the last
+	Done         int     // the epochs finished, len(Epochs) without a sink
+	Streamed     bool    // the rows went to an epoch sink
 	StoppedEarly bool
 	BestEpoch    int // with early stopping: the epoch whose weights were kept
 }

@@ -27,7 +27,20 @@ const checkpointMagic = "nntrain-checkpoint/"
 type Checkpoint struct {
 	Spec  []spec.KV // the resolved spec, spec.Flatten
 	Data  []DataFile
-	State *backprop.State
+	Cost  CostFile
+	State *backprop.State // its Epochs holds only the last cost row
+}
+
+// CostFile is what a checkpoint says of the cost rows file beside it (the
+// run's cost.csv so far, appended to as epochs end): its first Bytes bytes,
+// whose SHA-256 is Sum, are the header and Rows rows. Bytes past them were
+// written after the checkpoint and are cut off on resume; a shorter file is
+// a damaged checkpoint. A checkpoint of an earlier nntrain has none
+// (Bytes 0) and holds every row in State.Epochs instead.
+type CostFile struct {
+	Rows  int
+	Bytes int64
+	Sum   []byte
 }
 
 // DataFile is a data file the run reads, by key, with its size when the
@@ -47,6 +60,7 @@ var ResumeFreeKeys = []string{"train.epochs", "train.workers"}
 type checkpointMeta struct {
 	Spec []spec.KV
 	Data []DataFile
+	Cost CostFile
 }
 
 // NewCheckpoint is the checkpoint of the job at st.
@@ -79,7 +93,7 @@ func dataFiles(s *spec.Spec) []DataFile {
 // decoded.
 func (c *Checkpoint) MarshalBinary() ([]byte, error) {
 	var meta bytes.Buffer
-	if err := gob.NewEncoder(&meta).Encode(checkpointMeta{Spec: c.Spec, Data: c.Data}); err != nil {
+	if err := gob.NewEncoder(&meta).Encode(checkpointMeta{Spec: c.Spec, Data: c.Data, Cost: c.Cost}); err != nil {
 		return nil, err
 	}
 	sb, err := c.State.MarshalBinary()
@@ -139,7 +153,7 @@ func (c *Checkpoint) UnmarshalBinary(data []byte) error {
 	if err := st.UnmarshalBinary(payload[m:]); err != nil {
 		return err
 	}
-	*c = Checkpoint{Spec: meta.Spec, Data: meta.Data, State: st}
+	*c = Checkpoint{Spec: meta.Spec, Data: meta.Data, Cost: meta.Cost, State: st}
 	return nil
 }
 

@@ -512,9 +512,13 @@ func (j *Job) Finish(pool *network.Pool, tr *backprop.Trainer, hist *backprop.Re
 	if err := j.Model().Write(&mb); err != nil {
 		return res, fmt.Errorf("%s: %w; nothing was written", j.Spec.File, err)
 	}
-	res.Cost = CostLog(hist.Epochs, j.Val != nil, j.Metric(), j.Spec.Train.Schedule != nil)
-	if err := res.Cost.WriteCSV(&cb); err != nil {
-		return res, err
+	if !hist.Streamed {
+		// A streamed run's cost.csv is the stream itself (Job.CostHeader,
+		// Job.AppendCostRow): Cost and CostCSV stay nil.
+		res.Cost = CostLog(hist.Epochs, j.Val != nil, j.Metric(), j.Spec.Train.Schedule != nil)
+		if err := res.Cost.WriteCSV(&cb); err != nil {
+			return res, err
+		}
 	}
 	best := 0 // with early stopping, the epoch whose weights model.json holds
 	if j.Spec.Train.EarlyStopping != nil {
@@ -523,7 +527,10 @@ func (j *Job) Finish(pool *network.Pool, tr *backprop.Trainer, hist *backprop.Re
 	if err := metrics.WriteRunJSON(&jb, res.Splits, best); err != nil {
 		return res, err
 	}
-	res.ModelJSON, res.CostCSV, res.MetricsJSON = mb.Bytes(), cb.Bytes(), jb.Bytes()
+	res.ModelJSON, res.MetricsJSON = mb.Bytes(), jb.Bytes()
+	if !hist.Streamed {
+		res.CostCSV = cb.Bytes()
+	}
 	return res, nil
 }
 
@@ -540,14 +547,8 @@ func (r *Result) Reports() map[string]metrics.Report {
 // val_loss with a validation set, then the metric's train_ and val_ columns,
 // then with a schedule lr, the learning rate the epoch trained with.
 func CostLog(epochs []backprop.Epoch, hasVal bool, metric string, hasLR bool) *metrics.CostLog {
-	cols := []string{"epoch", "train_loss", "val_loss", "train_" + metric, "val_" + metric}
-	if !hasVal {
-		cols = []string{"epoch", "train_loss", "train_" + metric}
-	}
-	if hasLR {
-		cols = append(cols, "lr")
-	}
-	c := metrics.NewCostLog(cols...)
+	c := metrics.NewCostLog(costColumns(hasVal, metric, hasLR)...)
+	cols := c.Columns
 	row := make([]float64, 0, len(cols))
 	for _, e := range epochs {
 		row = append(row[:0], float64(e.N), e.TrainLoss)
@@ -562,6 +563,44 @@ func CostLog(epochs []backprop.Epoch, hasVal bool, metric string, hasLR bool) *m
 		c.Append(row...)
 	}
 	return c
+}
+
+func costColumns(hasVal bool, metric string, hasLR bool) []string {
+	cols := []string{"epoch", "train_loss", "val_loss", "train_" + metric, "val_" + metric}
+	if !hasVal {
+		cols = []string{"epoch", "train_loss", "train_" + metric}
+	}
+	if hasLR {
+		cols = append(cols, "lr")
+	}
+	return cols
+}
+
+// CostHeader is the first line of the job's cost.csv, with its line end,
+// as metrics.CostLog.WriteCSV writes it.
+func (j *Job) CostHeader() []byte {
+	var b bytes.Buffer
+	metrics.NewCostLog(costColumns(j.Val != nil, j.Metric(), j.Spec.Train.Schedule != nil)...).WriteCSV(&b)
+	return b.Bytes()
+}
+
+// AppendCostRow appends e's line of the job's cost.csv to b, byte for byte
+// as CostLog and metrics.CostLog.WriteCSV write it (no field of a row ever
+// needs quoting), so a run can stream cost.csv instead of keeping its rows.
+func (j *Job) AppendCostRow(b []byte, e backprop.Epoch) []byte {
+	b = strconv.AppendInt(b, int64(e.N), 10)
+	vs := [5]float64{e.TrainLoss, e.ValLoss, e.TrainMetric, e.ValMetric, e.LR}
+	idx := []int{0, 2}
+	if j.Val != nil {
+		idx = []int{0, 1, 2, 3}
+	}
+	for _, i := range idx {
+		b = strconv.AppendFloat(append(b, ','), vs[i], 'g', -1, 64)
+	}
+	if j.Spec.Train.Schedule != nil {
+		b = strconv.AppendFloat(append(b, ','), e.LR, 'g', -1, 64)
+	}
+	return append(b, '\n')
 }
 
 // Report scores a data set with the network: classes (with roc_auc and
