@@ -77,12 +77,16 @@ func readCheckpoint(outDir string) (*run.Checkpoint, string, error) {
 // checkpointer is the callback that writes a checkpoint every `every`
 // epochs. The state is copied at the epoch's end and written by a goroutine
 // while the next epoch trains (for Fashion-MNIST the copy takes 4 ms, the
-// write 50-75 ms). Epochs much shorter than a write would wait for the disk
-// (and the cost rows a checkpoint holds grow with the run), so a due
-// checkpoint is skipped while the previous write is in flight or began less
-// than writeSpacing of its own durations ago: the loop never waits, the
-// writer uses at most about 1/writeSpacing of a core, and the checkpoint on
-// disk is the latest one written. It does not write after the last epoch or
+// write 50-75 ms). A write no longer grows with the run (the cost rows are
+// appended to checkpoint/cost.csv as epochs end; the state records how much
+// of it is valid), but it still syncs two files (about 2.3 ms here): 20,000
+// epochs of 12 rows with a synced checkpoint after each took 35 s (266 s
+// when each re-encoded every row) against 0.4 s. Epochs much shorter than a
+// write would wait for the disk, so a due checkpoint is skipped while the
+// previous write is in flight or began less than writeSpacing of its own
+// durations ago: the loop never waits, the writer uses at most about
+// 1/writeSpacing of a core, and the checkpoint on disk is the latest one
+// written. It does not write after the last epoch or
 // an early stop: the run is about to end, and its end removes the
 // checkpoint.
 type checkpointer struct {

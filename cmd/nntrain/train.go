@@ -237,7 +237,10 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if err != nil {
 		return badInput(err)
 	}
-	defer cost.close(s.files)
+	defer func() {
+		cp.wait() // no write may still sync the file
+		cost.close(s.files)
+	}()
 	cp.cost = cost
 	tr.SetEpochSink(cost.add)
 	if ck != nil {
