@@ -52,3 +52,20 @@ func kernAsm4(kb int, a, b, c *float64, ldc int, load bool)
 
 //go:noescape
 func kernAsm2(kb int, a, b, c *float64, ldc int, load bool)
+
+// kernAsm32 is kernGo32 with 256-bit fused multiply-adds on float32: it sets
+// the mr×nr32 tile at c (row stride ldc elements) to
+// (load ? c : 0) + Σ_p a[p·mr+r]·b[p·nr32+q], in ascending p, each step one
+// FMA. Implemented in kernel32_amd64.s.
+//
+//go:noescape
+func kernAsm32(kb int, a, b, c *float32, ldc int, load bool)
+
+// peakFMA32Flops is the number of floating-point operations per iteration of
+// peakFMA32: twelve 8-wide float32 fused multiply-adds.
+const peakFMA32Flops = 12 * 8 * 2
+
+// peakFMA32 is peakFMA on float32 lanes: the float32 FMA peak.
+//
+//go:noescape
+func peakFMA32(iters int)

@@ -28,3 +28,13 @@ func kernAsm4(kb int, a, b, c *float64, ldc int, load bool) {
 func kernAsm2(kb int, a, b, c *float64, ldc int, load bool) {
 	panic("network: assembly micro-kernel not built")
 }
+
+func kernAsm32(kb int, a, b, c *float32, ldc int, load bool) {
+	panic("network: assembly micro-kernel not built")
+}
+
+// peakFMA32Flops is the number of floating-point operations per iteration of
+// peakFMA32.
+const peakFMA32Flops = 0
+
+func peakFMA32(iters int) { panic("network: assembly FMA probe not built") }
