@@ -69,3 +69,23 @@ const peakFMA32Flops = 12 * 8 * 2
 //
 //go:noescape
 func peakFMA32(iters int)
+
+// The float32 packing routines of kernel32_pack_amd64.s; every element they
+// address must lie inside the caller's slices (kb = 0 copies nothing).
+//
+//	packA6T32: dst[p·6+r]  = src[r·ld+p]   six rows interleaved (A·… products)
+//	packB8T32: dst[p·16+c] = src[c·ld+p]   eight rows into half a 16-wide panel (A·Bᵀ)
+//	packA6_32: dst[p·6+r]  = src[p·ld+r]   six contiguous per p (Aᵀ·B)
+//	packB16_32: dst[p·16+c] = src[p·ld+c]  sixteen contiguous per p (…·B)
+
+//go:noescape
+func packA6T32(dst, src *float32, ld, kb int)
+
+//go:noescape
+func packB8T32(dst, src *float32, ld, kb int)
+
+//go:noescape
+func packA6_32(dst, src *float32, ld, kb int)
+
+//go:noescape
+func packB16_32(dst, src *float32, ld, kb int)

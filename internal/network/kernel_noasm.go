@@ -38,3 +38,8 @@ func kernAsm32(kb int, a, b, c *float32, ldc int, load bool) {
 const peakFMA32Flops = 0
 
 func peakFMA32(iters int) { panic("network: assembly FMA probe not built") }
+
+func packA6T32(dst, src *float32, ld, kb int)  { panic("network: assembly packing not built") }
+func packB8T32(dst, src *float32, ld, kb int)  { panic("network: assembly packing not built") }
+func packA6_32(dst, src *float32, ld, kb int)  { panic("network: assembly packing not built") }
+func packB16_32(dst, src *float32, ld, kb int) { panic("network: assembly packing not built") }

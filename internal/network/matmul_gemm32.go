@@ -6,8 +6,8 @@ package network
 // register plan as the float64 kernel). It is a second typed copy of
 // gemmJob rather than a generic one so that the float64 path, whose
 // assembly, packing routines and tile shape are its own, stays exactly the
-// code that was measured; the float32 packing is Go only (packing is
-// O(m·k + k·n) against the kernel's O(m·n·k)).
+// code that was measured. The packing has AVX versions
+// (kernel32_pack_amd64.s) beside the Go loops, as in float64.
 //
 // Summation order. As in float64: each element of C is the chain
 //
@@ -190,6 +190,11 @@ func (j *gemmJob32) packA(dst []float32, ic, mb, pc, kb int) {
 		for ir := 0; ir < full; ir += mr {
 			pan := dst[ir*kb : ir*kb+kb*mr]
 			base := (ic+ir)*ars + pc
+			if j.asm {
+				_ = j.a[base+5*ars+kb-1]
+				packA6T32(&pan[0], &j.a[base], ars, kb)
+				continue
+			}
 			r0 := j.a[base : base+kb]
 			r1 := j.a[base+ars : base+ars+kb]
 			r2 := j.a[base+2*ars : base+2*ars+kb]
@@ -201,7 +206,14 @@ func (j *gemmJob32) packA(dst []float32, ic, mb, pc, kb int) {
 				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 			}
 		}
-	case j.ars == 1: // columns of opA contiguous in i
+	case j.ars == 1 && j.asm: // columns of opA contiguous in i
+		acs := j.acs
+		for ir := 0; ir < full; ir += mr {
+			base := pc*acs + ic + ir
+			_ = j.a[base+(kb-1)*acs+mr-1]
+			packA6_32(&dst[ir*kb], &j.a[base], acs, kb)
+		}
+	case j.ars == 1:
 		for p := 0; p < kb; p++ {
 			row := j.a[(pc+p)*j.acs+ic:]
 			row = row[:full]
@@ -235,7 +247,14 @@ func (j *gemmJob32) packA(dst []float32, ic, mb, pc, kb int) {
 func (j *gemmJob32) packB(dst []float32, pc, kb, jc, nb int) {
 	full := nb / nr32 * nr32
 	switch {
-	case j.bcs == 1: // rows of opB contiguous in j
+	case j.bcs == 1 && j.asm: // rows of opB contiguous in j
+		brs := j.brs
+		for jr := 0; jr < full; jr += nr32 {
+			base := pc*brs + jc + jr
+			_ = j.b[base+(kb-1)*brs+nr32-1]
+			packB16_32(&dst[jr*kb], &j.b[base], brs, kb)
+		}
+	case j.bcs == 1:
 		for p := 0; p < kb; p++ {
 			row := j.b[(pc+p)*j.brs+jc:]
 			row = row[:full]
@@ -247,6 +266,13 @@ func (j *gemmJob32) packB(dst []float32, pc, kb, jc, nb int) {
 		bcs := j.bcs
 		for jr := 0; jr < full; jr += nr32 {
 			pan := dst[jr*kb : jr*kb+kb*nr32]
+			if j.asm {
+				base := (jc+jr)*bcs + pc
+				_ = j.b[base+(nr32-1)*bcs+kb-1]
+				packB8T32(&pan[0], &j.b[base], bcs, kb)
+				packB8T32(&pan[8], &j.b[base+8*bcs], bcs, kb)
+				continue
+			}
 			// Eight source columns at a time: sixteen live slices would
 			// spill, eight stay in registers.
 			for h := 0; h < nr32; h += 8 {
