@@ -97,10 +97,10 @@ func TestBestEpochInMetrics(t *testing.T) {
 				t.Fatal(err)
 			}
 			var m struct {
-				BestEpoch  int `json:"best_epoch"`
 				Validation struct {
-					Loss     float64 `json:"loss"`
-					Accuracy float64 `json:"accuracy"`
+					BestEpoch int     `json:"best_epoch"`
+					Loss      float64 `json:"loss"`
+					Accuracy  float64 `json:"accuracy"`
 				} `json:"validation"`
 			}
 			if err := json.Unmarshal(b, &m); err != nil {
@@ -118,8 +118,8 @@ func TestBestEpochInMetrics(t *testing.T) {
 					best, bestE = v, int(row[0])
 				}
 			}
-			if m.BestEpoch != bestE || bestE == len(rows) {
-				t.Fatalf("best_epoch %d, want %d (of %d epochs, not the last)", m.BestEpoch, bestE, len(rows))
+			if m.Validation.BestEpoch != bestE || bestE == len(rows) {
+				t.Fatalf("best_epoch %d, want %d (of %d epochs, not the last)", m.Validation.BestEpoch, bestE, len(rows))
 			}
 			if got, want := m.Validation.Loss, rows[bestE-1][2]; math.Abs(got-want) > 1e-12 {
 				t.Errorf("metrics.json validation loss %v, want epoch %d's val_loss %v", got, bestE, want)

@@ -271,23 +271,51 @@ func WriteJSON(w io.Writer, splits []Split) error {
 
 // WriteRunJSON is WriteJSON for a training run's metrics.json: when
 // bestEpoch > 0 (early stopping kept the weights of that epoch, which the
-// splits' figures are of) the object ends with "best_epoch": bestEpoch.
+// figures are of) every split's object also holds "best_epoch": bestEpoch.
+// It goes inside the splits, not beside them, so that metrics.json stays
+// what the contract says, one object per split, for readers that walk it.
 func WriteRunJSON(w io.Writer, splits []Split, bestEpoch int) error {
+	if bestEpoch <= 0 {
+		return WriteJSON(w, splits)
+	}
 	var b bytes.Buffer
 	if err := WriteJSON(&b, splits); err != nil {
 		return err
 	}
-	out := b.Bytes()
-	if bestEpoch > 0 {
-		// WriteJSON ends in "\n}\n" (or "{}\n" with no split).
-		out = bytes.TrimRight(bytes.TrimSuffix(out, []byte("}\n")), "\n")
-		sep := ",\n"
-		if bytes.HasSuffix(out, []byte("{")) {
-			sep = "\n"
-		}
-		out = fmt.Appendf(out, "%s  \"best_epoch\": %d\n}\n", sep, bestEpoch)
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		return fmt.Errorf("metrics: %w", err) // WriteJSON wrote invalid JSON: a bug
 	}
-	_, err := w.Write(out)
+	var compact bytes.Buffer
+	compact.WriteByte('{')
+	first := true
+	for _, name := range SplitNames {
+		obj, ok := doc[name]
+		if !ok {
+			continue
+		}
+		if !first {
+			compact.WriteByte(',')
+		}
+		first = false
+		var c bytes.Buffer
+		if err := json.Compact(&c, obj); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+		body := bytes.TrimSuffix(c.Bytes(), []byte("}"))
+		sep := ","
+		if bytes.Equal(body, []byte("{")) {
+			sep = ""
+		}
+		fmt.Fprintf(&compact, "%q:%s%s\"best_epoch\":%d}", name, body, sep, bestEpoch)
+	}
+	compact.WriteByte('}')
+	var out bytes.Buffer
+	if err := json.Indent(&out, compact.Bytes(), "", "  "); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	out.WriteByte('\n')
+	_, err := w.Write(out.Bytes())
 	return err
 }
 
@@ -304,7 +332,7 @@ func WriteReportJSON(w io.Writer, r Report) error {
 }
 
 // ReadJSON reads a metrics.json object of split name → report; keys that
-// are not split names (best_epoch) are left out.
+// are not split names are left out, and so is a split's best_epoch.
 func ReadJSON(r io.Reader) (map[string]Report, error) {
 	var raw map[string]json.RawMessage
 	if err := json.NewDecoder(r).Decode(&raw); err != nil {

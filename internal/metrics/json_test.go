@@ -424,8 +424,8 @@ func FuzzReadJSON(f *testing.F) {
 	})
 }
 
-// metrics.json of a run with early stopping ends with best_epoch, and
-// ReadJSON still reads its splits.
+// metrics.json of a run with early stopping has best_epoch in every split,
+// is still one object per split, and ReadJSON still reads its splits.
 func TestWriteRunJSON(t *testing.T) {
 	acc := 0.5
 	splits := []Split{{Name: "train", Report: Report{Rows: 2, Loss: 0.25, Accuracy: &acc}}}
@@ -438,17 +438,17 @@ func TestWriteRunJSON(t *testing.T) {
 		if err := WriteJSON(&plain, splits); err != nil {
 			t.Fatal(err)
 		}
-		var v map[string]any
+		var v map[string]map[string]any
 		if err := json.Unmarshal(b.Bytes(), &v); err != nil {
-			t.Fatalf("best %d: %v in\n%s", best, err, b.String())
+			t.Fatalf("best %d: %v in\n%s (every top-level value must be a split object)", best, err, b.String())
 		}
-		got, has := v["best_epoch"]
+		got, has := v["train"]["best_epoch"]
 		switch {
 		case best == 0 && (has || b.String() != plain.String()):
 			t.Errorf("best 0: got\n%s\nwant WriteJSON's\n%s", b.String(), plain.String())
 		case best > 0 && got != float64(best):
 			t.Errorf("best_epoch %v, want %d in\n%s", got, best, b.String())
-		case best > 0 && !strings.HasSuffix(b.String(), "  },\n  \"best_epoch\": 7\n}\n"):
+		case best > 0 && !strings.HasSuffix(b.String(), ",\n    \"best_epoch\": 7\n  }\n}\n"):
 			t.Errorf("layout:\n%s", b.String())
 		}
 		all, err := ReadJSON(&b)

@@ -178,7 +178,7 @@ func (d *decoder) mapping(f *field, key string, r *yaml.Node, at pos) error {
 		seen[name] = kp
 		c := f.child(name)
 		if c == nil {
-			msg := "unknown key " + strconv.Quote(name)
+			msg := "unknown key " + strconv.Quote(shorten(name))
 			if key != "" {
 				msg += " in " + key
 			}

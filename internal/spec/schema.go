@@ -196,7 +196,7 @@ func lookupPath(path string) (*field, string) {
 }
 
 func unknownKeyMsg(path string) string {
-	msg := "unknown key \"" + path + "\""
+	msg := "unknown key \"" + shorten(path) + "\""
 	// Suggest among concrete forms of the known keys: turn the placeholders
 	// of each key into the segments the user actually typed.
 	segs := strings.Split(path, ".")

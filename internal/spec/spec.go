@@ -160,6 +160,10 @@ const MaxEpochs = 10_000_000
 func Load(path string, sets []string, env []string) (*Spec, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, &Error{File: path, Msg: "is a directory, not a spec file (YAML)"}
+	} else if err == nil && !fi.Mode().IsRegular() {
+		// /dev/zero would be read until the memory runs out, a FIFO
+		// without a writer blocks: as for data files, only a regular file.
+		return nil, &Error{File: path, Msg: "is not a regular file (a device, FIFO or socket); give a spec file (YAML)"}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -706,11 +710,14 @@ func (d *decoder) tabular(data *Data) error {
 	return nil
 }
 
-// Which optimizers take which keys (train.momentum and the rest); a key
-// given for an optimizer that does not use it is an error, as alpha on a
-// layer that is not leaky_relu is. sgd accepts momentum and ignores it: the
-// contract's own example gives momentum with sgd (it is an argument of
-// PyTorch's SGD too).
+// Which optimizers take which keys (train.momentum and the rest). A key
+// given for an optimizer that does not use it is accepted when it holds its
+// default and an error otherwise, as alpha on a layer that is not
+// leaky_relu is: the contract's examples list the keys with their defaults
+// beside optimizers that do not use them (momentum: 0.9 with sgd; betas,
+// eps, weight_decay and alpha with adamw), so such a block loads under any
+// optimizer, while a value that would be silently dropped is refused. sgd
+// takes momentum (an argument of PyTorch's SGD too) and ignores it.
 var optimizerKeys = map[string][]string{
 	"momentum":     {"sgd", "momentum", "nesterov"},
 	"betas":        {"adam", "adamw"},
@@ -720,16 +727,34 @@ var optimizerKeys = map[string][]string{
 }
 
 func (d *decoder) optimizerKeys(t *Train) error {
+	if err := d.optimizerValues(t); err != nil {
+		return err
+	}
+	changed := map[string]bool{ // a value other than the default
+		"momentum":     t.Momentum != 0.9,
+		"betas":        t.Betas != [2]float64{0.9, 0.999},
+		"eps":          t.Eps != 1e-8,
+		"weight_decay": t.WeightDecay != 0.01,
+		"alpha":        t.Alpha != 0.99,
+	}
 	for _, k := range []string{"momentum", "betas", "eps", "weight_decay", "alpha"} {
-		if key := "train." + k; d.has(key) && !slices.Contains(optimizerKeys[k], t.Optimizer) {
+		if key := "train." + k; changed[k] && !slices.Contains(optimizerKeys[k], t.Optimizer) {
 			return d.errorf(key, "the %s optimizer does not take %s (only %s do%s)",
 				t.Optimizer, k, strings.Join(optimizerKeys[k], ", "), singular(len(optimizerKeys[k])))
 		}
 	}
+	return nil
+}
+
+// optimizerValues reads the optimizer keys, PyTorch's defaults filled in.
+func (d *decoder) optimizerValues(t *Train) error {
 	unit := func(x float64) bool { return x >= 0 && x < 1 }
 	var err error
 	if t.Momentum, err = d.floatIn("train.momentum", 0.9, unit, "in [0, 1)"); err != nil {
 		return err
+	}
+	if t.Optimizer == "nesterov" && t.Momentum == 0 {
+		return d.errorf("train.momentum", "nesterov needs a momentum > 0 (PyTorch's SGD refuses nesterov=True without one)")
 	}
 	t.Betas = [2]float64{0.9, 0.999}
 	if b, ok := d.vals["train.betas"].v.([]float64); ok {

@@ -455,6 +455,8 @@ func TestFileErrors(t *testing.T) {
 			[]string{"t.yaml:21: train.momentum: must be in [0, 1), got 1"}},
 		{"momentum negative", edit(t, "optimizer: adam", "optimizer: nesterov", "  batch_size: 8", "  batch_size: 8\n  momentum: -0.5"), nil, nil,
 			[]string{"t.yaml:21: train.momentum: must be in [0, 1), got -0.5"}},
+		{"nesterov momentum 0", edit(t, "optimizer: adam", "optimizer: nesterov", "  batch_size: 8", "  batch_size: 8\n  momentum: 0"), nil, nil,
+			[]string{"t.yaml:21: train.momentum: nesterov needs a momentum > 0 (PyTorch's SGD refuses nesterov=True without one)"}},
 		{"epochs 0", edit(t, "epochs: 10", "epochs: 0"), nil, nil, []string{"t.yaml:19: train.epochs: must be >= 1 and <= 10000000, got 0"}},
 		{"batch_size negative", edit(t, "batch_size: 8", "batch_size: -1"), nil, nil, []string{"t.yaml:20: train.batch_size: must be >= 0"}},
 		{"l2 negative", edit(t, "  batch_size: 8", "  batch_size: 8\n  l2: -0.01"), nil, nil, []string{"t.yaml:21: train.l2: must be >= 0, got -0.01"}},
@@ -519,6 +521,8 @@ func TestOverrideErrors(t *testing.T) {
 			[]string{`NNTRAIN_EPOCHS=: environment variable names no spec key (did you mean NNTRAIN_TRAIN_EPOCHS?)`}},
 		{"long value cut short", base, []string{"train.epochs=" + strings.Repeat("x", 100)}, nil,
 			[]string{`--set train.epochs=x`, `: train.epochs: expected an integer, got "` + strings.Repeat("x", 57) + `"...`}},
+		{"long override key cut short", base, []string{"train." + strings.Repeat("x", 5000) + "=1"}, nil,
+			[]string{"--set train." + strings.Repeat("x", 68) + `… (5014 bytes): unknown key "train.` + strings.Repeat("x", 74) + `… (5006 bytes)"`}},
 		{"env section", base, nil, []string{"NNTRAIN_TRAIN=x"},
 			[]string{`NNTRAIN_TRAIN=x: environment variable names no spec key`}},
 		{"env leading zero index", base, nil, []string{"NNTRAIN_MODEL_LAYERS_01_UNITS=3"},
@@ -923,13 +927,14 @@ func TestTabularKeys(t *testing.T) {
 }
 
 // The keys of the contract's "Training options": a key that does not apply
-// to the chosen optimizer or schedule is an error naming it.
+// to the chosen schedule, or an optimizer key the chosen optimizer does not
+// use holding other than its default, is an error naming it.
 func TestTrainingOptionErrors(t *testing.T) {
 	opt := func(o, extra string) string {
 		return edit(t, "optimizer: adam", "optimizer: "+o, "  batch_size: 8", "  batch_size: 8\n"+extra)
 	}
 	runErrCases(t, []errCase{
-		{"momentum with adam", opt("adam", "  momentum: 0.9"), nil, nil,
+		{"momentum with adam", opt("adam", "  momentum: 0.5"), nil, nil,
 			[]string{"t.yaml:21: train.momentum: the adam optimizer does not take momentum (only sgd, momentum, nesterov do)"}},
 		{"betas with sgd", opt("sgd", "  betas: [0.9, 0.99]"), nil, nil,
 			[]string{"t.yaml:21: train.betas: the sgd optimizer does not take betas (only adam, adamw do)"}},
@@ -1025,5 +1030,51 @@ func TestTrainingOptionDefaults(t *testing.T) {
 	}
 	if got := s.Model.Layers[0].Dropout; got != 0.25 {
 		t.Errorf("dropout %v, want 0.25", got)
+	}
+}
+
+// The contract's "Training options" block lists every optimizer key with
+// its default beside optimizer: adamw (alpha among them, which only
+// rmsprop uses), as its first example lists momentum beside sgd. Pasted
+// under any optimizer it must load: a key the optimizer does not use is
+// accepted when it holds its default, and only a value that would be
+// silently dropped is an error.
+func TestTrainingOptionsBlockLoads(t *testing.T) {
+	block := `  betas: [0.9, 0.999]
+  eps: 1.0e-8
+  weight_decay: 0.01
+  alpha: 0.99
+  momentum: 0.9
+  clip_norm: 1.0
+  schedule: {kind: step, step_size: 10, gamma: 0.5}`
+	text := edit(t, "  batch_size: 8", "  batch_size: 8\n"+block)
+	for _, o := range []string{"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop"} {
+		t.Run(o, func(t *testing.T) {
+			s := mustParse(t, text, "train.optimizer="+o)
+			if got := s.Train; got.Optimizer != o || got.Betas != [2]float64{0.9, 0.999} || got.Eps != 1e-8 ||
+				got.WeightDecay != 0.01 || got.Alpha != 0.99 || got.Momentum != 0.9 || got.ClipNorm != 1 {
+				t.Errorf("got %+v", got)
+			}
+		})
+	}
+}
+
+// A spec that is not a regular file is refused before it is read: reading
+// /dev/zero never ended (it ran until the memory was gone; the test uses
+// /dev/null, a device too, so that it fails instead of hanging when the
+// check is missing), and a directory cannot be read at all.
+func TestLoadRefusesNonRegular(t *testing.T) {
+	for _, tt := range []struct{ path, want string }{
+		{"/dev/null", "/dev/null: is not a regular file (a device, FIFO or socket); give a spec file (YAML)"},
+		{"testdata", "testdata: is a directory, not a spec file (YAML)"},
+	} {
+		if _, err := os.Stat(tt.path); err != nil {
+			t.Logf("skip %s: %v", tt.path, err)
+			continue
+		}
+		_, err := Load(tt.path, nil, nil)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Load(%s): got %v, want %q", tt.path, err, tt.want)
+		}
 	}
 }
