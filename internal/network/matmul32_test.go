@@ -386,3 +386,36 @@ func TestPack32AsmMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestKernelDispatch32 checks that each kernel a Pool can be given runs its
+// own float32 micro-kernel: the Go kernel reproduces the rounded-product
+// reference bit for bit, the AVX2 one the exact FMA chain.
+func TestKernelDispatch32(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 29^0x9e3779b97f4a7c15))
+	const m, n, k = 13, 35, 41
+	a, b := randSlice32(r, m*k), randSlice32(r, n*k)
+	for _, kern := range []Kernel{KernelGo, KernelAVX2} {
+		if !kern.Available() {
+			continue
+		}
+		t.Run(kern.String(), func(t *testing.T) {
+			p := NewPoolKernel(2, kern)
+			defer p.Close()
+			got := make([]float32, m*n)
+			p.MulABt32(got, a, b, m, n, k)
+			want := make([]float32, m*n)
+			if kern == KernelGo {
+				mulABtRef32(want, a, b, m, n, k)
+			} else {
+				for e := range want {
+					want[e] = fmaChain32(products32[0], a, b, m, n, k, e/n, e%n)
+				}
+			}
+			for e := range got {
+				if math.Float32bits(got[e]) != math.Float32bits(want[e]) {
+					t.Fatalf("C[%d][%d]: got %v, want %v", e/n, e%n, got[e], want[e])
+				}
+			}
+		})
+	}
+}
