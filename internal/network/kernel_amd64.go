@@ -89,3 +89,12 @@ func packA6_32(dst, src *float32, ld, kb int)
 
 //go:noescape
 func packB16_32(dst, src *float32, ld, kb int)
+
+// kernAsm32_4 and kernAsm32_2 are kernAsm32 for the first 4 or 2 rows of the
+// tile (kernel32_edge_amd64.s): the same chain per element, so the same bits.
+//
+//go:noescape
+func kernAsm32_4(kb int, a, b, c *float32, ldc int, load bool)
+
+//go:noescape
+func kernAsm32_2(kb int, a, b, c *float32, ldc int, load bool)

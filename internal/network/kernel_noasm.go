@@ -43,3 +43,11 @@ func packA6T32(dst, src *float32, ld, kb int)  { panic("network: assembly packin
 func packB8T32(dst, src *float32, ld, kb int)  { panic("network: assembly packing not built") }
 func packA6_32(dst, src *float32, ld, kb int)  { panic("network: assembly packing not built") }
 func packB16_32(dst, src *float32, ld, kb int) { panic("network: assembly packing not built") }
+
+func kernAsm32_4(kb int, a, b, c *float32, ldc int, load bool) {
+	panic("network: assembly micro-kernel not built")
+}
+
+func kernAsm32_2(kb int, a, b, c *float32, ldc int, load bool) {
+	panic("network: assembly micro-kernel not built")
+}

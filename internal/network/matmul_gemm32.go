@@ -137,7 +137,8 @@ func (j *gemmJob32) block(s *scratch32, i0, i1, j0, j1 int) {
 }
 
 // macro runs the micro-kernel over an mb×nb block of C at (ic, jc); edge
-// tiles go through the scratch tile with the same kernel.
+// tiles go through the scratch tile with the same kernel, or, for a last row
+// tile of 4 or 2 rows on the asm path, through a row-limited copy of it.
 func (j *gemmJob32) macro(s *scratch32, ic, mb, jc, nb, kb int, load bool) {
 	asm := j.asm
 	ldc := j.n
@@ -152,6 +153,18 @@ func (j *gemmJob32) macro(s *scratch32, ic, mb, jc, nb, kb int, load bool) {
 				microKernel32(asm, kb, apan, bpan, j.c[off:], ldc, load)
 				continue
 			}
+			if asm && nn == nr32 && (mm == 4 || mm == 2) {
+				// Last row tile of 4 or 2 rows: a row-limited copy of the
+				// assembly kernel, same chain per element, straight into C.
+				c := j.c[off : off+(mm-1)*ldc+nr32]
+				if mm == 4 {
+					kernAsm32_4(kb, &apan[0], &bpan[0], &c[0], ldc, load)
+				} else {
+					kernAsm32_2(kb, &apan[0], &bpan[0], &c[0], ldc, load)
+				}
+				continue
+			}
+			// Edge tile: same kernel, into the scratch tile.
 			t := s.tile[:]
 			if load {
 				for r := 0; r < mm; r++ {
