@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,8 +77,6 @@ output:
   dir: run
 `
 )
-
-var outputNames = []string{"model.json", "cost.csv", "metrics.json", "cost.png"}
 
 // snapshot reads the run's files: the four every run writes, and
 // boundary.png where the run drew one (two inputs and classes).
@@ -249,9 +248,13 @@ func startLong(t *testing.T, dir string, args ...string) (*exec.Cmd, *bytes.Buff
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait(); pw.Close() }()
+	scanned := make(chan struct{})
+	// done is sent once stderr is read to its end, so that a caller may
+	// read the buffer after it without racing the reader.
+	go func() { err := cmd.Wait(); pw.Close(); <-scanned; done <- err }()
 	first := make(chan bool, 1)
 	go func() {
+		defer close(scanned)
 		sc := bufio.NewScanner(pr)
 		seen := false
 		for sc.Scan() {
@@ -314,16 +317,52 @@ func TestInterruptKeepsEarlierOutputs(t *testing.T) {
 			if got := exitCode(err); got != 130 {
 				t.Errorf("got exit %d, want 130\n%s", got, stderr)
 			}
-			msg := lastLine(stderr.String())
-			for _, want := range []string{"interrupted after", "the current batch was finished", "nothing was written", run + " are as they were"} {
+			lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
+			msg := lines[max(0, len(lines)-2)]
+			for _, want := range []string{"interrupted after", "the current batch was finished", "the checkpoint is in " + filepath.Join(run, "checkpoint"), run + " are as they were"} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("message %q lacks %q", msg, want)
 				}
 			}
+			if cmd := lastLine(stderr.String()); !strings.HasSuffix(cmd, "--resume") || !strings.Contains(cmd, " train --config "+spec) {
+				t.Errorf("last line %q is not the command that resumes", cmd)
+			}
 			noStackTrace(t, stderr.String())
+			before := maps.Clone(before)
+			before["checkpoint"] = nil
 			sameFiles(t, run, before)
+			os.RemoveAll(filepath.Join(run, "checkpoint"))
 		})
 	}
+}
+
+// With train.checkpoint_every 0 an interrupt writes nothing at all.
+func TestInterruptWithoutCheckpoints(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(repoRoot(t), "configs", "digits.yaml")
+	run := filepath.Join(dir, "run")
+	if r := nntrainIn(t, dir, nil, "train", "-q", "-c", spec, "--out", run, "--set", "train.epochs=2"); r.code != 0 {
+		t.Fatalf("first run: exit %d\n%s", r.code, r.err)
+	}
+	before := snapshot(t, run)
+	cmd, stderr, done := startLong(t, dir, "train", "-c", spec, "--out", run, "--set", "train.checkpoint_every=0",
+		"--set", "train.epochs=100000", "--set", "train.early_stopping.patience=100000")
+	cmd.Process.Signal(syscall.SIGINT)
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		t.Fatal("still running a minute after SIGINT")
+	}
+	time.Sleep(50 * time.Millisecond)
+	if got := exitCode(err); got != 130 {
+		t.Errorf("got exit %d, want 130\n%s", got, stderr)
+	}
+	if msg := lastLine(stderr.String()); !strings.Contains(msg, "nothing was written") {
+		t.Errorf("message %q lacks %q", msg, "nothing was written")
+	}
+	sameFiles(t, run, before)
 }
 
 func TestSecondInterruptExitsAtOnce(t *testing.T) {
@@ -355,11 +394,22 @@ func TestSecondInterruptExitsAtOnce(t *testing.T) {
 	if got := exitCode(err); got != 130 {
 		t.Errorf("got exit %d, want 130\n%s", got, stderr)
 	}
-	if msg := lastLine(stderr.String()); !strings.Contains(msg, "interrupted again: stopped at once; no file was written or changed") {
+	// The epoch-1 checkpoint may or may not have been renamed into place
+	// when the second signal came; the message says which.
+	msg := lastLine(stderr.String())
+	_, ckErr := os.Stat(filepath.Join(run, "checkpoint", "state"))
+	switch {
+	case ckErr == nil && !strings.Contains(msg, "interrupted again: stopped at once; the outputs were not changed; the last checkpoint, "+filepath.Join(run, "checkpoint", "state")+", is whole"):
+		t.Errorf("got message %q, want the one for a second interrupt after a checkpoint", msg)
+	case ckErr != nil && !strings.Contains(msg, "interrupted again: stopped at once; no file was written or changed"):
 		t.Errorf("got message %q, want the one for a second interrupt", msg)
 	}
 	noStackTrace(t, stderr.String())
+	before["checkpoint"] = nil
 	sameFiles(t, run, before)
+	if ents, _ := os.ReadDir(filepath.Join(run, "checkpoint")); len(ents) > 1 {
+		t.Errorf("checkpoint/ holds %d entries, want only state", len(ents))
+	}
 }
 
 func TestInterruptBeforeTraining(t *testing.T) {

@@ -6,9 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 )
+
+// outputNames are the files of a run folder.
+var outputNames = []string{"model.json", "cost.csv", "metrics.json", "cost.png"}
 
 type outFile struct {
 	name string
@@ -68,15 +72,50 @@ type committer struct {
 	// committed is set, under mu, once a set of files has been renamed
 	// into place, so that an immediate exit can say so.
 	committed bool
+	// checkpoint is, under mu, the checkpoint file last renamed into
+	// place, "" when none was.
+	checkpoint string
 
 	// pending lists temporary files that exist right now, so that an
 	// immediate exit can remove them.
 	pendingMu sync.Mutex
 	pending   map[string]bool
+	seq       int  // for tempName
+	aborted   bool // set by abort: nothing may be created any more
+}
+
+var errAborted = errors.New("stopped at once by a second interrupt")
+
+// create runs fn, which creates a file or folder under a pending name,
+// unless an immediate exit has begun: abort and create exclude each other,
+// so nothing is created after abort has removed what was pending.
+func (c *committer) create(fn func() error) error {
+	c.pendingMu.Lock()
+	defer c.pendingMu.Unlock()
+	if c.aborted {
+		return errAborted
+	}
+	return fn()
 }
 
 func newCommitter() *committer {
 	return &committer{rename: os.Rename, pending: map[string]bool{}}
+}
+
+// tempName returns a fresh name in dir starting with prefix, already
+// recorded as pending: an immediate exit that comes before the file is
+// created, or just after, removes it all the same.
+func (c *committer) tempName(dir, prefix string) string {
+	c.pendingMu.Lock()
+	defer c.pendingMu.Unlock()
+	for {
+		c.seq++
+		name := filepath.Join(dir, fmt.Sprintf("%s%d-%d", prefix, os.Getpid(), c.seq))
+		if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) && !c.pending[name] {
+			c.pending[name] = true
+			return name
+		}
+	}
 }
 
 func (c *committer) addPending(name string) {
@@ -94,26 +133,48 @@ func (c *committer) dropPending(name string) {
 // abort is the immediate exit's part: it waits for a rename in progress,
 // removes every temporary file still lying around, and says whether a set
 // had been committed. It keeps mu, so no later rename can start.
-func (c *committer) abort() (committed bool) {
+func (c *committer) abort() (committed bool, checkpoint string) {
 	c.mu.Lock()
 	c.pendingMu.Lock()
 	defer c.pendingMu.Unlock()
+	c.aborted = true
 	for n := range c.pending {
-		os.Remove(n)
+		os.RemoveAll(n)
 	}
-	return c.committed
+	return c.committed, c.checkpoint
 }
 
-// writeAll writes files into dir all or nothing. Each is first written and
-// synced to a temporary name; then every existing file it replaces is kept
-// under a backup name (a hard link, so the file never disappears) and the
-// new ones are renamed over the old. If any step fails, the old files are
-// renamed back and the new ones removed, so the folder holds exactly what
-// it held before; no reader ever sees a half-written file.
-func (c *committer) writeAll(dir string, files []outFile) error {
+// A set of files is committed into a folder through a journal folder, so
+// that a crash at any point (SIGKILL between two renames) leaves a state
+// that recoverDir turns into the old set or the new one:
+//
+//	.commit-new-ID/new/NAME   the new files, synced      (crash: rolled back)
+//	.commit-new-ID/old/NAME   hard links to the files they replace
+//	.commit-new-ID/remove     names (folders) to delete with the commit
+//	rename .commit-new-ID → .commit-ID                   the decision point
+//	rename .commit-ID/new/NAME → NAME, for each file     (crash: rolled forward)
+//	remove what .commit-ID/remove lists
+//	rename .commit-ID → .commit-done-ID, remove it       (crash: removed)
+//
+// A rename that fails (rather than a crash) is undone at once from old/.
+const (
+	journalNew  = ".commit-new-"
+	journalLive = ".commit-"
+	journalDone = ".commit-done-"
+)
+
+// writeAll writes files into dir all or nothing and then removes the
+// folders named in remove (a finished run's checkpoint/). If any step fails
+// the folder holds exactly what it held before; after a crash, recoverDir
+// (run by the next command that takes the folder) completes or undoes the
+// commit. No reader ever sees a half-written file.
+func (c *committer) writeAll(dir string, files []outFile, remove ...string) error {
 	if err := ensureDir(dir); err != nil {
 		return err
 	}
+	// Recovery of an earlier commit is the caller's, under the folder's
+	// lock (train, predict and eval do it): done here it could undo the
+	// commit of a run that holds the folder.
 	for _, f := range files {
 		p := filepath.Join(dir, f.name)
 		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
@@ -122,110 +183,172 @@ func (c *committer) writeAll(dir string, files []outFile) error {
 			return fmt.Errorf("%s: is not a regular file, cannot replace it; nothing was written", p)
 		}
 	}
-	var tmps []string
-	cleanup := func() {
-		for _, t := range tmps {
-			os.Remove(t)
-			c.dropPending(t)
+	// The staging folder is pending (removed by an immediate exit) from
+	// before it exists until the decision point.
+	staging := c.tempName(dir, journalNew)
+	id := strings.TrimPrefix(filepath.Base(staging), journalNew)
+	live := filepath.Join(dir, journalLive+id)
+	fail := func(p string, err error) error {
+		os.RemoveAll(staging)
+		c.dropPending(staging)
+		return fmt.Errorf("%s: %w; nothing was written", p, unwrapPath(err))
+	}
+	for _, sub := range []string{"new", "old"} {
+		if err := c.create(func() error { return os.MkdirAll(filepath.Join(staging, sub), 0o755) }); err != nil {
+			return fail(dir, fmt.Errorf("cannot write in the output folder: %w", unwrapPath(err)))
 		}
 	}
 	for _, f := range files {
-		t, err := os.CreateTemp(dir, "."+f.name+".tmp-*")
-		if err != nil {
-			cleanup()
-			return fmt.Errorf("%s: cannot write in the output folder: %w; nothing was written", dir, unwrapPath(err))
+		if err := c.writeSynced(filepath.Join(staging, "new", f.name), f.data); err != nil {
+			return fail(filepath.Join(dir, f.name), err)
 		}
-		tmps = append(tmps, t.Name())
-		c.addPending(t.Name())
-		_, err = t.Write(f.data)
-		if err == nil {
-			err = t.Sync()
+		p := filepath.Join(dir, f.name)
+		if _, err := os.Lstat(p); err == nil {
+			if err := c.create(func() error { return linkOrCopy(p, filepath.Join(staging, "old", f.name)) }); err != nil {
+				return fail(p, fmt.Errorf("cannot keep a copy of the old file while replacing it: %w", unwrapPath(err)))
+			}
 		}
-		if cerr := t.Close(); err == nil {
-			err = cerr
+	}
+	if len(remove) > 0 {
+		if err := c.writeSynced(filepath.Join(staging, "remove"), []byte(strings.Join(remove, "\n")+"\n")); err != nil {
+			return fail(dir, err)
 		}
-		if err == nil {
-			err = os.Chmod(t.Name(), 0o644)
-		}
-		if err != nil {
-			cleanup()
-			return fmt.Errorf("%s: %w; nothing was written", filepath.Join(dir, f.name), unwrapPath(err))
-		}
+	}
+	for _, sub := range []string{"new", "old", ""} {
+		syncDir(filepath.Join(staging, sub))
 	}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	// Keep every file about to be replaced.
-	backups := make([]string, len(files))
-	dropBackups := func() {
-		for _, b := range backups {
-			if b != "" {
-				os.Remove(b)
-				c.dropPending(b)
-			}
-		}
+	if err := c.rename(staging, live); err != nil {
+		return fail(dir, err)
 	}
+	c.dropPending(staging)
+	syncDir(dir)
 	for i, f := range files {
 		p := filepath.Join(dir, f.name)
-		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		b, err := c.backup(dir, p)
-		if err != nil {
-			dropBackups()
-			cleanup()
-			return fmt.Errorf("%s: cannot keep a copy of the old file while replacing it: %w; nothing was written", p, unwrapPath(err))
-		}
-		backups[i] = b
-	}
-	for i, f := range files {
-		p := filepath.Join(dir, f.name)
-		err := c.rename(tmps[i], p)
+		err := c.rename(filepath.Join(live, "new", f.name), p)
 		if err == nil {
-			c.dropPending(tmps[i])
 			continue
 		}
 		// Undo the renames done so far.
-		for k := range i {
-			q := filepath.Join(dir, files[k].name)
-			if backups[k] != "" {
-				os.Rename(backups[k], q)
-				c.dropPending(backups[k])
-				backups[k] = ""
-			} else {
+		for _, g := range files[:i] {
+			q := filepath.Join(dir, g.name)
+			if os.Rename(filepath.Join(live, "old", g.name), q) != nil {
 				os.Remove(q)
 			}
 		}
-		dropBackups()
-		cleanup()
+		os.RemoveAll(live)
+		syncDir(dir)
 		return fmt.Errorf("%s: %w; nothing was written", p, unwrapPath(err))
 	}
-	dropBackups()
+	for _, r := range remove {
+		os.RemoveAll(filepath.Join(dir, r))
+	}
+	done := filepath.Join(dir, journalDone+id)
+	if err := c.rename(live, done); err == nil {
+		os.RemoveAll(done)
+	}
 	c.committed = true
 	syncDir(dir)
 	return nil
 }
 
-// backup makes a second name for the file at p in dir, by a hard link where
-// the file system allows one and by a copy otherwise.
-func (c *committer) backup(dir, p string) (string, error) {
-	f, err := os.CreateTemp(dir, "."+filepath.Base(p)+".old-*")
+// recoverDir finishes what a crash interrupted in dir: a commit past its
+// decision point is completed, one before it is undone, and temporary files
+// of earlier versions (.NAME.tmp-*, .NAME.old-*) and of checkpoints are
+// removed (those of the files named, and of checkpoint/state). The caller
+// holds the folder (its run lock), or no other run is writing into it.
+func recoverDir(dir string, names ...string) error {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
-		return "", err
+		return fmt.Errorf("%s: %w", dir, unwrapPath(err))
 	}
-	name := f.Name()
-	c.addPending(name)
-	f.Close()
-	os.Remove(name)
-	if err := os.Link(p, name); err == nil {
-		return name, nil
+	changed := false
+	for _, e := range ents {
+		n := e.Name()
+		p := filepath.Join(dir, n)
+		switch {
+		case strings.HasPrefix(n, journalNew), strings.HasPrefix(n, journalDone):
+			os.RemoveAll(p)
+			changed = true
+		case strings.HasPrefix(n, journalLive):
+			news, _ := os.ReadDir(filepath.Join(p, "new"))
+			for _, f := range news {
+				if err := os.Rename(filepath.Join(p, "new", f.Name()), filepath.Join(dir, f.Name())); err != nil {
+					return fmt.Errorf("%s: completing an interrupted commit: %w", dir, unwrapPath(err))
+				}
+			}
+			if b, err := os.ReadFile(filepath.Join(p, "remove")); err == nil {
+				for _, r := range strings.Fields(string(b)) {
+					if filepath.IsLocal(r) {
+						os.RemoveAll(filepath.Join(dir, r))
+					}
+				}
+			}
+			os.RemoveAll(p)
+			changed = true
+		case !e.IsDir() && isOldTemp(n, names):
+			os.Remove(p)
+			changed = true
+		}
 	}
-	if err := copyFile(p, name); err != nil {
-		os.Remove(name)
-		c.dropPending(name)
-		return "", err
+	if tmps, _ := filepath.Glob(filepath.Join(dir, checkpointDir, "."+checkpointFile+".tmp-*")); len(tmps) > 0 {
+		for _, t := range tmps {
+			os.Remove(t)
+		}
 	}
-	return name, nil
+	if changed {
+		syncDir(dir)
+	}
+	return nil
+}
+
+// isOldTemp says whether n is a temporary name the committer of earlier
+// versions gave one of the files names: .NAME.tmp-DIGITS or .NAME.old-DIGITS.
+func isOldTemp(n string, names []string) bool {
+	for _, name := range names {
+		for _, kind := range []string{".tmp-", ".old-"} {
+			pre := "." + name + kind
+			if rest, ok := strings.CutPrefix(n, pre); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// writeSynced creates the file p (which must not exist, and be pending or
+// in a pending folder) with data, synced.
+func (c *committer) writeSynced(p string, data []byte) error {
+	var f *os.File
+	err := c.create(func() (err error) {
+		f, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// linkOrCopy makes dst a second name for src, by a hard link where the
+// file system allows one and by a copy otherwise.
+func linkOrCopy(src, dst string) error {
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	return copyFile(src, dst)
 }
 
 func copyFile(src, dst string) error {

@@ -69,6 +69,7 @@ func TestFixturesCLI(t *testing.T) {
 				t.Errorf("features (the inputs after encoding) %q, want %q", got, want)
 			}
 			fixture.CompareLR(t, e, lrs)
+			fixture.CompareEncoder(t, dir, e, m.Encoder)
 			if got, want := m.Classes, e.Final.Classes; len(got) != len(want) {
 				t.Errorf("classes %v, want %v", got, want)
 			} else {

@@ -59,8 +59,14 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 	if o.rows < 1 || o.perLayer < 1 || !(o.tolerance > 0) {
 		return badInput(fmt.Errorf("nntrain gradcheck: --rows and --per-layer must be ≥ 1 and --tolerance > 0"))
 	}
+	if err := checkInput(o.config, "--config"); err != nil {
+		return badInput(err)
+	}
 	sp, err := spec.Load(o.config, o.sets, s.env)
 	if err != nil {
+		return badInput(err)
+	}
+	if err := checkSpecInputs(sp); err != nil {
 		return badInput(err)
 	}
 	gc, err := run.GradCheck(sp, run.GradCheckOptions{Rows: o.rows, PerLayer: o.perLayer, Init: o.init, All: o.all, Corrupt: s.corruptGrads})

@@ -24,9 +24,15 @@ func main() {
 		<-sigs
 		cancel()
 		<-sigs
-		if files.abort() {
+		committed, ckpt := files.abort()
+		switch {
+		case committed:
+			// The outcome is a finished run: its status is success.
 			fmt.Fprintln(os.Stderr, "\nnntrain: interrupted again: stopped at once, after the run's files had been written")
-		} else {
+			os.Exit(exitOK)
+		case ckpt != "":
+			fmt.Fprintf(os.Stderr, "\nnntrain: interrupted again: stopped at once; the outputs were not changed; the last checkpoint, %s, is whole (resume with --resume)\n", ckpt)
+		default:
 			fmt.Fprintln(os.Stderr, "\nnntrain: interrupted again: stopped at once; no file was written or changed")
 		}
 		os.Exit(exitInterrupted)

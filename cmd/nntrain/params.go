@@ -57,8 +57,14 @@ func runParams(s *streams, o *paramsOptions) error {
 	if err := requireFlag("params", "config", o.config); err != nil {
 		return err
 	}
+	if err := checkInput(o.config, "--config"); err != nil {
+		return badInput(err)
+	}
 	sp, err := spec.Load(o.config, o.sets, s.env)
 	if err != nil {
+		return badInput(err)
+	}
+	if err := checkSpecInputs(sp); err != nil {
 		return badInput(err)
 	}
 	shapes, total, enc, err := run.Params(sp)

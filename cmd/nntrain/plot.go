@@ -217,17 +217,55 @@ func finite(vs []float64) []float64 {
 	return out
 }
 
+// maxPlotPoints bounds the points of one line: far more than the plot's
+// width in pixels, so the picture is the same, but a run of millions of
+// epochs is drawn in bounded time and memory (the plotting library keeps
+// about 5 KB per point while drawing).
+const maxPlotPoints = 4000
+
 // points pairs epochs with a column, leaving out what is not finite (no
-// validation figure, say).
+// validation figure, say). Past maxPlotPoints the epochs are cut into
+// maxPlotPoints/2 runs of equal length, each drawn by its lowest and its
+// highest point in epoch order, so every peak and trough stays.
 func points(epochs, ys []float64) plotter.XYs {
 	var pts plotter.XYs
-	for i, y := range ys {
-		if !math.IsNaN(y) && !math.IsInf(y, 0) {
-			pts = append(pts, plotter.XY{X: epochs[i], Y: y})
+	n := len(ys)
+	if n <= maxPlotPoints {
+		for i, y := range ys {
+			if finiteY(y) {
+				pts = append(pts, plotter.XY{X: epochs[i], Y: y})
+			}
+		}
+		return pts
+	}
+	buckets := maxPlotPoints / 2
+	for b := range buckets {
+		lo, hi := b*n/buckets, (b+1)*n/buckets
+		imin, imax := -1, -1
+		for i := lo; i < hi; i++ {
+			if !finiteY(ys[i]) {
+				continue
+			}
+			if imin < 0 || ys[i] < ys[imin] {
+				imin = i
+			}
+			if imax < 0 || ys[i] > ys[imax] {
+				imax = i
+			}
+		}
+		switch {
+		case imin < 0:
+		case imin == imax:
+			pts = append(pts, plotter.XY{X: epochs[imin], Y: ys[imin]})
+		default:
+			first, second := min(imin, imax), max(imin, imax)
+			pts = append(pts, plotter.XY{X: epochs[first], Y: ys[first]}, plotter.XY{X: epochs[second], Y: ys[second]})
 		}
 	}
 	return pts
 }
+
+func finiteY(y float64) bool { return !math.IsNaN(y) && !math.IsInf(y, 0) }
 
 // placeLegend puts the legend in the corner of the plot that holds the
 // fewest points: a box of a third of the width and a quarter of the height,

@@ -152,3 +152,35 @@ func TestPlotHugeLearningRate(t *testing.T) {
 		t.Errorf("cost.png: %v", err)
 	}
 }
+
+// A run of many epochs is plotted from a bounded number of points that
+// keep each stretch's lowest and highest value.
+func TestPointsAreBounded(t *testing.T) {
+	n := 1_000_003
+	epochs, ys := make([]float64, n), make([]float64, n)
+	for i := range n {
+		epochs[i], ys[i] = float64(i+1), float64(i%1000)
+	}
+	ys[777_777] = -5 // a single dip must survive
+	ys[10] = math.NaN()
+	pts := points(epochs, ys)
+	if len(pts) > maxPlotPoints {
+		t.Errorf("got %d points, want at most %d", len(pts), maxPlotPoints)
+	}
+	found := false
+	for i, p := range pts {
+		found = found || p.Y == -5
+		if i > 0 && p.X <= pts[i-1].X {
+			t.Fatalf("points out of epoch order at %d", i)
+		}
+		if math.IsNaN(p.Y) {
+			t.Fatal("a NaN point was kept")
+		}
+	}
+	if !found {
+		t.Error("the dip at epoch 777778 was lost")
+	}
+	if got := points(epochs[:100], ys[:100]); len(got) != 99 {
+		t.Errorf("a short run: got %d points, want all 99 finite ones", len(got))
+	}
+}

@@ -77,6 +77,17 @@ func runPredict(ctx context.Context, s *streams, o *predictOptions, threshold *f
 	if err := requireFlag("predict", "data", o.data); err != nil {
 		return err
 	}
+	for _, in := range []input{{"--model", o.model}, {"--data", o.data}} {
+		if err := checkInput(in.path, in.flag); err != nil {
+			return badInput(err)
+		}
+	}
+	recoverModelDir(o.model, s.files)
+	if o.out != "" {
+		if err := checkOutputNotInput("predict", "--out", o.out, input{"--model", o.model}, input{"--data", o.data}); err != nil {
+			return badInput(err)
+		}
+	}
 	ro, err := o.format.options("predict", s)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/nntrain/nntrain/internal/backprop"
 	"github.com/nntrain/nntrain/internal/network"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -42,6 +43,15 @@ type streams struct {
 	// corruptGrads is set only by tests, to check that gradcheck reports a
 	// wrong gradient.
 	corruptGrads func(grads []float64)
+	// onBatch is set only by tests: a callback added to a training run, to
+	// interrupt it at a chosen batch.
+	onBatch interface {
+		backprop.Callback
+		backprop.BatchCallback
+	}
+	// syncCheckpoints is set only by tests: every due checkpoint is written
+	// before training goes on (not skipped while a write is in flight).
+	syncCheckpoints bool
 }
 
 // version is set with -ldflags "-X main.version=v1.2.3"; otherwise the

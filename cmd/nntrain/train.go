@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ type trainOptions struct {
 	quiet  bool
 	json   bool
 	gates  gateFlags
+	resume bool
 }
 
 func newTrainCmd(s *streams) *cobra.Command {
@@ -46,7 +48,10 @@ func newTrainCmd(s *streams) *cobra.Command {
                 the input plane, with the training rows
 
 Files are written to temporary names and renamed, so a run that fails or is
-interrupted leaves the files of an earlier run as they were.
+interrupted leaves the files of an earlier run as they were. A run holds its
+folder (a second run into it exits 2), and keeps checkpoint/ there every
+train.checkpoint_every epochs (default 1, 0 none) and when interrupted;
+--resume continues from it, to the same bytes as a run left alone.
 
 Progress goes to stderr: a bar on a terminal, one line per epoch otherwise,
 nothing with --quiet; a one-line summary ends the run. An epoch line's
@@ -65,7 +70,8 @@ a key that the run would not have is an error before training.
 Exit status: 0 done; 1 a --fail-under or --fail-over bound was missed (the
 files are written); 2 a bad spec, data file or command line, or a loss that diverged
 (nothing is written); 130 interrupted: Ctrl-C or SIGTERM finishes the current
-batch and writes nothing, a second Ctrl-C stops at once.`,
+batch, writes the checkpoint (not the outputs) and prints the command that
+resumes; a second Ctrl-C stops at once.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := notEmpty(c, "out"); err != nil {
@@ -81,6 +87,7 @@ batch and writes nothing, a second Ctrl-C stops at once.`,
 	f.StringArrayVar(&o.sets, "set", nil, "override a spec key by its dotted path, e.g. --set train.learning_rate=0.05 (repeatable)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	f.BoolVar(&o.json, "json", false, "print a one-line JSON summary on stdout")
+	f.BoolVar(&o.resume, "resume", false, "continue the interrupted run whose checkpoint is in the run folder (same spec; train.epochs may grow, train.workers change)")
 	o.gates.add(c, "a metrics.json figure", trainUnderExample, trainOverExample)
 	fileFlags(c, map[string][]string{"config": {"yaml", "yml"}, "init": {"json"}, "out": nil})
 	_ = c.RegisterFlagCompletionFunc("set", completeSet)
@@ -100,7 +107,7 @@ const (
 	trainOverExample  = "validation.loss=0.3"
 )
 
-func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
+func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 	if err := requireFlag("train", "config", o.config); err != nil {
 		return err
 	}
@@ -108,20 +115,70 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if err := checkInput(o.config, "--config"); err != nil {
+		return badInput(err)
+	}
 	sp, err := spec.Load(o.config, o.sets, s.env)
 	if err != nil {
+		return badInput(err)
+	}
+	if err := checkSpecInputs(sp); err != nil {
+		return badInput(err)
+	}
+	if err := checkInput(o.init, "--init"); err != nil {
 		return badInput(err)
 	}
 	outDir := sp.Output.Dir
 	if o.out != "" {
 		outDir = o.out
 	}
+	// The run's files must not replace its inputs (--init may be the
+	// folder's own model.json: it is read before the run and replaced by
+	// the trained one, as a run started from it means).
+	for _, name := range outputNames {
+		if err := checkOutputNotInput("train", "the output", filepath.Join(outDir, name),
+			input{"--config", o.config}, input{"data.train", sp.Data.Train}, input{"data.test", sp.Data.Test}); err != nil {
+			return badInput(err)
+		}
+	}
+	// The run holds its folder from here to its end, so that the files of
+	// a folder always come from one run; an earlier run's interrupted
+	// commit is completed or undone first.
+	if err := checkDir(outDir); err != nil {
+		return badInput(err)
+	}
+	lock, err := lockDir(outDir, s.files)
+	if err != nil {
+		return badInput(err)
+	}
+	defer lock.release()
+	if err := recoverDir(outDir, outputNames...); err != nil {
+		return badInput(err)
+	}
+
+	// A resume is refused before the data is read when the checkpoint is
+	// missing, damaged or from another spec.
+	var ck *run.Checkpoint
+	var ckFile string
+	if o.resume {
+		if o.init != "" {
+			return badInput(errors.New("nntrain train: --resume continues with the checkpoint's weights; it cannot be combined with --init"))
+		}
+		if ck, ckFile, err = readCheckpoint(outDir); err != nil {
+			return badInput(err)
+		}
+		if err := run.CheckResume(sp, ck, ckFile); err != nil {
+			return badInput(err)
+		}
+	}
 	j, err := run.Load(sp)
 	if err != nil {
 		return badInput(err)
 	}
-	if err := j.Init(o.init); err != nil {
-		return badInput(err)
+	if ck == nil {
+		if err := j.Init(o.init); err != nil {
+			return badInput(err)
+		}
 	}
 	if err := checkGates(gates, j); err != nil {
 		return badInput(err)
@@ -143,24 +200,56 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		fmt.Fprintf(s.err, "nntrain train: hint: train.batch_size is 0, so each epoch is one update over all %d rows; a batch_size of 32 to 512 usually learns in far fewer epochs and less memory\n",
 			j.Train.Rows)
 	}
-	// Fail before training when the run folder cannot be written.
-	if err := checkDir(outDir); err != nil {
-		return badInput(err)
-	}
 	if ctx.Err() != nil {
 		return interrupted(0, outDir)
 	}
 
 	metric := j.Metric()
+	pool := network.NewPool(run.Workers(sp.Train.Workers))
+	defer pool.Close()
 	prog := newProgress(s, o.quiet, sp, j, metric)
+	cp := &checkpointer{job: j, every: sp.Train.CheckpointEvery, outDir: outDir, files: s.files, warn: s.err, sync: s.syncCheckpoints}
+	defer cp.wait() // no write may be left in flight at exit
+	if ck == nil {
+		cp.fresh = lock.fresh
+		defer func() {
+			// A run that fails leaves no trace: the checkpoints it wrote
+			// could only lead to the same failure.
+			var ee *exitError
+			if errors.As(retErr, &ee) && ee.code == exitBadInput {
+				cp.discard()
+			}
+		}()
+	}
+	cbs := []backprop.Callback{prog, cp}
+	if s.onBatch != nil {
+		cbs = append(cbs, s.onBatch)
+	}
+	tr, err := j.Trainer(pool, cbs...)
+	if err != nil {
+		return badInput(fmt.Errorf("%s: %w", sp.File, err))
+	}
+	cp.tr = tr
+	if ck != nil {
+		if err := tr.Restore(ck.State); err != nil {
+			return badInput(fmt.Errorf("%s: does not fit the run of %s: %w", ckFile, sp.File, err))
+		}
+	}
 	start := time.Now()
-	res, err := j.Fit(ctx, prog)
+	hist, err := tr.Fit(ctx)
+	if !errors.Is(err, backprop.ErrInterrupted) {
+		// No checkpoint write may land after the run's end (whose commit
+		// removes checkpoint/).
+		cp.wait()
+	}
 	prog.finish()
 	elapsed := time.Since(start)
 	var nf *backprop.NonFiniteError
 	switch {
+	case errors.Is(err, backprop.ErrInterrupted) && cp.every > 0:
+		return interruptedWithCheckpoint(cp, o, outDir)
 	case errors.Is(err, backprop.ErrInterrupted):
-		return interrupted(len(res.History.Epochs), outDir)
+		return interrupted(len(hist.Epochs), outDir)
 	case errors.As(err, &nf) && nf.BeforeUpdate:
 		// No update has happened: the data's scale is the cause.
 		return badInput(fmt.Errorf("%s: the loss of the first batch is %v before any update, so not the learning rate but the values in %s (or the initial weights) are too large: rescale them, or set data.normalize for the features; nothing was written, the files in %s are as they were",
@@ -172,7 +261,10 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 		return badInput(fmt.Errorf("%s: %w", sp.File, err))
 	}
 
-	hist := res.History
+	res, err := j.Finish(pool, tr, hist)
+	if err != nil {
+		return badInput(err)
+	}
 	var pngBuf bytes.Buffer
 	kept := hist.BestEpoch // early stopping keeps the weights of the best epoch; else 0
 	if err := plotCost(&pngBuf, res.Cost, costPlot{name: sp.Name, loss: sp.Loss, metric: metric, kept: kept}); err != nil {
@@ -199,7 +291,8 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) error {
 	if ctx.Err() != nil {
 		return interrupted(len(hist.Epochs), outDir)
 	}
-	if err := s.files.writeAll(outDir, files); err != nil {
+	// The run is complete: its checkpoint goes with the same commit.
+	if err := s.files.writeAll(outDir, files, checkpointDir); err != nil {
 		return badInput(err)
 	}
 
@@ -292,6 +385,27 @@ func summaryLine(name string, res *backprop.Result, kept int, monitor string, el
 		b.WriteString(" " + f)
 	}
 	return b.String()
+}
+
+// interruptedWithCheckpoint saves the state of an interrupted run and
+// says how to continue it.
+func interruptedWithCheckpoint(cp *checkpointer, o *trainOptions, outDir string) error {
+	st := cp.tr.State()
+	where := fmt.Sprintf("after %d epochs", st.Epoch)
+	if st.Batch > 0 {
+		where += fmt.Sprintf(" and %d of the batches of epoch %d", st.Batch, st.Epoch+1)
+	}
+	if err := cp.save(); err != nil {
+		msg := "no checkpoint was written"
+		if cp.written > 0 {
+			msg = fmt.Sprintf("the checkpoint of epoch %d is kept", cp.written)
+		}
+		return &exitError{code: exitInterrupted, err: fmt.Errorf(
+			"nntrain train: interrupted %s; cannot write the checkpoint: %v; %s, the other files in %s are as they were", where, err, msg, outDir)}
+	}
+	return &exitError{code: exitInterrupted, err: fmt.Errorf(
+		"nntrain train: interrupted %s (the current batch was finished); the checkpoint is in %s, the other files in %s are as they were; continue with:\n  %s",
+		where, filepath.Join(outDir, checkpointDir), outDir, resumeCommand(o))}
 }
 
 // interrupted is the error of a run stopped by SIGINT or SIGTERM.

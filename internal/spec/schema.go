@@ -104,6 +104,7 @@ var root = &field{kind: kSection, fields: []*field{
 			leaf("monitor", kString),
 		}},
 		leaf("workers", kInt),
+		leaf("checkpoint_every", kInt),
 		leaf("class_weight", kClassWeight),
 	),
 	sec("output",

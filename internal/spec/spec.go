@@ -88,6 +88,9 @@ type Train struct {
 	EarlyStopping *EarlyStopping
 	Workers       int          // 0 = number of CPUs
 	ClassWeight   *ClassWeight // nil when not given
+	// CheckpointEvery is how many epochs pass between two checkpoints in
+	// the run folder; 0 writes none. Default 1.
+	CheckpointEvery int
 }
 
 // ClassWeight is train.class_weight: each class's factor in the row weights
@@ -520,6 +523,9 @@ func (d *decoder) build(file string) (*Spec, error) {
 		return nil, err
 	}
 	if s.Train.ClassWeight, err = d.classWeightIn("train.class_weight", s); err != nil {
+		return nil, err
+	}
+	if s.Train.CheckpointEvery, err = d.intIn("train.checkpoint_every", 1, 0, math.MaxInt32, ">= 0 (0 = no checkpoints)"); err != nil {
 		return nil, err
 	}
 

@@ -5,7 +5,10 @@ report the worst difference from each case's expected.json.
 This shares no code with make_fixtures.py: it reads spec.yaml, init.json and
 data.csv as nntrain would (feature order, class order, normalisation), then
 trains with hand-written forward and backward passes and the contract's update
-rules written out. Row weights (data.weight, train.class_weight) enter as the
+rules written out. Raw tabular files (CONTRACT.md, "Tabular columns": missing
+texts, imputation, one-hot blocks, number-only normalisation, delimiter and
+decimal mark) are encoded here too, and the fitted columns are compared with
+expected.json's. Row weights (data.weight, train.class_weight) enter as the
 contract's weighted mean, J = Σ w ℓ / Σ w per batch.
 
     /usr/bin/python3 testdata/gen/check_numpy.py                 # every case in testdata/fixtures
@@ -28,16 +31,75 @@ FIXTURES = os.path.normpath(os.path.join(HERE, "..", "fixtures"))
 LIMIT = 1e-12
 
 
+MISSING_DEFAULT = ("", "NA", "N/A", "NaN", "nan", "NULL", "null")
+
+
+def sort_names(names):
+    """Integer names numerically, others bytewise."""
+    try:
+        return sorted(names, key=lambda s: int(s))
+    except ValueError:
+        return sorted(names, key=lambda s: s.encode())
+
+
+def encode(d, header, body, targets, wcol):
+    """The inputs of the raw rows, per CONTRACT.md "Tabular columns": returns
+    (input names, X before normalisation, number-input mask, model.json-like columns)."""
+    miss = set(d.get("missing", MISSING_DEFAULT))
+    how = {"number": "mean", "category": "most_frequent", **d.get("impute", {})}
+    dec = d.get("decimal", ".")
+    sources = d.get("features") or [h for h in header
+                                    if h not in targets and h != wcol and h not in d.get("exclude", [])]
+    at = {h: i for i, h in enumerate(header)}
+
+    def number(t):
+        if dec == "," and "." in t:
+            raise ValueError(t)
+        v = float(t.replace(dec, "."))
+        if t.lower().lstrip("+-") in ("inf", "infinity", "nan") or "_" in t:
+            raise ValueError(t)
+        return v
+
+    names, cols, mask, columns = [], [], [], []
+    for h in sources:
+        cells = [r[at[h]] for r in body]
+        known = [c for c in cells if c not in miss]
+        try:
+            vals = None if h in d.get("categorical", []) else [number(c) for c in known]
+        except ValueError:
+            vals = None
+        if vals is not None:
+            fill = {"mean": lambda: sum(vals) / len(vals), "median": lambda: float(np.median(vals)),
+                    "zero": lambda: 0.0}[how["number"]]()
+            cols.append(np.array([fill if c in miss else number(c) for c in cells]))
+            names.append(h)
+            mask.append(True)
+            columns.append({"name": h, "kind": "number", "fill": fill})
+            continue
+        own = how["category"] == "missing" and len(known) < len(cells)
+        cats = ([""] if own else []) + sort_names(set(known))
+        if how["category"] == "missing":
+            fill = ""
+        else:
+            fill = max(cats, key=lambda c: (known.count(c), -cats.index(c)))
+        for c in cats:
+            cols.append(np.array([1.0 if (fill if v in miss else v) == c else 0.0 for v in cells]))
+            names.append(h + "=" + c)
+            mask.append(False)
+        columns.append({"name": h, "kind": "category", "categories": cats, "fill": fill})
+    return names, np.stack(cols, axis=1), np.array(mask), columns
+
+
 def read_data(folder, spec):
     d = spec["data"]
     with open(os.path.join(folder, d["train"]), newline="") as f:
-        rows = list(csv.reader(f))
+        rows = [[c.strip() for c in r] for r in csv.reader(f, delimiter=d.get("delimiter", ","))]
     header, body = rows[0], rows[1:]
     targets = d["target"] if isinstance(d["target"], list) else [d["target"]]
     wcol = d.get("weight")
-    features = d.get("features") or [h for h in header if h not in targets and h != wcol]
     at = {h: i for i, h in enumerate(header)}
-    X = np.array([[float(r[at[h]]) for h in features] for r in body])
+    features, X, is_num, columns = encode(d, header, body, targets, wcol)
+    dec = d.get("decimal", ".")
     # Row weights: class_weight[y] times the data.weight column, each 1 when absent.
     w = np.ones(len(body))
     if wcol:
@@ -69,7 +131,7 @@ def read_data(folder, spec):
             Y = np.zeros((len(k), len(classes)))
             Y[np.arange(len(k)), k] = 1.0
     else:
-        Y = np.array([[float(r[at[h]]) for h in targets] for r in body])
+        Y = np.array([[float(r[at[h]].replace(dec, ".")) for h in targets] for r in body])
 
     kind = d.get("normalize", "none")
     if kind == "standard":
@@ -81,7 +143,8 @@ def read_data(folder, spec):
     else:
         off, sc = np.zeros(X.shape[1]), np.ones(X.shape[1])
     sc[sc == 0] = 1.0
-    return features, targets, classes, kind, off, sc, (X - off) / sc, Y, w
+    off[~is_num], sc[~is_num] = 0.0, 1.0  # one-hot inputs are not normalised
+    return features, targets, classes, kind, off, sc, (X - off) / sc, Y, w, columns
 
 
 def g(z, act, alpha):
@@ -266,9 +329,20 @@ def check(folder):
         init = json.load(f)
     with open(os.path.join(folder, "expected.json")) as f:
         exp = json.load(f)
-    features, targets, classes, kind, off, sc, X, Y, w = read_data(folder, spec)
+    features, targets, classes, kind, off, sc, X, Y, w, columns = read_data(folder, spec)
     fin = exp["final"]
     problems = []
+    if "columns" in fin:
+        for got, want in zip(columns, fin["columns"]):
+            same = {k: v for k, v in got.items() if k != "fill"} == {k: v for k, v in want.items() if k != "fill"}
+            if isinstance(got["fill"], str):
+                same = same and got["fill"] == want["fill"]
+            else:
+                same = same and rel(got["fill"], want["fill"]) <= LIMIT
+            if not same:
+                problems.append("column %s, expected %s" % (got, want))
+        if len(columns) != len(fin["columns"]):
+            problems.append("%d columns, expected %d" % (len(columns), len(fin["columns"])))
     if fin["features"] != features or init["features"] != features:
         problems.append("features %s, expected %s" % (features, fin["features"]))
     if fin["targets"] != targets:

@@ -19,6 +19,12 @@ by 1e-13, and requires the results to move by less than 1e-11: the cases must be
 well-conditioned, so any float64 implementation passes at tolerance 1e-9 whatever
 its summation order.
 
+The tabular cases (names tab_*) write their data.csv cells as raw text (empty
+and "NA" cells, text categories, other delimiters and decimal marks) and encode
+them here from CONTRACT.md's "Tabular columns" (tabular_encode): the network
+then trains on the encoded inputs, and init.json/expected.json are
+nntrain-model/2 with the fitted columns.
+
 The output is deterministic: every random draw comes from a fixed seed, and the
 numbers are written with repr, so float64 values round-trip.
 """
@@ -27,6 +33,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -46,6 +53,7 @@ PUBLIC_CASES = ["mse_tanh_sgd_full", "bce_relu_sgd_batch7", "ce_strings_tanh_ada
                 "bce_sample_weight_tanh_momentum_batch10"]
 TOLERANCE = 1e-9
 DEFAULT_ALPHA = 0.01
+DEFAULT_MISSING = ["", "NA", "N/A", "NaN", "nan", "NULL", "null"]  # data.missing's default
 
 # ---------------------------------------------------------------------------
 # Writing numbers, JSON and CSV exactly.
@@ -130,7 +138,7 @@ def class_order(labels):
     return sorted(names, key=lambda s: s.encode("utf-8"))
 
 
-def load_case_data(text, targets, features, loss, out_units, normalize, weight=None, class_weight=None):
+def load_case_data(text, targets, features, loss, out_units, normalize, weight=None, class_weight=None, tab=None):
     """Returns (features, targets, classes or None, normalize dict, X, Y, row weights or None,
     class weights or None) from CSV text; the class weights (one per class) are returned
     only for a cross_entropy target without sample weights, where they are PyTorch's
@@ -139,12 +147,20 @@ def load_case_data(text, targets, features, loss, out_units, normalize, weight=N
     weight names the column of sample weights (never an input); class_weight is
     "balanced" or {class name: weight}. A row's weight is class_weight[y]·sample_weight,
     a missing factor being 1 (CONTRACT.md, "Sample and class weights")."""
-    rows = list(csv.reader(io.StringIO(text)))
-    header, body = rows[0], rows[1:]
-    col = {name: i for i, name in enumerate(header)}
-    if features is None:
-        features = [h for h in header if h not in targets and h != weight]
-    X = np.array([[float(r[col[f]]) for f in features] for r in body], dtype=np.float64)
+    columns = None
+    if tab is not None:
+        # A raw tabular file: kinds, imputation and one-hot encoding as the contract's
+        # "Tabular columns" say (tabular_encode); cells are trimmed.
+        header, body, features, columns, X, is_num = tabular_encode(text, targets, weight, tab)
+        col = {name: i for i, name in enumerate(header)}
+    else:
+        rows = list(csv.reader(io.StringIO(text)))
+        header, body = rows[0], rows[1:]
+        col = {name: i for i, name in enumerate(header)}
+        if features is None:
+            features = [h for h in header if h not in targets and h != weight]
+        X = np.array([[float(r[col[f]]) for f in features] for r in body], dtype=np.float64)
+        is_num = np.ones(len(features), dtype=bool)
     W = None
     if weight is not None:
         W = np.array([float(r[col[weight]]) for r in body], dtype=np.float64)
@@ -186,7 +202,8 @@ def load_case_data(text, targets, features, loss, out_units, normalize, weight=N
     else:
         if class_weight is not None:
             raise ValueError("class_weight with a regression target")
-        Y = np.array([[float(r[col[t]]) for t in targets] for r in body], dtype=np.float64)
+        dec = "." if tab is None else tab.get("decimal", ".")
+        Y = np.array([[tab_number(r[col[t]], dec) for t in targets] for r in body], dtype=np.float64)
 
     d = len(features)
     if normalize == "none":
@@ -200,8 +217,13 @@ def load_case_data(text, targets, features, loss, out_units, normalize, weight=N
     else:
         raise ValueError("normalize " + normalize)
     scale = np.where(scale == 0.0, 1.0, scale)  # a constant column maps to 0, not NaN
+    # Normalisation applies to number inputs only: one-hot inputs keep offset 0, scale 1.
+    offset = np.where(is_num, offset, 0.0)
+    scale = np.where(is_num, scale, 1.0)
     Xn = (X - offset) / scale
     norm = {"kind": normalize, "offset": [float(v) for v in offset], "scale": [float(v) for v in scale]}
+    if tab is not None:
+        return features, targets, classes, norm, Xn, Y, W, cw_out, columns
     return features, targets, classes, norm, Xn, Y, W, cw_out
 
 
@@ -400,12 +422,21 @@ def default_init(seed, sizes):
     return [(m.weight.detach().tolist(), m.bias.detach().tolist()) for m in mods]
 
 
-def model_json(features, targets, classes, norm, loss, layers, params):
-    m = {"format": "nntrain-model/1", "features": list(features), "targets": list(targets)}
+def model_json(features, targets, classes, norm, loss, layers, params, tab=None, columns=None):
+    """model.json: format 1, or with tab (a tabular case) format 2 with its columns,
+    missing texts, delimiter and decimal mark (CONTRACT.md, "model.json, format 2")."""
+    fmt = "nntrain-model/1" if tab is None else "nntrain-model/2"
+    m = {"format": fmt, "features": list(features), "targets": list(targets)}
     if classes is not None:
         m["classes"] = list(classes)
+    if tab is not None:
+        m["columns"] = columns
     m["normalize"] = norm
     m["loss"] = loss
+    if tab is not None:
+        m["missing"] = list(tab.get("missing", DEFAULT_MISSING))
+        m["delimiter"] = tab.get("delimiter", ",")
+        m["decimal"] = tab.get("decimal", ".")
     out = []
     n_in = len(features)
     for L, (W, B) in zip(layers, params):
@@ -442,6 +473,18 @@ def spec_yaml(c):
         lines.append("  features: " + yaml_list(c["features"]))
     if c.get("weight"):
         lines.append("  weight: " + c["weight"])
+    tab = c.get("tab")
+    if tab is not None:
+        for k in ("exclude", "categorical"):
+            if k in tab:
+                lines.append("  %s: %s" % (k, yaml_list(tab[k])))
+        if "missing" in tab:
+            lines.append("  missing: [" + ", ".join(json.dumps(x) for x in tab["missing"]) + "]")
+        if "impute" in tab:
+            lines.append("  impute: {" + ", ".join("%s: %s" % kv for kv in tab["impute"].items()) + "}")
+        for k in ("delimiter", "decimal"):
+            if k in tab:
+                lines.append("  %s: %s" % (k, json.dumps(tab[k])))
     lines += [
         "  validation_split: 0",
         "  shuffle: false",
@@ -892,6 +935,224 @@ CASES += [
          note="dropout 0.2 and 0.5 on two hidden layers with adam, masks from masks.json"),
 ]
 
+# ---------------------------------------------------------------------------
+# Raw tabular files (CONTRACT.md, "Tabular columns"), encoded here from the
+# contract's words alone: the column kinds, missing texts, imputation fitted on
+# the training rows (all rows: validation_split is 0), one-hot blocks at the
+# column's place, categories sorted like classes, number-only normalisation.
+
+NUMBER_RE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def is_number(text, dec):
+    """A plain decimal number with decimal mark dec (the generated files hold no inf/nan)."""
+    if dec != "." and "." in text:
+        return False
+    return NUMBER_RE.fullmatch(text.replace(dec, ".")) is not None
+
+
+def tab_number(text, dec):
+    text = text.strip()
+    if not is_number(text, dec):
+        raise ValueError("not a number: %r" % text)
+    return float(text.replace(dec, "."))
+
+
+def category_order(texts):
+    """Categories as classes sort (integers numerically, other text bytewise), with the ""
+    of impute.category: missing before every other text."""
+    rest = [t for t in set(texts) if t != ""]
+    out = class_order(rest) if rest else []
+    return ([""] if "" in texts else []) + out
+
+
+def tabular_encode(text, targets, weight, tab):
+    """Returns (header, trimmed rows, input names, model.json columns, X before
+    normalisation, per input whether it is a number input)."""
+    dec = tab.get("decimal", ".")
+    rows = list(csv.reader(io.StringIO(text), delimiter=tab.get("delimiter", ",")))
+    rows = [[cell.strip() for cell in r] for r in rows]  # every field is trimmed
+    header, body = rows[0], rows[1:]
+    col = {name: i for i, name in enumerate(header)}
+    missing = set(tab.get("missing", DEFAULT_MISSING))
+    imp = {"number": "mean", "category": "most_frequent"}
+    imp.update(tab.get("impute", {}))
+    sources = [h for h in header if h not in targets and h != weight and h not in tab.get("exclude", [])]
+    names, columns, blocks, is_num = [], [], [], []
+    for name in sources:
+        cells = [r[col[name]] for r in body]
+        present = [v for v in cells if v not in missing]
+        assert present, name
+        category = name in tab.get("categorical", []) or any(not is_number(v, dec) for v in present)
+        if not category:
+            vals = [tab_number(v, dec) for v in present]
+            if imp["number"] == "mean":
+                fill = math.fsum(vals) / len(vals)
+            elif imp["number"] == "median":
+                v = sorted(vals)
+                k = len(v)
+                fill = v[k // 2] if k % 2 else (v[k // 2 - 1] + v[k // 2]) / 2
+            elif imp["number"] == "zero":
+                fill = 0.0
+            else:
+                raise ValueError(imp["number"])
+            blocks.append(np.array([[fill if v in missing else tab_number(v, dec)] for v in cells]))
+            names.append(name)
+            is_num.append(True)
+            columns.append({"name": name, "kind": "number", "fill": fill})
+            continue
+        seen = list(present)
+        if imp["category"] == "missing" and len(present) < len(cells):
+            seen.append("")  # the missing cells' own category
+        cats = category_order(seen)
+        if imp["category"] == "most_frequent":
+            counts = {c_: present.count(c_) for c_ in cats}
+            top = max(counts.values())
+            fill = [c_ for c_ in cats if counts[c_] == top][0]  # ties: the first in sorted order
+        elif imp["category"] == "missing":
+            fill = ""
+        else:
+            raise ValueError(imp["category"])
+        filled = [fill if v in missing else v for v in cells]
+        blocks.append(np.array([[1.0 if v == c_ else 0.0 for c_ in cats] for v in filled]))
+        names += ["%s=%s" % (name, c_) for c_ in cats]
+        is_num += [False] * len(cats)
+        columns.append({"name": name, "kind": "category", "categories": cats, "fill": fill})
+    X = np.concatenate(blocks, axis=1)
+    return header, body, names, columns, X, np.array(is_num)
+
+
+def fmt_num(v, dec=".", places=4):
+    """A number rounded to places decimals as CSV text with decimal mark dec."""
+    return num(round(float(v), places)).replace(".", dec)
+
+
+def spread(rs, n, counts):
+    """A shuffled list of n labels with the given {label: count} (None = missing)."""
+    out = [k for k, m in counts.items() for _ in range(m)]
+    assert len(out) == n, (len(out), n)
+    return [out[i] for i in rs.permutation(n)]
+
+
+def tab_median_tie(n):
+    """x1, colour (text; Green/blue/red; 5 missing cells; red and Green tie at 17), size (6
+    missing cells of 50: 44 values, median = mean of two), tier (hi/lo/mid)."""
+    def make(rs):
+        x1 = u(rs, n, 1)[:, 0]
+        size = np.round(rs.uniform(10, 60, n), 4)
+        colour = spread(rs, n, {"red": 17, "Green": 17, "blue": 11, None: 5})
+        while colour[0] != "red":  # the file meets red first; the tie must still go to Green
+            colour = colour[1:] + colour[:1]
+        size_missing = set(rs.choice(np.arange(1, n), 6, replace=False).tolist())
+        cv = {"Green": 0.8, "blue": -0.6, "red": 0.0, None: 0.1}
+        s = 0.9 * x1 + 0.06 * (size - 35) + np.array([cv[k] for k in colour]) + 0.4 * rs.standard_normal(n)
+        tier = np.where(s < -0.5, "lo", np.where(s < 0.5, "mid", "hi"))
+        pad = ["  red", "Green ", " blue "]  # trimmed like every field
+        rows = []
+        for i in range(n):
+            c_ = "" if colour[i] is None else colour[i]
+            if i in (3, 11, 29) and c_:
+                c_ = {"red": pad[0], "Green": pad[1], "blue": pad[2]}[c_]
+            sz = "NA" if i in size_missing else fmt_num(size[i])
+            rows.append([fmt_num(x1[i]), c_, sz, str(tier[i])])
+        return ["x1", "colour", "size", "tier"], rows
+    return make
+
+
+def check_median_tie(features, columns, X):
+    size = [c_ for c_ in columns if c_["name"] == "size"][0]
+    colour = [c_ for c_ in columns if c_["name"] == "colour"][0]
+    assert colour["categories"] == ["Green", "blue", "red"], colour
+    assert colour["fill"] == "Green", colour  # tie with red, which comes first in the file
+    print("  median fill of size %r (mean of two middle values)" % size["fill"])
+
+
+def tab_own_category(n):
+    """id (excluded), x1 (in [1, 3], 5 missing cells -> 0, the new minimum), grade (integers
+    1, 2, 3, 10 listed in categorical, 6 missing cells -> its own "" category), site (text,
+    nothing missing), x2, y (regression)."""
+    def make(rs):
+        x1 = np.round(rs.uniform(1, 3, n), 4)
+        x2 = u(rs, n, 1)[:, 0]
+        grade = spread(rs, n, {10: 13, 2: 11, 1: 9, 3: 7, None: 6})
+        while grade[0] != 10:  # 10 first in the file: bytewise "10" < "2", numerically last
+            grade = grade[1:] + grade[:1]
+        site = spread(rs, n, {"north": 18, "south": 16, "east": 12})
+        x1_missing = set(rs.choice(np.arange(1, n), 5, replace=False).tolist())
+        gv = {1: -0.4, 2: 0.1, 3: 0.3, 10: 0.6, None: -0.2}
+        sv = {"north": 0.2, "south": -0.3, "east": 0.0}
+        x1f = np.array([0.0 if i in x1_missing else x1[i] for i in range(n)])
+        y = (0.3 * x1f + 0.5 * np.tanh(x2) + np.array([gv[k] for k in grade]) + np.array([sv[k] for k in site])
+             + noise(rs, n))
+        rows = []
+        for i in range(n):
+            rows.append([str(101 + 7 * i), "" if i in x1_missing else fmt_num(x1[i]),
+                         "" if grade[i] is None else str(grade[i]), site[i], fmt_num(x2[i]), fmt_num(y[i])])
+        return ["id", "x1", "grade", "site", "x2", "y"], rows
+    return make
+
+
+def check_own_category(features, columns, X):
+    want = ["x1", "grade=", "grade=1", "grade=2", "grade=3", "grade=10",
+            "site=east", "site=north", "site=south", "x2"]
+    assert features == want, features
+
+
+def tab_missing_texts(n):
+    """x1 (cells "?" and "NA" missing -> mean), colour (N/A, blue, red: "N/A" is a real category
+    here, since data.missing is ["?", "NA"]; 3 cells "?"), x2, answer (yes/no). Delimiter ";",
+    decimal ","."""
+    def make(rs):
+        X = u(rs, n, 2)
+        colour = spread(rs, n, {"red": 19, "blue": 16, "N/A": 12, None: 3})
+        x1_missing = dict(zip(rs.choice(np.arange(1, n), 4, replace=False).tolist(), ["?", "NA", " ? ", "NA"]))
+        cv = {"red": 0.6, "blue": -0.5, "N/A": 0.1, None: 0.0}
+        x1f = np.array([0.0 if i in x1_missing else X[i, 0] for i in range(n)])
+        s = 1.1 * x1f - 0.7 * X[:, 1] + np.array([cv[k] for k in colour]) + 0.4 * rs.standard_normal(n)
+        ans = np.where(s > 0, "yes", "no")
+        ans[0] = "no"
+        rows = []
+        for i in range(n):
+            rows.append([x1_missing.get(i, fmt_num(X[i, 0], ",")), "?" if colour[i] is None else colour[i],
+                         fmt_num(X[i, 1], ","), str(ans[i])])
+        return ["x1", "colour", "x2", "answer"], rows
+    return make
+
+
+def check_missing_texts(features, columns, X):
+    want = ["x1", "colour=N/A", "colour=blue", "colour=red", "x2"]
+    assert features == want, features
+    assert columns[1]["fill"] == "red", columns[1]
+
+
+# Raw tabular files: kinds, missing texts, imputation, one-hot encoding, number-only
+# normalisation, delimiter and decimal mark (CONTRACT.md, "Tabular columns").
+CASES += [
+    dict(name="tab_median_tie_standard_ce_adam_batch10", seed=250, rows=50, data=tab_median_tie(50),
+         target="tier", normalize="standard",
+         tab=dict(impute={"number": "median", "category": "most_frequent"}, check=check_median_tie),
+         layers=[L(6, "tanh"), L(3, "softmax")], loss="cross_entropy",
+         train=T("adam", 0.01, 30, 10),
+         note="median of 44 values (mean of the two middle ones); most_frequent tie red/Green goes to Green "
+              "(first bytewise); standard normalisation of x1 and size only; cells trimmed"),
+    dict(name="tab_own_category_zero_minmax_mse_momentum_batch8", seed=251, rows=46, data=tab_own_category(46),
+         target="y", normalize="minmax",
+         tab=dict(exclude=["id"], categorical=["grade"], impute={"number": "zero", "category": "missing"},
+                  check=check_own_category),
+         layers=[L(5, "tanh"), L(1, "linear")], loss="mse",
+         train=T("momentum", 0.02, 30, 8, momentum=0.9),
+         note="id excluded; grade integers in categorical with a \"\" category first, then 1, 2, 3, 10; "
+              "x1 missing -> 0 before minmax (0 is its new min); site text without missing cells has no \"\""),
+    dict(name="tab_missing_texts_semicolon_bce_sgd_batch10", seed=252, rows=50, data=tab_missing_texts(50),
+         target="answer",
+         tab=dict(missing=["?", "NA"], delimiter=";", decimal=",", check=check_missing_texts),
+         layers=[L(4, "tanh"), L(1, "sigmoid")], loss="bce",
+         train=T("sgd", 0.3, 30, 10),
+         note="data.missing [\"?\", \"NA\"] (so \"N/A\" is a category), delimiter ;, decimal comma; "
+              "x1 mean over non-missing, colour most_frequent; bce yes/no"),
+]
+
+
 def public_as_case(folder):
     """The parts of a public case the training loop needs, read from its files."""
     import yaml  # only for reading the public specs back
@@ -959,17 +1220,26 @@ def make_case(c, out):
     rs = np.random.RandomState(c["seed"])
     header, rows = c["data"](rs)
     assert len(rows) == c["rows"], (c["name"], len(rows))
-    data = csv_text(header, rows)
+    tab = c.get("tab")
+    if tab is None:
+        data = csv_text(header, rows)
+    else:  # the maker wrote every cell as text already
+        d_ = tab.get("delimiter", ",")
+        data = "\n".join(d_.join(r) for r in [header] + rows) + "\n"
     t = c["target"]
     targets = t if isinstance(t, list) else [t]
     layers = c["layers"]
-    features, targets, classes, norm, X, Y, W, cw = load_case_data(
+    got = load_case_data(
         data, targets, c.get("features"), c["loss"], layers[-1]["units"], c.get("normalize", "none"),
-        c.get("weight"), c["train"].get("class_weight"))
+        c.get("weight"), c["train"].get("class_weight"), tab)
+    features, targets, classes, norm, X, Y, W, cw = got[:8]
+    columns = got[8] if tab is not None else None
+    if tab is not None and "check" in tab:
+        tab["check"](features, columns, X)
 
     sizes = [len(features)] + [L_["units"] for L_ in layers]
     params = default_init(c["seed"], sizes)
-    init = model_json(features, targets, classes, norm, c["loss"], layers, params)
+    init = model_json(features, targets, classes, norm, c["loss"], layers, params, tab, columns)
     masks = dropout_masks(c, layers, X.shape[0])
     stats = {}
     final, losses, lrs = train(init["layers"], layers, c["loss"], c["train"], X, Y, W, cw, masks, stats)
@@ -977,7 +1247,7 @@ def make_case(c, out):
     for v in losses + [x for W, B in final for x in np.ravel(W).tolist() + B]:
         if not np.isfinite(v):
             sys.exit("case %s: non-finite result" % c["name"])
-    expected = {"final": model_json(features, targets, classes, norm, c["loss"], layers, final),
+    expected = {"final": model_json(features, targets, classes, norm, c["loss"], layers, final, tab, columns),
                 "train_loss": losses, "tolerance": TOLERANCE}
     if "schedule" in c["train"]:
         expected["lr"] = lrs
