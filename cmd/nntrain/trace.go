@@ -32,7 +32,9 @@ normalisation; default row 0) with the initial weights (--init, else the
 spec's seeded initialisation), and print every matrix the lecture names:
 X, W[l], B[l], Z[l], A[l], the cost J, dA[l], dZ[l], dW[l], dB[l] and dX,
 each with its shape (Z[1]: m × n[1] = 1 × 4) and the formula it came from.
-Nothing is trained or written.
+With train.class_weight or data.weight, J is the weighted loss training uses,
+Σ wᵢℓᵢ / Σ wᵢ, and the text prints the rows' weights w. Dropout is not
+applied: the pass is the unmasked network's. Nothing is trained or written.
 
 Rows are 0-based indices of the training rows: the data rows of data.train in
 file order, or with a validation split the rows left for training. A list

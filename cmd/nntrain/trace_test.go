@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -371,5 +372,118 @@ func TestREADMELectureOutput(t *testing.T) {
 				t.Errorf("README shows\n%s\nthe binary prints\n%s", block, r.out)
 			}
 		})
+	}
+}
+
+// TestTraceWeightedCost: with train.class_weight or data.weight the trace's
+// J is the weighted loss training minimises, end to end: on all 12 rows in
+// one batch it is epoch 1's train_loss of `train` (cost.csv: the cost of
+// that batch at the initial weights), it differs from the unweighted J, and
+// the text names the weighted formula and prints w; JSON keeps the
+// contract's keys (runTraceJSON-style strict decoding).
+func TestTraceWeightedCost(t *testing.T) {
+	// tinyCSV with a column of sample weights, one of them 0.
+	var weighted strings.Builder
+	for i, line := range strings.Split(strings.TrimSpace(tinyCSV), "\n") {
+		if i == 0 {
+			fmt.Fprintf(&weighted, "%s,w\n", line)
+		} else {
+			fmt.Fprintf(&weighted, "%s,%g\n", line, []float64{1, 2, 0.5, 0, 1.5, 3}[(i-1)%6])
+		}
+	}
+	one := strings.Replace(tinySpec, "  epochs: 5", "  epochs: 1\n  batch_size: 0", 1)
+	one = strings.Replace(one, "  target: label", "  target: label\n  shuffle: false", 1)
+	cases := []struct {
+		name, spec string
+		w          string // the w vector of rows 0-11 as the text prints it
+	}{
+		{"unweighted", one, ""},
+		{"class_weight", strings.Replace(one, "  epochs: 1", "  epochs: 1\n  class_weight: {a: 3, c: 0.5}", 1),
+			"[  3  1  0.5  3  1  0.5  3  1  0.5  3  1  0.5  ]"},
+		{"balanced", strings.Replace(one, "  epochs: 1", "  epochs: 1\n  class_weight: balanced", 1),
+			"[  1  1  1  1  1  1  1  1  1  1  1  1  ]"},
+		{"sample weight", strings.Replace(strings.Replace(one, "train.csv", "weighted.csv", 1), "  shuffle: false", "  shuffle: false\n  weight: w", 1),
+			"[  1  2  0.5  0  1.5  3  1  2  0.5  0  1.5  3  ]"},
+		{"both", strings.Replace(strings.Replace(strings.Replace(one, "train.csv", "weighted.csv", 1), "  shuffle: false", "  shuffle: false\n  weight: w", 1),
+			"  epochs: 1", "  epochs: 1\n  class_weight: {a: 3, c: 0.5}", 1),
+			"[  3  2  0.25  0  1.5  1.5  3  2  0.25  0  1.5  1.5  ]"},
+	}
+	costs := map[string]float64{}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"spec.yaml": c.spec, "train.csv": tinyCSV, "weighted.csv": weighted.String()})
+			r := nntrainIn(t, dir, nil, "trace", "-c", "spec.yaml", "--rows", "0-11", "--format", "json")
+			if r.code != 0 {
+				t.Fatalf("trace: exit %d: %s", r.code, r.err)
+			}
+			dec := json.NewDecoder(strings.NewReader(r.out))
+			dec.DisallowUnknownFields()
+			var tr traceJSON
+			if err := dec.Decode(&tr); err != nil {
+				t.Fatalf("not the contract's JSON: %v\n%s", err, r.out)
+			}
+			if r := nntrainIn(t, dir, nil, "train", "-c", "spec.yaml", "--quiet"); r.code != 0 {
+				t.Fatalf("train: exit %d: %s", r.code, r.err)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, "run", "cost.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(b), "\n")
+			if len(lines) < 2 || !strings.HasPrefix(lines[0], "epoch,train_loss") {
+				t.Fatalf("cost.csv:\n%s", b)
+			}
+			first, err := strconv.ParseFloat(strings.Split(lines[1], ",")[1], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := math.Abs(tr.Cost - first); d > 1e-14*math.Max(1, math.Abs(first)) {
+				t.Errorf("trace's J %v, training's first batch cost %v (|Δ| %.3g)", tr.Cost, first, d)
+			}
+			costs[c.name] = tr.Cost
+			t.Logf("J = %.17g (train_loss of epoch 1: %.17g)", tr.Cost, first)
+
+			text := nntrainIn(t, dir, nil, "trace", "-c", "spec.yaml", "--rows", "0-11")
+			has := strings.Contains(text.out, "J = Σᵢ wᵢ ℓᵢ / Σᵢ wᵢ")
+			if c.w == "" {
+				if has || strings.Contains(text.out, "row weights") {
+					t.Errorf("the unweighted text names row weights:\n%s", text.out)
+				}
+				return
+			}
+			if !has || !strings.Contains(text.out, "w: m = 12") || !strings.Contains(text.out, c.w) {
+				t.Errorf("the text lacks the weighted formula or w = %s:\n%s", c.w, text.out)
+			}
+		})
+	}
+	for _, name := range []string{"class_weight", "sample weight", "both"} {
+		if math.Abs(costs[name]-costs["unweighted"]) < 1e-6 {
+			t.Errorf("%s: J %v, the unweighted J is %v: the weights changed nothing", name, costs[name], costs["unweighted"])
+		}
+	}
+}
+
+// TestTraceDropoutNote: a spec with dropout is traced without it (the pass
+// of eval, not a masked training pass), and the text says so in one line;
+// the numbers are those of the same spec without dropout.
+func TestTraceDropoutNote(t *testing.T) {
+	dir := t.TempDir()
+	drop := strings.Replace(tinySpec, "{units: 4, activation: tanh}", "{units: 4, activation: tanh, dropout: 0.3}", 1)
+	writeFiles(t, dir, map[string]string{"drop.yaml": drop, "spec.yaml": tinySpec, "train.csv": tinyCSV})
+	with := nntrainIn(t, dir, nil, "trace", "-c", "drop.yaml", "--rows", "0-3")
+	without := nntrainIn(t, dir, nil, "trace", "-c", "spec.yaml", "--rows", "0-3")
+	if with.code != 0 || without.code != 0 {
+		t.Fatalf("exit %d, %d: %s %s", with.code, without.code, with.err, without.err)
+	}
+	note := "dropout is off in this trace: the spec's dropout (p = 0.3 after layer 1) masks units only in training's passes, and this pass has no masks\n"
+	if !strings.Contains(with.out, note) {
+		t.Errorf("no dropout note in:\n%.600s", with.out)
+	}
+	if strings.Contains(without.out, "dropout") {
+		t.Errorf("a spec without dropout gets a dropout note:\n%.600s", without.out)
+	}
+	if got := strings.Replace(strings.Replace(with.out, note, "", 1), "drop.yaml", "spec.yaml", 1); got != without.out {
+		t.Errorf("with dropout the pass differs from the pass without:\n%s\n---\n%s", with.out, without.out)
 	}
 }

@@ -42,13 +42,17 @@ type Trace struct {
 //	dA[L]   = ∂J/∂A[L] of the loss (outputGrad)
 //	dA[l−1] = dZ[l]·W[l]  for l = L … 1, dA[0] being dX
 //
-// the second with the product backprop itself uses for that step. The trace
-// is of the unweighted loss (row weights nil): outputGrad has no weights.
-func TraceBatch(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y []float64, m int) *Trace {
+// the second with the product backprop itself uses for that step.
+//
+// w holds the rows' weights in the loss (m of them, see Loss.Cost), nil for
+// the unweighted loss: J is then the weighted mean Σ wᵢℓᵢ / Σ wᵢ that
+// training minimises, and dA[L], dZ[L] and everything below carry wᵢ/Σw
+// where the unweighted pass has 1/m. The pass is without dropout (no masks).
+func TraceBatch(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, y, w []float64, m int) *Trace {
 	ws := net.NewWorkspace(m)
 	weights := net.WeightRanges()
-	j, a := forwardCost(net, pool, ws, nil, loss, l2, weights, x, y, nil, m)
-	backward(net, pool, ws, loss, l2, weights, x, y, nil, a, m)
+	j, a := forwardCost(net, pool, ws, nil, loss, l2, weights, x, y, w, m)
+	backward(net, pool, ws, loss, l2, weights, x, y, w, a, m)
 
 	t := &Trace{M: m, Cost: j}
 	for i, l := range net.Layers {
@@ -61,7 +65,7 @@ func TraceBatch(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, 
 		})
 	}
 	last := len(t.Layers) - 1
-	loss.outputGrad(t.Layers[last].DA, y[:m*net.Outputs()], t.Layers[last].A, m)
+	loss.outputGrad(t.Layers[last].DA, y[:m*net.Outputs()], t.Layers[last].A, w, m)
 	for i := last; i >= 0; i-- {
 		l := net.Layers[i]
 		dst := make([]float64, m*l.In)
@@ -75,29 +79,43 @@ func TraceBatch(net *network.Net, pool *network.Pool, loss Loss, l2 float64, x, 
 	return t
 }
 
-// outputGrad sets d = ∂J/∂A of the output layer's A for targets y, m rows
-// (the weights of the mean being 1/m):
+// outputGrad sets d = ∂J/∂A of the output layer's A for targets y, m rows,
+// the weight of row i in the mean being cᵢ = 1/m (w nil) or wᵢ/Σw:
 //
-//	mse:           (A − Y)/m
-//	bce:           (A − Y) / (A(1 − A)) / m
-//	cross_entropy: −Y / A / m
+//	mse:           (A − Y)·cᵢ
+//	bce:           (A − Y) / (A(1 − A))·cᵢ
+//	cross_entropy: −Y / A·cᵢ
 //
-// At an A where the loss's derivative has a pole (bce's A of exactly 0 or 1,
-// cross_entropy's A of 0 with Y ≠ 0) the value is ±Inf or NaN, as PyTorch's
-// autograd gives for the loss written in A.
-func (l Loss) outputGrad(d, y, a []float64, m int) {
+// Weights that are all 0 give d = 0, as OutputDelta's dZ. At an A where the
+// loss's derivative has a pole (bce's A of exactly 0 or 1, cross_entropy's A
+// of 0 with Y ≠ 0) the value is ±Inf or NaN, as PyTorch's autograd gives for
+// the loss written in A.
+func (l Loss) outputGrad(d, y, a, w []float64, m int) {
+	k := len(a) / m
 	inv := 1 / float64(m)
+	var sw float64
+	for _, v := range w {
+		sw += v
+	}
 	for i, v := range a {
+		c := inv
+		if w != nil {
+			if sw == 0 {
+				d[i] = 0
+				continue
+			}
+			c = w[i/k] / sw
+		}
 		switch l {
 		case MSE:
-			d[i] = (v - y[i]) * inv
+			d[i] = (v - y[i]) * c
 		case BCE:
-			d[i] = (v - y[i]) / (v * (1 - v)) * inv
+			d[i] = (v - y[i]) / (v * (1 - v)) * c
 		case CrossEntropy:
 			if y[i] == 0 {
 				d[i] = 0
 			} else {
-				d[i] = -y[i] / v * inv
+				d[i] = -y[i] / v * c
 			}
 		default:
 			panic(fmt.Sprintf("backprop: outputGrad of loss %d", int(l)))

@@ -52,3 +52,49 @@ func kernAsm4(kb int, a, b, c *float64, ldc int, load bool)
 
 //go:noescape
 func kernAsm2(kb int, a, b, c *float64, ldc int, load bool)
+
+// kernAsm32 is kernGo32 with 256-bit fused multiply-adds on float32: it sets
+// the mr×nr32 tile at c (row stride ldc elements) to
+// (load ? c : 0) + Σ_p a[p·mr+r]·b[p·nr32+q], in ascending p, each step one
+// FMA. Implemented in kernel32_amd64.s.
+//
+//go:noescape
+func kernAsm32(kb int, a, b, c *float32, ldc int, load bool)
+
+// peakFMA32Flops is the number of floating-point operations per iteration of
+// peakFMA32: twelve 8-wide float32 fused multiply-adds.
+const peakFMA32Flops = 12 * 8 * 2
+
+// peakFMA32 is peakFMA on float32 lanes: the float32 FMA peak.
+//
+//go:noescape
+func peakFMA32(iters int)
+
+// The float32 packing routines of kernel32_pack_amd64.s; every element they
+// address must lie inside the caller's slices (kb = 0 copies nothing).
+//
+//	packA6T32: dst[p·6+r]  = src[r·ld+p]   six rows interleaved (A·… products)
+//	packB8T32: dst[p·16+c] = src[c·ld+p]   eight rows into half a 16-wide panel (A·Bᵀ)
+//	packA6_32: dst[p·6+r]  = src[p·ld+r]   six contiguous per p (Aᵀ·B)
+//	packB16_32: dst[p·16+c] = src[p·ld+c]  sixteen contiguous per p (…·B)
+
+//go:noescape
+func packA6T32(dst, src *float32, ld, kb int)
+
+//go:noescape
+func packB8T32(dst, src *float32, ld, kb int)
+
+//go:noescape
+func packA6_32(dst, src *float32, ld, kb int)
+
+//go:noescape
+func packB16_32(dst, src *float32, ld, kb int)
+
+// kernAsm32_4 and kernAsm32_2 are kernAsm32 for the first 4 or 2 rows of the
+// tile (kernel32_edge_amd64.s): the same chain per element, so the same bits.
+//
+//go:noescape
+func kernAsm32_4(kb int, a, b, c *float32, ldc int, load bool)
+
+//go:noescape
+func kernAsm32_2(kb int, a, b, c *float32, ldc int, load bool)

@@ -69,6 +69,7 @@ type scratch struct {
 	ap   []float64 // mc×kc packed A
 	bp   []float64 // kc×nc packed B
 	tile [mr * nr]float64
+	s32  *scratch32 // the float32 scratch, allocated on first use (matmul_gemm32.go)
 }
 
 func newScratch(b blocks) *scratch {

@@ -15,7 +15,10 @@ import (
 // results are bit-identical for any number of workers. A call allocates
 // nothing: the packing memory of every worker ((mc+nc)·kc·8 bytes: about 1.3 MiB with
 // the default blocks) is
-// allocated in NewPool. A pool of one worker starts no goroutine and computes
+// allocated in NewPool; the float32 products (MulABt32, MulAtB32, MulAB32,
+// matmul_gemm32.go) have their own packing memory of the same element count,
+// allocated by each goroutine's first float32 task, so a float64 run never
+// pays for it. A pool of one worker starts no goroutine and computes
 // everything on the caller.
 //
 // C must not overlap A or B. The methods may be called from several
@@ -28,6 +31,8 @@ type Pool struct {
 
 	mu     sync.Mutex // one product at a time
 	job    gemmJob    // the product in flight, written before waking workers
+	job32  gemmJob32  // the float32 product in flight, when is32
+	is32   bool
 	next   atomic.Int64
 	wake   chan struct{} // one token per worker asked to help
 	done   sync.WaitGroup
@@ -145,8 +150,12 @@ func (p *Pool) safeClaim(s *scratch) {
 // set) until none are left.
 func (p *Pool) claim(s *scratch) {
 	n := p.job.tasks()
-	if p.rfn != nil {
+	switch {
+	case p.rfn != nil:
 		n = p.rparts
+	case p.is32:
+		p.claim32(s.f32(p.blk))
+		return
 	}
 	for {
 		t := int(p.next.Add(1) - 1)
@@ -158,6 +167,18 @@ func (p *Pool) claim(s *scratch) {
 		} else {
 			p.job.run(s, t)
 		}
+	}
+}
+
+// claim32 runs tasks of the current float32 product until none are left.
+func (p *Pool) claim32(s *scratch32) {
+	n := p.job32.tasks()
+	for {
+		t := int(p.next.Add(1) - 1)
+		if t >= n {
+			return
+		}
+		p.job32.run(s, t)
 	}
 }
 
@@ -226,6 +247,62 @@ func (p *Pool) gemm(c, a, b []float64, m, n, k, ars, acs, brs, bcs int) {
 	}
 	p.job.plan(p.workers)
 	p.dispatch(min(p.workers, p.job.tasks()))
+}
+
+// MulABt32 is MulABt on float32: C = A·Bᵀ; C is m×n, A is m×k, B is n×k.
+//
+//	C[i][j] = Σ_p A[i][p]·B[j][p]
+//
+// The sum is formed in float32, in ascending p (one FMA per p on the
+// assembly kernel). It panics if a slice is shorter than its shape. Each
+// worker's float32 packing memory is allocated by its first float32 product.
+func (p *Pool) MulABt32(c, a, b []float32, m, n, k int) {
+	checkDims32("MulABt32", c, a, b, m, n, k)
+	p.gemm32(c, a, b, m, n, k, k, 1, 1, k)
+}
+
+// MulAtB32 is MulAtB on float32: C = Aᵀ·B; C is m×n, A is k×m, B is k×n.
+//
+//	C[i][j] = Σ_p A[p][i]·B[p][j]
+//
+// It panics if a slice is shorter than its shape.
+func (p *Pool) MulAtB32(c, a, b []float32, m, n, k int) {
+	checkDims32("MulAtB32", c, a, b, m, n, k)
+	p.gemm32(c, a, b, m, n, k, 1, m, n, 1)
+}
+
+// MulAB32 is MulAB on float32: C = A·B; C is m×n, A is m×k, B is k×n.
+//
+//	C[i][j] = Σ_p A[i][p]·B[p][j]
+//
+// It panics if a slice is shorter than its shape.
+func (p *Pool) MulAB32(c, a, b []float32, m, n, k int) {
+	checkDims32("MulAB32", c, a, b, m, n, k)
+	p.gemm32(c, a, b, m, n, k, k, 1, n, 1)
+}
+
+// gemm32 is gemm on float32 operands.
+func (p *Pool) gemm32(c, a, b []float32, m, n, k, ars, acs, brs, bcs int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		panic("network: Pool used after Close")
+	}
+	defer func() { p.job32, p.is32 = gemmJob32{}, false }() // drop the caller's slices, also after a panic
+	p.job32 = gemmJob32{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs, asm: p.asm, blk: p.blk}
+	if p.workers == 1 || m*n*k < p.minFlops {
+		p.job32.pm, p.job32.pn = 1, 1
+		p.job32.tilesM = (m + mr - 1) / mr
+		p.job32.tilesN = (n + nr32 - 1) / nr32
+		p.job32.run(p.local.f32(p.blk), 0)
+		return
+	}
+	p.is32 = true
+	p.job32.plan(p.workers)
+	p.dispatch(min(p.workers, p.job32.tasks()))
 }
 
 // rangePart returns part t of [0, n) cut into parts even pieces.

@@ -49,8 +49,8 @@ func WriteDot(w io.Writer, p *Pass) error {
 	}
 	dotNode(&b, "Y", p.y(), "Y", dataColor, matrix{}, "")
 	fmt.Fprintf(&b, "  J [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"4\">"+
-		"<TR><TD BGCOLOR=\"%s\"><B>J</B> = %s</TD></TR><TR><TD>%s</TD></TR><TR><TD>∂J/∂J = 1</TD></TR></TABLE>>];\n",
-		costColor, esc(num(p.Cost)), esc(p.costFormula()))
+		"<TR><TD BGCOLOR=\"%s\"><B>J</B> = %s</TD></TR><TR><TD>%s</TD></TR>%s<TR><TD>∂J/∂J = 1</TD></TR></TABLE>>];\n",
+		costColor, esc(num(p.Cost)), esc(p.costFormula()), p.dotRowW())
 
 	prev := "X"
 	for l := 1; l <= L; l++ {
@@ -61,6 +61,24 @@ func WriteDot(w io.Writer, p *Pass) error {
 	fmt.Fprintf(&b, "  %s -> J [label=%q];\n  Y -> J;\n}\n", prev, p.Loss.String())
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// dotRowW is the J node's row of the row weights w, or "" unweighted.
+func (p *Pass) dotRowW() string {
+	if p.RowW == nil {
+		return ""
+	}
+	w := p.rowW()
+	if w.cols > dotMaxCols {
+		st := w.summary()
+		return fmt.Sprintf("<TR><TD>w: %d row weights, min %s, max %s, Σw = %s</TD></TR>",
+			w.cols, esc(num(st.min)), esc(num(st.max)), esc(num(p.sumW())))
+	}
+	v := make([]string, w.cols)
+	for i, x := range w.v {
+		v[i] = num(x)
+	}
+	return fmt.Sprintf("<TR><TD>w = [%s], Σw = %s</TD></TR>", esc(strings.Join(v, ", ")), esc(num(p.sumW())))
 }
 
 // dotNode writes one node: a table headed by the name, formula and shape of

@@ -30,7 +30,14 @@ func WriteText(w io.Writer, p *Pass) error {
 	if p.L2 != 0 {
 		fmt.Fprintf(&b, ", l2 λ = %g", p.L2)
 	}
-	b.WriteString("\n\n")
+	b.WriteByte('\n')
+	if d := p.dropoutNote(); d != "" {
+		b.WriteString(d + "\n")
+	}
+	if p.RowW != nil {
+		fmt.Fprintf(&b, "row weights: %s\n", p.RowWFrom)
+	}
+	b.WriteByte('\n')
 
 	fmt.Fprintf(&b, "Forward pass: A[0] = X; for l = 1 … %d, Z[l] = A[l−1]·W[l]ᵀ + B[l] and A[l] = g(Z[l])\n\n", L)
 	block(&b, p.x(), "X = A[0]", columns(p.Features))
@@ -41,10 +48,18 @@ func WriteText(w io.Writer, p *Pass) error {
 		block(&b, p.a(l), aFormula(l, p.Acts[l-1]), "")
 	}
 	block(&b, p.y(), "", columns(p.Outputs))
+	if p.RowW != nil {
+		block(&b, p.rowW(), "", "wᵢ is row i's weight in the loss, Σw = "+num(p.sumW()))
+	}
 	fmt.Fprintf(&b, "Cost: %s\n  J = %s\n\n", p.costFormula(), num(p.Cost))
 
-	b.WriteString("Backward pass: every d… is ∂J/∂… of the batch's mean cost J, so the 1/m of\n" +
-		"the lecture's dW = dZᵀ·A[l−1]/m is already inside dZ\n\n")
+	if p.RowW != nil {
+		b.WriteString("Backward pass: every d… is ∂J/∂… of the batch's weighted mean cost J, so row i\n" +
+			"carries wᵢ/Σw where the lecture's dW = dZᵀ·A[l−1]/m has 1/m, already inside dZ\n\n")
+	} else {
+		b.WriteString("Backward pass: every d… is ∂J/∂… of the batch's mean cost J, so the 1/m of\n" +
+			"the lecture's dW = dZᵀ·A[l−1]/m is already inside dZ\n\n")
+	}
 	block(&b, p.da(L), p.daOutFormula(), "")
 	for l := L; l >= 1; l-- {
 		if l < L {
@@ -57,6 +72,31 @@ func WriteText(w io.Writer, p *Pass) error {
 	block(&b, p.dx(), daFormula(0), "")
 	_, err := io.WriteString(w, strings.TrimSuffix(b.String(), "\n"))
 	return err
+}
+
+// dropoutNote is the line saying that the spec's dropout is not in the
+// pass, or "" when no layer has dropout.
+func (p *Pass) dropoutNote() string {
+	var on []string
+	for l, d := range p.Dropouts {
+		if d > 0 {
+			on = append(on, fmt.Sprintf("p = %g after layer %d", d, l+1))
+		}
+	}
+	if on == nil {
+		return ""
+	}
+	return "dropout is off in this trace: the spec's dropout (" + strings.Join(on, ", ") +
+		") masks units only in training's passes, and this pass has no masks"
+}
+
+// sumW is Σ wᵢ of the traced rows.
+func (p *Pass) sumW() float64 {
+	var s float64
+	for _, v := range p.RowW {
+		s += v
+	}
+	return s
 }
 
 // columns names the columns of X or Y: all of them, or the first and last

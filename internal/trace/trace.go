@@ -30,15 +30,22 @@ type Pass struct {
 	L2       float64
 	Acts     []network.Activation // per layer
 	Alphas   []float64            // leaky_relu slopes, per layer
+	Dropouts []float64            // dropout probabilities, per layer; the pass is without dropout
 	X, Y     []float64            // the batch, m × n[0] and m × n[L], after encoding and normalisation
+	// RowW holds the traced rows' weights in the loss, m of them, nil when
+	// the loss is unweighted; RowWFrom says what made them (for a person).
+	RowW     []float64
+	RowWFrom string
 	*backprop.Trace
 }
 
 // New traces the given rows of d (0-based; d already encoded and
 // normalised) through net with backprop.TraceBatch, the loss and its l2
-// term. Spec, Data and Weights are left for the caller to name. A row past
-// the end of d is an error naming d's file.
-func New(net *network.Net, pool *network.Pool, loss backprop.Loss, l2 float64, d *dataset.Set, rows []int) (*Pass, error) {
+// term. w holds the weights of d's rows in the loss as training uses them
+// (nil for the unweighted loss); the traced rows' weights go into the loss
+// and into RowW. Spec, Data, Weights and RowWFrom are left for the caller
+// to name. A row past the end of d is an error naming d's file.
+func New(net *network.Net, pool *network.Pool, loss backprop.Loss, l2 float64, d *dataset.Set, w []float64, rows []int) (*Pass, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("trace: no rows")
 	}
@@ -48,13 +55,21 @@ func New(net *network.Net, pool *network.Pool, loss backprop.Loss, l2 float64, d
 		}
 	}
 	b := d.Subset(rows)
+	var rw []float64
+	if w != nil {
+		rw = make([]float64, len(rows))
+		for i, r := range rows {
+			rw[i] = w[r]
+		}
+	}
 	p := &Pass{
 		Data: d.Path, Rows: rows, Features: d.Features, Outputs: unitNames(d), Loss: loss, L2: l2,
-		X: b.X, Y: b.Y,
-		Trace: backprop.TraceBatch(net, pool, loss, l2, b.X, b.Y, b.Rows),
+		X: b.X, Y: b.Y, RowW: rw,
+		Trace: backprop.TraceBatch(net, pool, loss, l2, b.X, b.Y, rw, b.Rows),
 	}
 	for _, l := range net.Layers {
 		p.Acts, p.Alphas = append(p.Acts, l.Act), append(p.Alphas, l.Alpha)
+		p.Dropouts = append(p.Dropouts, l.Dropout)
 	}
 	return p, nil
 }
@@ -137,6 +152,11 @@ func (p *Pass) y() matrix {
 	return matrix{"Y", p.m(), len(p.Outputs), "m", dim(len(p.Layers)), p.Y}
 }
 
+// rowW is the row weights as a vector of m.
+func (p *Pass) rowW() matrix {
+	return matrix{"w", 1, p.m(), "", "m", p.RowW}
+}
+
 func (p *Pass) dx() matrix {
 	return matrix{"dX", p.m(), len(p.Features), "m", dim(0), p.DX}
 }
@@ -187,21 +207,34 @@ func aFormula(l int, g network.Activation) string {
 	return fmt.Sprintf("A[%d] = %s(Z[%d])", l, g, l)
 }
 
+// costFormula is J of the batch; with row weights, the weighted mean of
+// the rows' terms ℓᵢ (the contract's "Sample and class weights").
 func (p *Pass) costFormula() string {
 	L := len(p.Layers)
-	var f string
-	switch p.Loss {
-	case backprop.MSE:
+	var f, row string
+	switch {
+	case p.RowW != nil:
+		f = "J = Σᵢ wᵢ ℓᵢ / Σᵢ wᵢ"
+		switch p.Loss {
+		case backprop.MSE:
+			row = fmt.Sprintf("ℓᵢ = ½ Σ_k (A[%d] − Y)²", L)
+		case backprop.BCE:
+			row = fmt.Sprintf("ℓᵢ = −Σ_k [Y log A[%d] + (1 − Y) log(1 − A[%d])]", L, L)
+		case backprop.CrossEntropy:
+			row = fmt.Sprintf("ℓᵢ = −Σ_k Y log A[%d]", L)
+		}
+		row = ", where " + row + " of row i"
+	case p.Loss == backprop.MSE:
 		f = fmt.Sprintf("J = 1/(2m) Σ_i Σ_k (A[%d] − Y)²", L)
-	case backprop.BCE:
+	case p.Loss == backprop.BCE:
 		f = fmt.Sprintf("J = −1/m Σ_i Σ_k [Y log A[%d] + (1 − Y) log(1 − A[%d])]", L, L)
-	case backprop.CrossEntropy:
+	case p.Loss == backprop.CrossEntropy:
 		f = fmt.Sprintf("J = −1/m Σ_i Σ_k Y log A[%d]", L)
 	}
 	if p.L2 != 0 {
 		f += fmt.Sprintf(" + λ/(2m) Σ_l ‖W[l]‖²  (λ = %g)", p.L2)
 	}
-	return f
+	return f + row
 }
 
 // paired is whether backprop forms dZ[L] = (A[L] − Y)/m directly: the output
@@ -211,15 +244,27 @@ func (p *Pass) paired() bool {
 	return p.Loss == backprop.BCE && g == network.Sigmoid || p.Loss == backprop.CrossEntropy && g == network.Softmax
 }
 
+// mean is the factor of row i's term in J: "/m" (" / m" spaced), or with
+// row weights " · wᵢ/Σw".
+func (p *Pass) mean(spaced bool) string {
+	switch {
+	case p.RowW != nil:
+		return " · wᵢ/Σw"
+	case spaced:
+		return " / m"
+	}
+	return "/m"
+}
+
 func (p *Pass) daOutFormula() string {
 	L := len(p.Layers)
 	switch p.Loss {
 	case backprop.MSE:
-		return fmt.Sprintf("dA[%d] = ∂J/∂A[%d] = (A[%d] − Y)/m", L, L, L)
+		return fmt.Sprintf("dA[%d] = ∂J/∂A[%d] = (A[%d] − Y)%s", L, L, L, p.mean(false))
 	case backprop.BCE:
-		return fmt.Sprintf("dA[%d] = ∂J/∂A[%d] = (A[%d] − Y) / (A[%d] ⊙ (1 − A[%d])) / m", L, L, L, L, L)
+		return fmt.Sprintf("dA[%d] = ∂J/∂A[%d] = (A[%d] − Y) / (A[%d] ⊙ (1 − A[%d]))%s", L, L, L, L, L, p.mean(true))
 	default:
-		return fmt.Sprintf("dA[%d] = ∂J/∂A[%d] = −Y / A[%d] / m", L, L, L)
+		return fmt.Sprintf("dA[%d] = ∂J/∂A[%d] = −Y / A[%d]%s", L, L, L, p.mean(true))
 	}
 }
 
@@ -229,7 +274,7 @@ func (p *Pass) dzFormula(l int) string {
 	L := len(p.Layers)
 	g := p.Acts[l-1]
 	if l == L && p.paired() {
-		return fmt.Sprintf("dZ[%d] = (A[%d] − Y)/m  (%s with %s: g' cancels)", l, l, g, p.Loss)
+		return fmt.Sprintf("dZ[%d] = (A[%d] − Y)%s  (%s with %s: g' cancels)", l, l, p.mean(false), g, p.Loss)
 	}
 	head := fmt.Sprintf("dZ[%d] = dA[%d] ⊙ %s'(Z[%d])", l, l, g, l)
 	switch g {
