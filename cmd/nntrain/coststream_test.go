@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/nntrain/nntrain/internal/backprop"
+	"github.com/nntrain/nntrain/internal/metrics"
+	"github.com/nntrain/nntrain/internal/run"
 )
 
 // heapWatch records the live heap (after a collection) every `every`
@@ -140,6 +143,58 @@ func TestCheckpointCostRows(t *testing.T) {
 	// Rows written after the checkpoint (a kill before the next one) go.
 	extra := append(bytes.Clone(good), "12,0.5,0.25\n13,0.5,0.25\n"...)
 	writeFiles(t, out, map[string]string{filepath.Join(checkpointDir, costFile): string(extra)})
+	if r := trainIn(t, context.Background(), nil, append(base, "--resume")...); r.code != 0 {
+		t.Fatalf("resumed run: exit %d\n%s", r.code, r.err)
+	}
+	sameOutputs(t, out, want)
+}
+
+// A checkpoint of an earlier nntrain holds every cost row in its state and
+// has no cost rows file: it resumes, to the uninterrupted run's bytes.
+func TestResumeFromCheckpointWithRowsInState(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spec.yaml": tinySpec, "train.csv": tinyCSV})
+	spec := filepath.Join(dir, "spec.yaml")
+	want := filepath.Join(dir, "want")
+	if r := trainIn(t, context.Background(), nil, "-c", spec, "--out", want, "--set", "train.epochs=30"); r.code != 0 {
+		t.Fatalf("uninterrupted run: exit %d\n%s", r.code, r.err)
+	}
+	out := filepath.Join(dir, "run")
+	base := []string{"-c", spec, "--out", out, "--set", "train.epochs=30"}
+	ctx, cancel := context.WithCancel(context.Background())
+	if r := trainIn(t, ctx, &stopAt{epoch: 9, batch: 1, cancel: cancel}, base...); r.code != 130 {
+		t.Fatalf("interrupted run: exit %d\n%s", r.code, r.err)
+	}
+	cancel()
+	ck, _, err := readCheckpoint(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rowsPath := filepath.Join(out, checkpointDir, costFile)
+	f, err := os.Open(rowsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := metrics.ReadCostCSV(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := ck.State.Epochs[len(ck.State.Epochs)-1]
+	ck.State.Epochs = nil
+	for _, r := range log.Rows {
+		ck.State.Epochs = append(ck.State.Epochs, backprop.Epoch{N: int(r[0]), TrainLoss: r[1], TrainMetric: r[2], ValLoss: math.NaN(), ValMetric: math.NaN(), LR: last.LR})
+	}
+	if len(ck.State.Epochs) != ck.State.Epoch {
+		t.Fatalf("%d rows for %d epochs", len(ck.State.Epochs), ck.State.Epoch)
+	}
+	ck.Cost = run.CostFile{}
+	b, err := ck.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(rowsPath)
+	writeFiles(t, out, map[string]string{filepath.Join(checkpointDir, checkpointFile): string(b)})
 	if r := trainIn(t, context.Background(), nil, append(base, "--resume")...); r.code != 0 {
 		t.Fatalf("resumed run: exit %d\n%s", r.code, r.err)
 	}
