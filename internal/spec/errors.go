@@ -68,8 +68,11 @@ func shorten(s string) string {
 		}
 		s = s[:cut] + "… (" + strconv.Itoa(n) + " bytes)"
 	}
-	if q := strconv.Quote(s); q[1:len(q)-1] != s && strings.ContainsFunc(s, unicode.IsControl) {
-		return q
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		// Escaped as Go would quote it, without the quotes, so the message
+		// still starts with "--set" or the variable's name.
+		q := strconv.Quote(s)
+		return q[1 : len(q)-1]
 	}
 	return s
 }

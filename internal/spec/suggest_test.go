@@ -55,7 +55,7 @@ func TestLongOverrideQuotedShort(t *testing.T) {
 	if len(msg) > 300 || !strings.Contains(msg, "(14010 bytes)") || !strings.Contains(msg, "names no spec key") {
 		t.Errorf("message of %d bytes: %.300q", len(msg), msg)
 	}
-	if got := shorten("--set a=\x1b[31m"); got != `"--set a=\x1b[31m"` {
+	if got := shorten("--set a=\x1b[31m"); got != `--set a=\x1b[31m` {
 		t.Errorf("shorten with a control character: got %s", got)
 	}
 }
