@@ -285,8 +285,10 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 	for j, sc := range train.Columns {
 		c := Column{Name: sc.Name, Kind: sc.Kind}
 		// Only the median needs the values themselves; the mean is summed
-		// as the rows go by, so a wide all-number file is not copied.
+		// as the rows go by, so a wide all-number file is not copied, and
+		// only when it is the fill (an exact sum costs more than a copy).
 		keep := sc.Kind == KindNumber && imp.Number == ImputeMedian
+		summed := sc.Kind == KindNumber && imp.Number == ImputeMean
 		var vals []float64
 		var sum fsummer
 		counts := make([]int, len(sc.Levels))
@@ -298,7 +300,9 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 				missing++
 			case sc.Kind == KindNumber:
 				n++
-				sum.add(v)
+				if summed {
+					sum.add(v)
+				}
 				if keep {
 					vals = append(vals, v)
 				}
