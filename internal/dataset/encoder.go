@@ -438,24 +438,6 @@ func (f *fsummer) mean(count int, x []float64, stride int) float64 {
 	return s
 }
 
-// fsum is the correctly rounded sum of x (fsummer over a slice).
-func fsum(x []float64) float64 {
-	var f fsummer
-	for _, v := range x {
-		f.add(v)
-	}
-	return f.sum()
-}
-
-// mean is fsummer's mean of x.
-func mean(x []float64) float64 {
-	var f fsummer
-	for _, v := range x {
-		f.add(v)
-	}
-	return f.mean(len(x), x, 1)
-}
-
 // median is the middle value of x, or the mean of the two middle values.
 func median(x []float64) float64 {
 	v := slices.Clone(x)
