@@ -340,13 +340,17 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 		c.Categories = sortCategories(seen)
 		switch imp.Category {
 		case ImputeMostFrequent:
+			// The most frequent; of a tie, the first in category order
+			// (walking the sorted categories, not comparing positions per
+			// tie, which was quadratic in the categories).
+			code := make(map[string]int, len(sc.Levels))
+			for k, text := range sc.Levels {
+				code[text] = k
+			}
 			best := -1
-			for code, n := range counts {
-				if n == 0 {
-					continue
-				}
-				if best < 0 || n > counts[best] || (n == counts[best] && slices.Index(c.Categories, sc.Levels[code]) < slices.Index(c.Categories, sc.Levels[best])) {
-					best = code
+			for _, cat := range c.Categories {
+				if k := code[cat]; best < 0 || counts[k] > counts[best] {
+					best = k
 				}
 			}
 			c.FillText, c.HasFill = sc.Levels[best], true
