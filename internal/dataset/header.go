@@ -2,7 +2,6 @@ package dataset
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 )
@@ -81,25 +80,4 @@ func headerEnd(b []byte) int {
 		}
 	}
 	return -1
-}
-
-// Features returns the feature columns of a file with the given header: the
-// columns that are not targets, in file order. A target that is not a
-// column is an error naming the file.
-func Features(path string, header, targets []string) ([]string, error) {
-	for _, t := range targets {
-		if !slices.Contains(header, t) {
-			return nil, &Error{Path: path, Err: fmt.Errorf("no target column %q; the columns are %s", t, listNames(header))}
-		}
-	}
-	var fs []string
-	for _, h := range header {
-		if !slices.Contains(targets, h) {
-			fs = append(fs, h)
-		}
-	}
-	if len(fs) == 0 {
-		return nil, &Error{Path: path, Err: errors.New("no feature columns: every column is a target")}
-	}
-	return fs, nil
 }

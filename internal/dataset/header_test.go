@@ -62,11 +62,4 @@ func TestHeaderErrors(t *testing.T) {
 	if _, err := Header(dir); err == nil || !strings.Contains(err.Error(), "directory") {
 		t.Errorf("a folder: got %v", err)
 	}
-	fs, err := Features("d.csv", []string{"x1", "y", "x2"}, []string{"y"})
-	if err != nil || !reflect.DeepEqual(fs, []string{"x1", "x2"}) {
-		t.Errorf("Features = %q, %v; want [x1 x2]", fs, err)
-	}
-	if _, err := Features("d.csv", []string{"x1", "x2"}, []string{"y"}); err == nil || !strings.Contains(err.Error(), `no target column "y"`) {
-		t.Errorf("missing target: got %v", err)
-	}
 }
