@@ -99,6 +99,10 @@ type checkpointer struct {
 	warn   io.Writer
 	fresh  bool // the run folder did not exist when the run began
 	sync   bool // tests: write every due checkpoint before going on
+	// meta is the checkpoint's spec and data files, taken at the first
+	// write (they do not change during a run); each write adds its State
+	// and Cost to a copy.
+	meta *run.Checkpoint
 
 	busy      chan struct{} // closed when the write in flight ends; nil: none
 	err       error         // the last write's error, read after busy
@@ -199,8 +203,11 @@ func (c *checkpointer) write(st *backprop.State, cf run.CostFile) error {
 	if err := c.cost.sync(); err != nil {
 		return err
 	}
-	ck := c.job.NewCheckpoint(st)
-	ck.Cost = cf
+	if c.meta == nil {
+		c.meta = c.job.NewCheckpoint(nil)
+	}
+	ck := *c.meta
+	ck.State, ck.Cost = st, cf
 	b, err := ck.MarshalBinary()
 	if err != nil {
 		return err

@@ -57,18 +57,9 @@ before the data are read.`,
 }
 
 func runEval(ctx context.Context, s *streams, o *evalOptions) error {
-	if err := requireFlag("eval", "model", o.model); err != nil {
+	if _, err := modelDataInputs("eval", s, o.model, o.data); err != nil {
 		return err
 	}
-	if err := requireFlag("eval", "data", o.data); err != nil {
-		return err
-	}
-	for _, in := range []input{{"--model", o.model}, {"--data", o.data}} {
-		if err := checkInput(in.path, in.flag); err != nil {
-			return badInput(err)
-		}
-	}
-	recoverModelDir(o.model, s.files)
 	gates, err := o.gates.parse("eval", evalUnderExample, evalOverExample)
 	if err != nil {
 		return badInput(err)

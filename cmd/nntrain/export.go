@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -86,15 +85,4 @@ func runExport(s *streams, o *exportOptions) error {
 	}
 	fmt.Fprintf(s.err, "wrote %s (%s, %s, %d bytes)\n", o.out, format, prec, len(b))
 	return nil
-}
-
-// sameFile says out names the existing file at model, through a symbolic
-// link, a hard link or another spelling of the path.
-func sameFile(model, out string) bool {
-	mi, err := os.Stat(model)
-	if err != nil {
-		return false
-	}
-	oi, err := os.Stat(out)
-	return err == nil && os.SameFile(mi, oi)
 }

@@ -79,18 +79,21 @@ type input struct{ flag, path string }
 // links), which writing would replace. cmd is the command's name for the
 // message; outFlag how the output was named.
 func checkOutputNotInput(cmd, outFlag, out string, inputs ...input) error {
-	ofi, err := os.Stat(out)
-	if err != nil {
-		return nil // a file that does not exist is no input
-	}
 	for _, in := range inputs {
-		if in.path == "" {
-			continue
-		}
-		ifi, err := os.Stat(in.path)
-		if err == nil && os.SameFile(ofi, ifi) {
+		if in.path != "" && sameFile(in.path, out) {
 			return fmt.Errorf("nntrain %s: %s %s is the %s file %s: writing it would replace an input; write elsewhere", cmd, outFlag, out, in.flag, in.path)
 		}
 	}
 	return nil
+}
+
+// sameFile says out names the existing file in (an input), through a
+// symbolic link, a hard link or another spelling of the path.
+func sameFile(in, out string) bool {
+	ii, err := os.Stat(in)
+	if err != nil {
+		return false
+	}
+	oi, err := os.Stat(out)
+	return err == nil && os.SameFile(ii, oi)
 }

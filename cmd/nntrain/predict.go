@@ -71,20 +71,12 @@ decompressed.`,
 }
 
 func runPredict(ctx context.Context, s *streams, o *predictOptions, threshold *float64) error {
-	if err := requireFlag("predict", "model", o.model); err != nil {
+	ins, err := modelDataInputs("predict", s, o.model, o.data)
+	if err != nil {
 		return err
 	}
-	if err := requireFlag("predict", "data", o.data); err != nil {
-		return err
-	}
-	for _, in := range []input{{"--model", o.model}, {"--data", o.data}} {
-		if err := checkInput(in.path, in.flag); err != nil {
-			return badInput(err)
-		}
-	}
-	recoverModelDir(o.model, s.files)
 	if o.out != "" {
-		if err := checkOutputNotInput("predict", "--out", o.out, input{"--model", o.model}, input{"--data", o.data}); err != nil {
+		if err := checkOutputNotInput("predict", "--out", o.out, ins...); err != nil {
 			return badInput(err)
 		}
 	}
@@ -154,4 +146,25 @@ func reportUnseen(s *streams, cmd string, unseen []dataset.Unseen) {
 	for _, u := range unseen {
 		fmt.Fprintf(s.err, "nntrain %s: %s\n", cmd, u)
 	}
+}
+
+// modelDataInputs checks the --model and --data of predict and eval (both
+// given, each through checkInput) and finishes a commit that a crash
+// interrupted in the model's folder. It returns the two as inputs, for
+// checkOutputNotInput.
+func modelDataInputs(cmd string, s *streams, model, data string) ([]input, error) {
+	if err := requireFlag(cmd, "model", model); err != nil {
+		return nil, err
+	}
+	if err := requireFlag(cmd, "data", data); err != nil {
+		return nil, err
+	}
+	ins := []input{{"--model", model}, {"--data", data}}
+	for _, in := range ins {
+		if err := checkInput(in.path, in.flag); err != nil {
+			return nil, badInput(err)
+		}
+	}
+	recoverModelDir(model, s.files)
+	return ins, nil
 }

@@ -519,6 +519,7 @@ func (j *Job) Finish(pool *network.Pool, tr *backprop.Trainer, hist *backprop.Re
 		if err := res.Cost.WriteCSV(&cb); err != nil {
 			return res, err
 		}
+		res.CostCSV = cb.Bytes()
 	}
 	best := 0 // with early stopping, the epoch whose weights model.json holds
 	if j.Spec.Train.EarlyStopping != nil {
@@ -528,9 +529,6 @@ func (j *Job) Finish(pool *network.Pool, tr *backprop.Trainer, hist *backprop.Re
 		return res, err
 	}
 	res.ModelJSON, res.MetricsJSON = mb.Bytes(), jb.Bytes()
-	if !hist.Streamed {
-		res.CostCSV = cb.Bytes()
-	}
 	return res, nil
 }
 
