@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -198,6 +199,27 @@ func (p Precision) String() string {
 		return "float64"
 	}
 	return "float32"
+}
+
+// size is the bytes of one element.
+func (p Precision) size() int {
+	if p == Float64 {
+		return 8
+	}
+	return 4
+}
+
+// appendLE appends v to dst as elements of precision p, little-endian: the
+// raw data of an ONNX tensor and of a safetensors tensor alike.
+func (p Precision) appendLE(dst []byte, v []float64) []byte {
+	for _, x := range v {
+		if p == Float64 {
+			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(x))
+		} else {
+			dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(float32(x)))
+		}
+	}
+	return dst
 }
 
 // ParsePrecision maps a --precision value to its Precision.

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
@@ -197,19 +196,7 @@ func (g *graph) init(t *onnxpb.TensorProto) string {
 func (g *graph) constFloats(what string, v []float64, dims ...int64) string {
 	t := &onnxpb.TensorProto{Name: proto.String(fmt.Sprintf("%sconst%d/%s", internalPrefix, len(g.inits), what)),
 		Dims: dims, DataType: proto.Int32(int32(g.elem))}
-	if g.p == Float64 {
-		b := make([]byte, 8*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
-		}
-		t.RawData = b
-	} else {
-		b := make([]byte, 4*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(float32(x)))
-		}
-		t.RawData = b
-	}
+	t.RawData = g.p.appendLE(make([]byte, 0, g.p.size()*len(v)), v)
 	return g.init(t)
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
 )
 
@@ -57,13 +56,7 @@ func EncodeSafetensors(m *Model, p Precision) ([]byte, error) {
 	var data []byte
 	for _, t := range ts {
 		begin := int64(len(data))
-		for _, x := range t.v {
-			if p == Float64 {
-				data = binary.LittleEndian.AppendUint64(data, math.Float64bits(x))
-			} else {
-				data = binary.LittleEndian.AppendUint32(data, math.Float32bits(float32(x)))
-			}
-		}
+		data = p.appendLE(data, t.v)
 		header[t.name] = safetensorsEntry{DType: dtype, Shape: t.shape, DataOffsets: [2]int64{begin, begin + size*int64(len(t.v))}}
 	}
 	h, err := json.Marshal(header)

@@ -54,35 +54,22 @@ func MultiLabel(rows int, loss float64, y, prob []float64, targets []string) Rep
 			exact++
 		}
 	}
-	per := make(map[string]ClassStats, L)
-	var sumP, sumR, sumF float64
-	for t, name := range targets {
-		s := ClassStats{
-			Precision: ratio(tp[t], tp[t]+fp[t]),
-			Recall:    ratio(tp[t], tp[t]+fn[t]),
-			F1:        ratio(2*tp[t], 2*tp[t]+fp[t]+fn[t]),
-			Support:   tp[t] + fn[t],
-		}
-		per[name] = s
-		sumP += s.Precision
-		sumR += s.Recall
-		sumF += s.F1
-	}
+	per, meanP, meanR, meanF := macro(targets, func(t int) (int, int, int) { return tp[t], fp[t], fn[t] })
 	acc, ham := math.NaN(), math.NaN()
 	if rows > 0 {
 		acc = float64(exact) / float64(rows)
 		ham = float64(right) / float64(rows*L)
 	} else {
-		sumP, sumR, sumF = math.NaN(), math.NaN(), math.NaN()
+		meanP, meanR, meanF = math.NaN(), math.NaN(), math.NaN()
 	}
 	return Report{
 		Rows:            rows,
 		Loss:            loss,
 		Accuracy:        ptr(acc),
 		HammingAccuracy: ptr(ham),
-		Precision:       ptr(sumP / float64(L)),
-		Recall:          ptr(sumR / float64(L)),
-		F1:              ptr(sumF / float64(L)),
+		Precision:       ptr(meanP),
+		Recall:          ptr(meanR),
+		F1:              ptr(meanF),
 		PerTarget:       per,
 		Targets:         append([]string(nil), targets...),
 	}

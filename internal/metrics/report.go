@@ -95,44 +95,55 @@ func Classification(rows int, loss float64, trueIdx, predIdx []int, classes []st
 		}
 		correct += conf[t][t]
 	}
-	per := make(map[string]ClassStats, k)
-	var sumP, sumR, sumF float64
-	for c, name := range classes {
-		tp := conf[c][c]
+	per, meanP, meanR, meanF := macro(classes, func(c int) (tp, fp, fn int) {
+		tp = conf[c][c]
 		support := 0
 		for _, n := range conf[c] {
 			support += n
 		}
-		fp := predicted[c] - tp
-		fn := support - tp
-		s := ClassStats{
-			Precision: ratio(tp, tp+fp),
-			Recall:    ratio(tp, tp+fn),
-			F1:        ratio(2*tp, 2*tp+fp+fn),
-			Support:   support,
-		}
-		per[name] = s
-		sumP += s.Precision
-		sumR += s.Recall
-		sumF += s.F1
-	}
+		return tp, predicted[c] - tp, support - tp
+	})
 	acc := math.NaN()
 	if rows > 0 {
 		acc = float64(correct) / float64(rows)
 	} else {
-		sumP, sumR, sumF = math.NaN(), math.NaN(), math.NaN()
+		meanP, meanR, meanF = math.NaN(), math.NaN(), math.NaN()
 	}
 	return Report{
 		Rows:      rows,
 		Loss:      loss,
 		Accuracy:  ptr(acc),
-		Precision: ptr(sumP / float64(k)),
-		Recall:    ptr(sumR / float64(k)),
-		F1:        ptr(sumF / float64(k)),
+		Precision: ptr(meanP),
+		Recall:    ptr(meanR),
+		F1:        ptr(meanF),
 		PerClass:  per,
 		Confusion: conf,
 		Classes:   append([]string(nil), classes...),
 	}
+}
+
+// macro scores each of names from its counts — counts(i) gives the true
+// positives, false positives and false negatives of names[i] — as in
+// Classification, and returns the scores by name with their unweighted means
+// (NaN when names is empty). Classification and MultiLabel share it so that
+// both compute precision, recall and f1 by the one rule.
+func macro(names []string, counts func(i int) (tp, fp, fn int)) (per map[string]ClassStats, precision, recall, f1 float64) {
+	per = make(map[string]ClassStats, len(names))
+	for i, name := range names {
+		tp, fp, fn := counts(i)
+		s := ClassStats{
+			Precision: ratio(tp, tp+fp),
+			Recall:    ratio(tp, tp+fn),
+			F1:        ratio(2*tp, 2*tp+fp+fn),
+			Support:   tp + fn,
+		}
+		per[name] = s
+		precision += s.Precision
+		recall += s.Recall
+		f1 += s.F1
+	}
+	n := float64(len(names))
+	return per, precision / n, recall / n, f1 / n
 }
 
 // ratio returns num/den, or 0 when den is 0 (scikit-learn's zero_division=0).
