@@ -285,8 +285,10 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 	for j, sc := range train.Columns {
 		c := Column{Name: sc.Name, Kind: sc.Kind}
 		// Only the median needs the values themselves; the mean is summed
-		// as the rows go by, so a wide all-number file is not copied.
+		// as the rows go by, so a wide all-number file is not copied, and
+		// only when it is the fill (an exact sum costs more than a copy).
 		keep := sc.Kind == KindNumber && imp.Number == ImputeMedian
+		summed := sc.Kind == KindNumber && imp.Number == ImputeMean
 		var vals []float64
 		var sum fsummer
 		counts := make([]int, len(sc.Levels))
@@ -298,7 +300,9 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 				missing++
 			case sc.Kind == KindNumber:
 				n++
-				sum.add(v)
+				if summed {
+					sum.add(v)
+				}
 				if keep {
 					vals = append(vals, v)
 				}
@@ -336,13 +340,17 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 		c.Categories = sortCategories(seen)
 		switch imp.Category {
 		case ImputeMostFrequent:
+			// The most frequent; of a tie, the first in category order
+			// (walking the sorted categories, not comparing positions per
+			// tie, which was quadratic in the categories).
+			code := make(map[string]int, len(sc.Levels))
+			for k, text := range sc.Levels {
+				code[text] = k
+			}
 			best := -1
-			for code, n := range counts {
-				if n == 0 {
-					continue
-				}
-				if best < 0 || n > counts[best] || (n == counts[best] && slices.Index(c.Categories, sc.Levels[code]) < slices.Index(c.Categories, sc.Levels[best])) {
-					best = code
+			for _, cat := range c.Categories {
+				if k := code[cat]; best < 0 || counts[k] > counts[best] {
+					best = k
 				}
 			}
 			c.FillText, c.HasFill = sc.Levels[best], true
@@ -432,24 +440,6 @@ func (f *fsummer) mean(count int, x []float64, stride int) float64 {
 		}
 	}
 	return s
-}
-
-// fsum is the correctly rounded sum of x (fsummer over a slice).
-func fsum(x []float64) float64 {
-	var f fsummer
-	for _, v := range x {
-		f.add(v)
-	}
-	return f.sum()
-}
-
-// mean is fsummer's mean of x.
-func mean(x []float64) float64 {
-	var f fsummer
-	for _, v := range x {
-		f.add(v)
-	}
-	return f.mean(len(x), x, 1)
 }
 
 // median is the middle value of x, or the mean of the two middle values.

@@ -962,8 +962,6 @@ func (s *Set) encodeClasses(ids []int, names []string, cfg Config) error {
 	classes := names
 	if cfg.Classes == nil {
 		classes = sortClasses(names)
-	}
-	if cfg.Classes == nil {
 		if err := checkClassCount(s.Path, s.Targets[0], len(classes), len(ids)); err != nil {
 			return err
 		}

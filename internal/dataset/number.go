@@ -12,9 +12,6 @@ import (
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// parseFloat reads a CSV number with a '.' decimal mark; see parseNumber.
-func parseFloat(b []byte) (float64, error) { return parseNumber(b, '.') }
-
 // parseNumber reads one CSV number: a decimal
 //
 //	[+-] digits [dec digits] [(e|E) [+-] digits]   (digits on at least one side of the mark)

@@ -12,6 +12,9 @@ import (
 // or nan spelling; Go literal forms such as 1_000 and 0x1p4 are text.
 var csvNumber = regexp.MustCompile(`^(?i:[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(e[+-]?[0-9]+)?|inf|infinity|nan))$`)
 
+// parseFloat reads a CSV number with a '.' decimal mark; see parseNumber.
+func parseFloat(b []byte) (float64, error) { return parseNumber(b, '.') }
+
 func TestParseFloatMatchesStrconv(t *testing.T) {
 	inputs := []string{
 		"0", "-0", "+0", "1", "-1", "007", "255", "5.1", "-2.7098", "0.1", ".5", "5.", "-.5",

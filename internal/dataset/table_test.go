@@ -551,3 +551,21 @@ func TestLoadTableKeep(t *testing.T) {
 		}
 	}
 }
+
+// fsum is the correctly rounded sum of x (fsummer over a slice).
+func fsum(x []float64) float64 {
+	var f fsummer
+	for _, v := range x {
+		f.add(v)
+	}
+	return f.sum()
+}
+
+// mean is fsummer's mean of x.
+func mean(x []float64) float64 {
+	var f fsummer
+	for _, v := range x {
+		f.add(v)
+	}
+	return f.mean(len(x), x, 1)
+}
