@@ -158,28 +158,20 @@ func (o *Optimizer) update(lo, hi int) {
 			v[i] = mu*v[i] + gi
 			w[i] -= lr * (gi + mu*v[i])
 		}
-	case Adam:
+	case Adam, AdamW:
 		// PyTorch Adam (1.13, single tensor):
 		//   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 		//   w −= (lr / (1−β1^t)) · (m / (√v / √(1−β2^t) + ε))   (addcdiv_)
-		m, v := o.st.V[lo:hi], o.st.S[lo:hi]
-		b1, b2, eps := o.Beta1, o.Beta2, o.Eps
-		step, bc2sqrt := o.adamStep, o.bc2sqrt
-		for i, gi := range g {
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			w[i] -= step * (m[i] / (math.Sqrt(v[i])/bc2sqrt + eps))
-		}
-	case AdamW:
-		// PyTorch AdamW (1.13, single tensor): decoupled decay of every
-		// parameter, biases included, then the Adam step:
+		// AdamW first decays every parameter, biases included (decoupled):
 		//   w = w·(1 − lr·λ)                      (param.mul_(1 − lr·weight_decay))
-		//   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
-		//   w −= (lr / (1−β1^t)) · (m / (√v / √(1−β2^t) + ε))
+		// Adam's factor is 1, which leaves w exactly as it is.
 		m, v := o.st.V[lo:hi], o.st.S[lo:hi]
 		b1, b2, eps := o.Beta1, o.Beta2, o.Eps
 		step, bc2sqrt := o.adamStep, o.bc2sqrt
-		decay := 1 - lr*o.WeightDecay
+		decay := 1.0
+		if o.Kind == AdamW {
+			decay = 1 - lr*o.WeightDecay
+		}
 		for i, gi := range g {
 			w[i] *= decay
 			m[i] = b1*m[i] + (1-b1)*gi

@@ -1,6 +1,7 @@
 package backprop
 
 import (
+	"context"
 	"math/rand/v2"
 	"runtime"
 	"strconv"
@@ -90,5 +91,56 @@ func TestStepDoesNotAllocate(t *testing.T) {
 		if n := testing.AllocsPerRun(20, func() { tr.Step(x, y, w, m) }); n != 0 {
 			t.Errorf("%s: Step with row weights allocates %v times per batch, want 0", opt, n)
 		}
+	}
+}
+
+// Fit's epochs allocate nothing either: with an epoch sink (as the command
+// runs it), shuffling, row weights, validation and early stopping, a Fit call
+// that runs 500 more epochs allocates as often as one that runs one more
+// (the Result it returns), whatever the epoch count.
+func TestFitEpochsDoNotAllocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	net := network.New(5, []network.LayerSpec{{Units: 7, Activation: network.ReLU, Dropout: 0.2}, {Units: 3, Activation: network.Softmax}})
+	net.Init(network.InitHe, 0, rng)
+	pool := network.NewPool(2)
+	defer pool.Close()
+	data := func(n int) *Data {
+		d := &Data{X: make([]float64, n*5), Y: make([]float64, n*3), Rows: n, Labels: make([]int, n), W: make([]float64, n)}
+		for i := range d.X {
+			d.X[i] = rng.NormFloat64()
+		}
+		for r := range n {
+			d.Labels[r] = rng.IntN(3)
+			d.Y[r*3+d.Labels[r]] = 1
+			d.W[r] = 0.5 + rng.Float64()
+		}
+		return d
+	}
+	cfg := Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: Adam, LR: 1e-3}, Epochs: 1, BatchSize: 4, L2: 0.01, Shuffle: true,
+		Dropout: network.NewDropout(5, 6)}
+	tr, err := NewFit(net, pool, cfg, data(21), data(9), rand.NewPCG(7, 8), EarlyStopping{Patience: 1 << 30, Monitor: ValAccuracy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	tr.SetEpochSink(func(Epoch) error { rows++; return nil })
+	ctx := context.Background()
+	fit := func(more int) func() {
+		return func() {
+			tr.cfg.Epochs += more
+			if _, err := tr.Fit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fit(1)() // epochs 1 and 2: the best weights' copy is allocated here
+	one := testing.AllocsPerRun(10, fit(1))
+	// one call of many epochs, so that even a slice growing by doubling shows
+	many := testing.AllocsPerRun(1, fit(500))
+	if one > 1 || many != one {
+		t.Errorf("Fit allocates %v times for one more epoch and %v for 500, want at most 1 (the Result) for both", one, many)
+	}
+	if want := 2 + 11*1 + 2*500; rows != want {
+		t.Errorf("the sink saw %d rows, want %d", rows, want)
 	}
 }

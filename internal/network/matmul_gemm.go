@@ -60,7 +60,14 @@ type gemmJob struct {
 	asm                bool   // assembly kernel and packing
 	blk                blocks // cache blocks, those of the Pool's scratch
 
-	tilesM, tilesN int // ⌈m/mr⌉, ⌈n/nr⌉
+	taskGrid
+}
+
+// taskGrid is how a product's m×n output is cut into tasks, the part of a
+// job that does not depend on the element type: gemmJob and gemmJob32 share
+// it with their own tile width tn (nr or nr32).
+type taskGrid struct {
+	tilesM, tilesN int // ⌈m/mr⌉, ⌈n/tn⌉
 	pm, pn         int // task grid: pm row bands × pn column bands
 }
 
@@ -82,49 +89,65 @@ func newScratch(b blocks) *scratch {
 // checkDims panics on slices too short for the stated shape: a programming
 // bug in the caller, not bad input.
 func checkDims(op string, c, a, b []float64, m, n, k int) {
+	checkShape(op, len(c), len(a), len(b), m, n, k)
+}
+
+// checkShape is checkDims on the slices' lengths, for either element type.
+func checkShape(op string, lc, la, lb, m, n, k int) {
 	if m < 0 || n < 0 || k < 0 {
 		panic(fmt.Sprintf("network: %s: negative dimension m=%d n=%d k=%d", op, m, n, k))
 	}
-	if len(c) < m*n || len(a) < m*k || len(b) < k*n {
+	if lc < m*n || la < m*k || lb < k*n {
 		panic(fmt.Sprintf("network: %s: m=%d n=%d k=%d needs len(c)>=%d len(a)>=%d len(b)>=%d, got %d %d %d",
-			op, m, n, k, m*n, m*k, k*n, len(c), len(a), len(b)))
+			op, m, n, k, m*n, m*k, k*n, lc, la, lb))
 	}
 }
 
-// tasks reports the number of tasks of the job.
-func (j *gemmJob) tasks() int { return j.pm * j.pn }
+// tasks reports the number of tasks of the grid.
+func (g *taskGrid) tasks() int { return g.pm * g.pn }
 
-// plan cuts C into at least want tasks (when there are enough tiles),
-// splitting the longer side first. Tasks are no smaller than they must be:
-// each task packs its own panels, so more tasks than workers only repack
-// operands, and block already walks a large task in cache-sized blocks.
-func (j *gemmJob) plan(want int) {
-	j.tilesM = (j.m + mr - 1) / mr
-	j.tilesN = (j.n + nr - 1) / nr
-	j.pm, j.pn = 1, 1
-	for j.pm*j.pn < want {
-		rowsPer := j.tilesM * mr / j.pm
-		colsPer := j.tilesN * nr / j.pn
+// plan cuts an m×n C of mr×tn tiles into at least want tasks (when there are
+// enough tiles), splitting the longer side first. Tasks are no smaller than
+// they must be: each task packs its own panels, so more tasks than workers
+// only repack operands, and block already walks a large task in cache-sized
+// blocks. plan(…, 1) is the single task of the whole of C.
+func (g *taskGrid) plan(m, n, tn, want int) {
+	g.tilesM = (m + mr - 1) / mr
+	g.tilesN = (n + tn - 1) / tn
+	g.pm, g.pn = 1, 1
+	for g.pm*g.pn < want {
+		rowsPer := g.tilesM * mr / g.pm
+		colsPer := g.tilesN * tn / g.pn
 		switch {
-		case colsPer >= rowsPer && j.pn < j.tilesN:
-			j.pn++
-		case j.pm < j.tilesM:
-			j.pm++
-		case j.pn < j.tilesN:
-			j.pn++
+		case colsPer >= rowsPer && g.pn < g.tilesN:
+			g.pn++
+		case g.pm < g.tilesM:
+			g.pm++
+		case g.pn < g.tilesN:
+			g.pn++
 		default:
 			return
 		}
 	}
 }
 
+// cell returns task t's rectangle C[i0:i1, j0:j1] of an m×n C of mr×tn
+// tiles; i0 and j0 are tile-aligned.
+func (g *taskGrid) cell(t, m, n, tn int) (i0, i1, j0, j1 int) {
+	ti, tj := t/g.pn, t%g.pn
+	i0 = ti * g.tilesM / g.pm * mr
+	i1 = min((ti+1)*g.tilesM/g.pm*mr, m)
+	j0 = tj * g.tilesN / g.pn * tn
+	j1 = min((tj+1)*g.tilesN/g.pn*tn, n)
+	return i0, i1, j0, j1
+}
+
+// plan cuts the job's C into at least want tasks of mr×nr tiles.
+func (j *gemmJob) plan(want int) { j.taskGrid.plan(j.m, j.n, nr, want) }
+
 // run computes task t of the job with the given scratch memory.
 func (j *gemmJob) run(s *scratch, t int) {
-	ti, tj := t/j.pn, t%j.pn
-	i0 := ti * j.tilesM / j.pm * mr
-	i1 := min((ti+1)*j.tilesM/j.pm*mr, j.m)
-	j0 := tj * j.tilesN / j.pn * nr
-	j1 := min((tj+1)*j.tilesN/j.pn*nr, j.n)
+	i0, i1, j0, j1 := j.cell(t, j.m, j.n, nr)
 	j.block(s, i0, i1, j0, j1)
 }
 

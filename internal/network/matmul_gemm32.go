@@ -18,8 +18,6 @@ package network
 // in ascending p, whatever the cache blocks, the output partition or the
 // worker, so results are bit-identical for any number of workers.
 
-import "fmt"
-
 // The register tile of the float32 micro-kernel: mr rows of two 8-wide
 // vectors.
 const nr32 = 16
@@ -33,8 +31,7 @@ type gemmJob32 struct {
 	asm                bool
 	blk                blocks
 
-	tilesM, tilesN int // ⌈m/mr⌉, ⌈n/nr32⌉
-	pm, pn         int
+	taskGrid // tiles of mr×nr32
 }
 
 // scratch32 is one worker's float32 packing memory, allocated the first time
@@ -64,44 +61,15 @@ func (s *scratch) f32(b blocks) *scratch32 {
 
 // checkDims32 is checkDims on float32 slices.
 func checkDims32(op string, c, a, b []float32, m, n, k int) {
-	if m < 0 || n < 0 || k < 0 {
-		panic(fmt.Sprintf("network: %s: negative dimension m=%d n=%d k=%d", op, m, n, k))
-	}
-	if len(c) < m*n || len(a) < m*k || len(b) < k*n {
-		panic(fmt.Sprintf("network: %s: m=%d n=%d k=%d needs len(c)>=%d len(a)>=%d len(b)>=%d, got %d %d %d",
-			op, m, n, k, m*n, m*k, k*n, len(c), len(a), len(b)))
-	}
+	checkShape(op, len(c), len(a), len(b), m, n, k)
 }
-
-func (j *gemmJob32) tasks() int { return j.pm * j.pn }
 
 // plan is gemmJob.plan with nr32-wide tiles.
-func (j *gemmJob32) plan(want int) {
-	j.tilesM = (j.m + mr - 1) / mr
-	j.tilesN = (j.n + nr32 - 1) / nr32
-	j.pm, j.pn = 1, 1
-	for j.pm*j.pn < want {
-		rowsPer := j.tilesM * mr / j.pm
-		colsPer := j.tilesN * nr32 / j.pn
-		switch {
-		case colsPer >= rowsPer && j.pn < j.tilesN:
-			j.pn++
-		case j.pm < j.tilesM:
-			j.pm++
-		case j.pn < j.tilesN:
-			j.pn++
-		default:
-			return
-		}
-	}
-}
+func (j *gemmJob32) plan(want int) { j.taskGrid.plan(j.m, j.n, nr32, want) }
 
+// run is gemmJob.run with nr32-wide tiles.
 func (j *gemmJob32) run(s *scratch32, t int) {
-	ti, tj := t/j.pn, t%j.pn
-	i0 := ti * j.tilesM / j.pm * mr
-	i1 := min((ti+1)*j.tilesM/j.pm*mr, j.m)
-	j0 := tj * j.tilesN / j.pn * nr32
-	j1 := min((tj+1)*j.tilesN/j.pn*nr32, j.n)
+	i0, i1, j0, j1 := j.cell(t, j.m, j.n, nr32)
 	j.block(s, i0, i1, j0, j1)
 }
 

@@ -239,9 +239,7 @@ func (p *Pool) gemm(c, a, b []float64, m, n, k, ars, acs, brs, bcs int) {
 	defer func() { p.job = gemmJob{} }() // drop the caller's slices, also after a panic
 	p.job = gemmJob{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs, asm: p.asm, blk: p.blk}
 	if p.workers == 1 || m*n*k < p.minFlops {
-		p.job.pm, p.job.pn = 1, 1
-		p.job.tilesM = (m + mr - 1) / mr
-		p.job.tilesN = (n + nr - 1) / nr
+		p.job.plan(1)
 		p.job.run(p.local, 0)
 		return
 	}
@@ -294,9 +292,7 @@ func (p *Pool) gemm32(c, a, b []float32, m, n, k, ars, acs, brs, bcs int) {
 	defer func() { p.job32, p.is32 = gemmJob32{}, false }() // drop the caller's slices, also after a panic
 	p.job32 = gemmJob32{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs, asm: p.asm, blk: p.blk}
 	if p.workers == 1 || m*n*k < p.minFlops {
-		p.job32.pm, p.job32.pn = 1, 1
-		p.job32.tilesM = (m + mr - 1) / mr
-		p.job32.tilesN = (n + nr32 - 1) / nr32
+		p.job32.plan(1)
 		p.job32.run(p.local.f32(p.blk), 0)
 		return
 	}
