@@ -10,8 +10,10 @@ import (
 // The bar's text keeps its reading order whatever the run is called, and
 // gives up batch, then val, then the rate as the terminal narrows.
 func TestDescribeOrderAndWidth(t *testing.T) {
+	start := time.Now()
 	p := &progress{name: "eta-loss-batch", epochs: 10, rows: 100, hasVal: true,
-		start: time.Now().Add(-time.Second), samples: 50, last: backprop.Epoch{N: 1, ValLoss: 0.25}}
+		start: start, now: func() time.Time { return start.Add(time.Second) },
+		samples: 50, last: backprop.Epoch{N: 1, ValLoss: 0.25}}
 	for _, tc := range []struct {
 		width int
 		want  string

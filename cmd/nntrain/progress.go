@@ -31,9 +31,18 @@ type progress struct {
 	bar     *progressbar.ProgressBar
 	start   time.Time
 	last    backprop.Epoch
-	drawn   time.Time // when the bar was last redrawn
-	samples int64     // rows trained on so far
-	width   int       // of the terminal
+	drawn   time.Time        // when the bar was last redrawn
+	samples int64            // rows trained on so far
+	width   int              // of the terminal
+	now     func() time.Time // the clock; nil is time.Now (tests fix it)
+}
+
+// elapsed is the time since the run started, by p's clock.
+func (p *progress) elapsed() time.Duration {
+	if p.now != nil {
+		return p.now().Sub(p.start)
+	}
+	return time.Since(p.start)
 }
 
 // redraw is how often the bar changes at most; faster is flicker.
@@ -90,7 +99,7 @@ func (p *progress) describe(epoch, batch, batches int, loss float64) string {
 	if p.hasVal && p.last.N > 0 {
 		parts = append(parts, part{fmt.Sprintf("val %.4g", p.last.ValLoss), 2})
 	}
-	if el := time.Since(p.start); p.samples > 0 && el > 0 {
+	if el := p.elapsed(); p.samples > 0 && el > 0 {
 		rate := float64(p.samples) / el.Seconds()
 		left := float64(int64(p.epochs)*int64(p.rows)-p.samples) / rate
 		parts = append(parts, part{fmtRate(rate) + " samples/s", 3},
@@ -163,7 +172,7 @@ func (p *progress) epoch(e backprop.Epoch) {
 	if p.quiet || p.bar != nil {
 		return
 	}
-	el := time.Since(p.start)
+	el := p.elapsed()
 	line := fmt.Sprintf("epoch %d/%d  train_loss %.6g  train_%s %s", e.N, p.epochs, e.TrainLoss, p.metric, fmtMetric(e.TrainMetric))
 	if p.hasVal {
 		line += fmt.Sprintf("  val_loss %.6g  val_%s %s", e.ValLoss, p.metric, fmtMetric(e.ValMetric))
