@@ -38,19 +38,19 @@ func ParseActivation(s string) (Activation, error) {
 	return 0, fmt.Errorf("unknown activation %q (want linear, sigmoid, tanh, relu, leaky_relu or softmax)", s)
 }
 
-// forward sets a = g(z) for a batch of rows of width cols. alpha is the
+// actForward sets a = g(z) for a batch of rows of width cols. alpha is the
 // leaky_relu slope. Softmax works row by row, shifted by the row maximum.
-func (g Activation) forward(a, z []float64, cols int, alpha float64) {
+func actForward[T Float](g Activation, a, z []T, cols int, alpha T) {
 	switch g {
 	case Linear:
 		copy(a, z)
 	case Sigmoid:
 		for i, v := range z {
-			a[i] = sigmoid(v)
+			a[i] = T(sigmoid(float64(v)))
 		}
 	case Tanh:
 		for i, v := range z {
-			a[i] = math.Tanh(v)
+			a[i] = T(math.Tanh(float64(v)))
 		}
 	case ReLU:
 		for i, v := range z {
@@ -71,15 +71,15 @@ func (g Activation) forward(a, z []float64, cols int, alpha float64) {
 	case Softmax:
 		for r := 0; r+cols <= len(z); r += cols {
 			zr, ar := z[r:r+cols], a[r:r+cols]
-			mx := math.Inf(-1)
+			mx := T(math.Inf(-1))
 			for _, v := range zr {
 				if v > mx {
 					mx = v
 				}
 			}
-			var s float64
+			var s T
 			for i, v := range zr {
-				e := math.Exp(v - mx)
+				e := T(math.Exp(float64(v - mx)))
 				ar[i] = e
 				s += e
 			}
@@ -92,10 +92,10 @@ func (g Activation) forward(a, z []float64, cols int, alpha float64) {
 	}
 }
 
-// backward turns dA into dZ = dA ⊙ g'(Z) in place, given Z and A = g(Z).
+// actBackward turns dA into dZ = dA ⊙ g'(Z) in place, given Z and A = g(Z).
 // Derivatives at 0 follow PyTorch: relu'(0) = 0, leaky_relu'(0) = alpha.
 // Softmax has no elementwise derivative; the losses compute its dZ directly.
-func (g Activation) backward(d, z, a []float64, alpha float64) {
+func actBackward[T Float](g Activation, d, z, a []T, alpha T) {
 	switch g {
 	case Linear:
 	case Sigmoid:
@@ -131,7 +131,8 @@ func sigmoid(z float64) float64 {
 	return e / (1 + e)
 }
 
-// ActivationBackward turns dA into dZ = dA ⊙ g'(Z) in place (see backward).
-func ActivationBackward(g Activation, d, z, a []float64, alpha float64) {
-	g.backward(d, z, a, alpha)
+// ActivationBackward turns dA into dZ = dA ⊙ g'(Z) in place (see actBackward).
+// Sigmoid, tanh and exp are evaluated in float64 and rounded to T.
+func ActivationBackward[T Float](g Activation, d, z, a []T, alpha float64) {
+	actBackward(g, d, z, a, T(alpha))
 }

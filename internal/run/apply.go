@@ -117,7 +117,7 @@ func Predict(modelPath, dataPath string, o ReadOptions) (*Prediction, error) {
 	}
 	pool := network.NewPool(1)
 	defer pool.Close()
-	return &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows,
+	return &Prediction{Model: m, Outputs: backprop.Predict(m.Precision, m.Net, pool, d.X, d.Rows), Rows: d.Rows,
 		Keep: o.Keep, Kept: d.Kept, Unseen: unseen, Threshold: threshold}, nil
 }
 
@@ -248,11 +248,11 @@ func Evaluate(modelPath, dataPath string, o ReadOptions) (*model.Model, metrics.
 	defer pool.Close()
 	// model.json does not carry train.class_weight, so eval's loss is the
 	// unweighted mean.
-	r := Report(m.Net, pool, m.Loss, Data(d, nil), d)
+	r := Report(m.Precision, m.Net, pool, m.Loss, Data(d, nil), d)
 	if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
 		// NaN or infinite outputs: every score would be an artefact (an
 		// argmax over NaN is the first class), so there is none.
-		p := &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows}
+		p := &Prediction{Model: m, Outputs: backprop.Predict(m.Precision, m.Net, pool, d.X, d.Rows), Rows: d.Rows}
 		return nil, metrics.Report{}, nil, fmt.Errorf("%s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64), so they cannot be scored",
 			modelPath, p.NonFiniteRows(), d.Rows, dataset.DisplayPath(dataPath))
 	}
