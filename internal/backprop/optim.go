@@ -75,7 +75,7 @@ type OptimizerState struct {
 // in float32 its constants (lr, β, ε, …) are rounded to float32 once per
 // step, as torch.optim's float32 kernels take them.
 type OptimizerOf[T network.Float] struct {
-	OptimizerConfig // LR may be changed between steps (a schedule sets it per epoch)
+	OptimizerConfig     // LR may be changed between steps (a schedule sets it per epoch)
 	v, s            []T // OptimizerState's V and S, in T
 	t               int
 

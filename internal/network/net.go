@@ -21,9 +21,9 @@ type DenseOf[T Float] struct {
 	In, Out int
 	Act     Activation
 	Alpha   float64
-	Dropout float64   // inverted dropout on A while training (see Dropout); 0 off
-	W, B    []T // parameters
-	DW, DB  []T // their gradients
+	Dropout float64 // inverted dropout on A while training (see Dropout); 0 off
+	W, B    []T     // parameters
+	DW, DB  []T     // their gradients
 
 	// The elementwise work of the current batch, handed to Pool.Range
 	// through func values made once in New, so a batch allocates nothing.

@@ -114,7 +114,7 @@ func TrainConfig(s *spec.Spec, loss backprop.Loss) (backprop.Config, error) {
 	}
 	return backprop.Config{
 		Precision: prec,
-		Loss: loss,
+		Loss:      loss,
 		Optim: backprop.OptimizerConfig{Kind: opt, LR: t.LearningRate, Momentum: t.Momentum,
 			Beta1: t.Betas[0], Beta2: t.Betas[1], Eps: t.Eps, WeightDecay: t.WeightDecay, Alpha: t.Alpha},
 		Epochs: t.Epochs, BatchSize: t.BatchSize, L2: t.L2, ClipNorm: t.ClipNorm, Shuffle: s.Data.Shuffle,
