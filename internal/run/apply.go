@@ -142,7 +142,6 @@ func finite(v []float64) bool {
 	return true
 }
 
-func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // WriteCSV writes the predict output: for regression one column per target;
 // for classes a column named after the target holding the predicted class,
@@ -177,6 +176,13 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 		return err
 	}
 	single := m.IsClassifier() && m.Loss.OutputUnits(len(m.Classes)) == 1
+	// A float32 model's outputs are float32 values: their shortest float32
+	// form is the number, without float64's tail of digits.
+	bits := 64
+	if m.Precision == network.Float32 {
+		bits = 32
+	}
+	formatFloat := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, bits) }
 	nk := len(p.Keep)
 	full := make([]string, len(header))
 	rec := full[nk:]
