@@ -69,8 +69,8 @@ func (e *evaluator[T]) run(pool *network.Pool, loss Loss, d *dataOf[T], outputs 
 // Evaluate returns the loss of net on d (the spec's loss, no l2 term,
 // weighted by d.W when it is set) and the network's outputs for every row
 // (Rows×outputs), computed in precision p: a float32 model (whose float64
-// weights are float32 values) runs in float32, on its inputs rounded to
-// float32, as it trained.
+// weights are float32 values) runs in float32, as it trained, on d.X32 as it
+// is or on d.X rounded to float32.
 func Evaluate(p network.Precision, net *network.Net, pool *network.Pool, loss Loss, d *Data) (float64, []float64) {
 	if p == network.Float32 {
 		return evaluate(netIn[float32](net), pool, loss, dataIn[float32](d))
@@ -90,10 +90,17 @@ func evaluate[T network.Float](net *network.NetOf[T], pool *network.Pool, loss L
 // Predict returns the outputs of net for rows rows of x, computed in
 // precision p (see Evaluate).
 func Predict(p network.Precision, net *network.Net, pool *network.Pool, x []float64, rows int) []float64 {
+	return PredictData(p, net, pool, &Data{X: x[:rows*net.Inputs()], Rows: rows})
+}
+
+// PredictData returns the outputs of net for the rows of d's inputs (X, or
+// X32 used as it is by a float32 net), computed in precision p (see
+// Evaluate); d's targets are not read.
+func PredictData(p network.Precision, net *network.Net, pool *network.Pool, d *Data) []float64 {
 	if p == network.Float32 {
-		return widen(predict(netIn[float32](net), pool, network.Convert[float32](x[:rows*net.Inputs()]), rows))
+		return widen(predict(netIn[float32](net), pool, inputsIn[float32](d), d.Rows))
 	}
-	return predict(net, pool, x, rows)
+	return predict(net, pool, inputsIn[float64](d), d.Rows)
 }
 
 func predict[T network.Float](net *network.NetOf[T], pool *network.Pool, x []T, rows int) []T {

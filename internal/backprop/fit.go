@@ -169,19 +169,35 @@ type dataOf[T network.Float] struct {
 	MultiLabel bool
 }
 
-// dataIn returns d in T: d's own slices for float64, float32 copies for
-// float32. A nil d stays nil.
+// dataIn returns d in T: d's own slices where they are of T (X or X32,
+// Y for float64), converted copies otherwise (Y, small, for float32). A nil
+// d stays nil.
 func dataIn[T network.Float](d *Data) *dataOf[T] {
 	if d == nil {
 		return nil
 	}
-	o := &dataOf[T]{Rows: d.Rows, Labels: d.Labels, W: d.W, MultiLabel: d.MultiLabel}
-	if x, ok := any(d.X).([]T); ok {
-		o.X, o.Y = x, any(d.Y).([]T)
+	o := &dataOf[T]{X: inputsIn[T](d), Rows: d.Rows, Labels: d.Labels, W: d.W, MultiLabel: d.MultiLabel}
+	if y, ok := any(d.Y).([]T); ok {
+		o.Y = y
 	} else {
-		o.X, o.Y = network.Convert[T](d.X), network.Convert[T](d.Y)
+		o.Y = network.Convert[T](d.Y)
 	}
 	return o
+}
+
+// inputsIn returns d's inputs in T: X32 or X itself when it is of T, else
+// a copy rounded to (or, from X32, widened exactly to) T.
+func inputsIn[T network.Float](d *Data) []T {
+	if d.X32 != nil {
+		if x, ok := any(d.X32).([]T); ok {
+			return x
+		}
+		return network.Convert[T](d.X32)
+	}
+	if x, ok := any(d.X).([]T); ok {
+		return x
+	}
+	return network.Convert[T](d.X)
 }
 
 // netIn returns net in T: net itself for float64, a float32 copy (weights

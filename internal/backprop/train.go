@@ -16,8 +16,13 @@ import (
 // in the loss (finite, ≥ 0) and is nil when the rows are unweighted.
 // MultiLabel marks several 0/1 targets (bce): its metric is the share of rows
 // whose every output is on the right side of 0.5, not r².
+//
+// X32, when not nil, holds the inputs instead of X, as float32 values (a
+// data set read for a float32 run): a float32 Trainer, Evaluate and
+// PredictData use it as it is, without a float64 copy of the inputs.
 type Data struct {
 	X, Y       []float64
+	X32        []float32
 	Rows       int
 	Labels     []int
 	W          []float64

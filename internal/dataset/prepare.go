@@ -100,7 +100,7 @@ func Prepare(p Plan) (*Prepared, error) {
 	}
 	for _, d := range []*Set{out.Train, out.Val, out.Test} {
 		if d != nil {
-			out.Norm.Apply(d.X)
+			out.Norm.ApplySet(d)
 		}
 	}
 	return out, nil

@@ -83,7 +83,7 @@ func (m *Model) Encode(raw *dataset.Set) (*dataset.Set, []dataset.Unseen, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	m.Normalize.Apply(d.X)
+	m.Normalize.ApplySet(d)
 	return d, unseen, nil
 }
 

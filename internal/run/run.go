@@ -169,6 +169,9 @@ func Load(s *spec.Spec) (*Job, error) {
 		return nil, err
 	}
 	plan.Check = func(all *dataset.Set) error { return checkOutputs(s, loss, all) }
+	// A float32 run reads its inputs as float32 values (Set.X32): it never
+	// holds them in float64 as well.
+	plan.Config.Float32 = tc.Precision == network.Float32
 	prep, err := dataset.Prepare(plan)
 	if err != nil {
 		return nil, SpecError(s, err)
@@ -363,7 +366,7 @@ func Data(d *dataset.Set, w []float64) *backprop.Data {
 	if d == nil {
 		return nil
 	}
-	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels, W: w, MultiLabel: d.Binary && d.Classes == nil}
+	return &backprop.Data{X: d.X, X32: d.X32, Y: d.Y, Rows: d.Rows, Labels: d.Labels, W: w, MultiLabel: d.Binary && d.Classes == nil}
 }
 
 // Data converts one of the job's sets for the training loop, with its row
