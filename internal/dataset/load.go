@@ -96,8 +96,8 @@ type Set struct {
 	// keeps the codes exact and its numbers rounded to float32 values until
 	// Encoder.Apply writes the encoded inputs to X32.
 	Float32 bool
-	Y        []float64 // Rows × Outputs(): one-hot over Classes (1 column if Binary), or the numeric targets; nil without targets
-	Labels   []int     // class index per row (class targets only), nil otherwise
+	Y       []float64 // Rows × Outputs(): one-hot over Classes (1 column if Binary), or the numeric targets; nil without targets
+	Labels  []int     // class index per row (class targets only), nil otherwise
 
 	Columns []SourceColumn // raw sets: the kind and texts of each column of X; nil once encoded
 	Weights []float64      // per-row sample weights, nil without a weight column
@@ -517,9 +517,9 @@ func (e *needTextError) Error() string { return "dataset: number columns hold te
 // and lines are windows of the set's buffers, sized by an upper bound on
 // the part's rows, so appending to them never reallocates.
 type part struct {
-	r     *reader
-	rows  int
-	x, y  []float64
+	r    *reader
+	rows int
+	x, y []float64
 	// x32 replaces x when the inputs are stored as float32: each record is
 	// parsed into row and then rounded into x32.
 	x32   []float32
@@ -752,9 +752,6 @@ func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
 	switch {
 	case f32:
 		s.X32 = x32[: rows*nf : rows*nf]
-	case cfg.Float32:
-		s.X = x[: rows*nf : rows*nf]
-		roundNumbers(s.X, columns)
 	default:
 		s.X = x[: rows*nf : rows*nf]
 	}
@@ -763,6 +760,11 @@ func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
 	}
 	if lines != nil {
 		s.Lines = lines[:rows:rows]
+	}
+	if cfg.Float32 && !f32 {
+		if err := roundNumbers(s.X, columns, s.Lines, r.path); err != nil {
+			return nil, err
+		}
 	}
 	if len(p.keep) > 0 {
 		s.Kept = kept
@@ -1006,8 +1008,21 @@ func (pt *part) read(p plan, cfg Config, runs []run, class bool) {
 		if f32 {
 			// The record is whole: round it into the float32 storage
 			// (whose window has room, so append never reallocates).
-			for _, v := range xrow {
-				pt.x32 = append(pt.x32, float32(v))
+			for j, v := range xrow {
+				w := float32(v)
+				if math.IsInf(float64(w), 0) {
+					err := &Error{Path: r.path, Line: r.recLine, Column: r.names[p.features[j]], Err: float32Overflow(v)}
+					if p.kinds[j] != kindInfer {
+						pt.err = err
+						return
+					}
+					// The column may yet turn out to hold text (a category):
+					// then its numbers are no error.
+					if pt.soft == nil {
+						pt.soft = err
+					}
+				}
+				pt.x32 = append(pt.x32, w)
 			}
 		}
 		if pt.lines != nil {

@@ -144,7 +144,6 @@ func finite(v []float64) bool {
 	return true
 }
 
-
 // WriteCSV writes the predict output: for regression one column per target;
 // for classes a column named after the target holding the predicted class,
 // then p_<class> per class. A multi-label model (several 0/1 targets with
