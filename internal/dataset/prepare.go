@@ -44,6 +44,9 @@ type Plan struct {
 //	load → split → Fit → Apply → FitNorm → Norm.Apply
 //
 // Imputation values and categories thus never see a validation or test row.
+// With p.Config.Float32 every set holds its inputs in X32 (rounded to
+// float32 as read; the statistics are computed in float64 from those
+// values, each normalised input in float64 and rounded once).
 func Prepare(p Plan) (*Prepared, error) {
 	if p.Test != "" && p.Test != StdinPath {
 		// Fail fast on a missing or headerless test file, before the
