@@ -145,6 +145,7 @@ func (o *OptimizerOf[T]) StepOn(p *network.Pool, w, g []T) {
 // update applies the step to parameters [lo, hi).
 func (o *OptimizerOf[T]) update(lo, hi int) {
 	w, g := o.w[lo:hi], o.g[lo:hi]
+	w = w[:len(g)] // one bounds check for the loops below
 	lr := T(o.LR)
 	switch o.Kind {
 	case SGD:

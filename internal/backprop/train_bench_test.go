@@ -13,6 +13,11 @@ import (
 // One training step (forward, cost, backward, update) at the MLP shapes of
 // the benchmarks in bench/: reports samples/s and must not allocate.
 func BenchmarkStep(b *testing.B) {
+	b.Run("float64", benchmarkStep[float64])
+	b.Run("float32", benchmarkStep[float32])
+}
+
+func benchmarkStep[T network.Float](b *testing.B) {
 	for _, bc := range []struct {
 		name  string
 		sizes []int
@@ -34,22 +39,22 @@ func BenchmarkStep(b *testing.B) {
 					}
 					layers = append(layers, network.LayerSpec{Units: u, Activation: act})
 				}
-				net := network.New(bc.sizes[0], layers)
+				net := network.NewOf[T](bc.sizes[0], layers)
 				if err := net.Init(network.InitHe, 0, rng); err != nil {
 					b.Fatal(err)
 				}
 				pool := network.NewPool(workers)
 				defer pool.Close()
 				m, in, out := bc.batch, bc.sizes[0], bc.sizes[len(bc.sizes)-1]
-				x := make([]float64, m*in)
+				x := make([]T, m*in)
 				for i := range x {
-					x[i] = rng.Float64()
+					x[i] = T(rng.Float64())
 				}
-				y := make([]float64, m*out)
+				y := make([]T, m*out)
 				for r := 0; r < m; r++ {
 					y[r*out+rng.IntN(out)] = 1
 				}
-				tr, err := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: bc.opt, LR: 0.01, Momentum: 0.9}}, m)
+				tr, err := newTrainer(net, pool, Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: bc.opt, LR: 0.01, Momentum: 0.9}}, m)
 				if err != nil {
 					b.Fatal(err)
 				}
