@@ -1,13 +1,11 @@
 package run
 
 import (
-	"context"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/nntrain/nntrain/internal/fixture"
-	"github.com/nntrain/nntrain/internal/spec"
 )
 
 // The PyTorch float32 fixtures (testdata/fixtures32, `train.precision:
@@ -29,31 +27,7 @@ func TestFixtures32(t *testing.T) {
 			if e.Final.Precision != "float32" || e.Tolerance != 1e-5 {
 				t.Fatalf("expected.json: precision %q, tolerance %g; want a float32 case at 1e-5", e.Final.Precision, e.Tolerance)
 			}
-			sp, err := spec.Load(filepath.Join(dir, "spec.yaml"), nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			j, err := Load(sp)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := j.Init(filepath.Join(dir, "init.json")); err != nil {
-				t.Fatal(err)
-			}
-			fill, done := fixture.Masks(t, dir)
-			j.MaskFill = fill // PyTorch's dropout masks instead of our draws
-			res, err := j.Fit(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if done != nil {
-				done()
-			}
-			var losses, lrs []float64
-			for _, ep := range res.History.Epochs {
-				losses = append(losses, ep.TrainLoss)
-				lrs = append(lrs, ep.LR)
-			}
+			j, res, losses, lrs := trainFixture(t, dir)
 			got := fixture.ParseModel(t, res.ModelJSON)
 			if got.Precision != "float32" {
 				t.Errorf("model.json: precision %q, want \"float32\"", got.Precision)
