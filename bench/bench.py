@@ -31,9 +31,10 @@ row says which OpenBLAS core it ran (its own threadpoolctl report).
 
 The throughput part also runs PyTorch's minimal loop (contiguous per-epoch
 permutation, batches as views, zero_grad/forward/loss/backward/step only)
-and both PyTorch loops in float32, its default dtype. nntrain's own
-precision is float64 until train.precision lands; the float32 peer rows are
-there for an honest comparison, not a like-for-like ratio.
+and both PyTorch loops in float32, its default dtype, beside nntrain with
+train.precision float32. Each ratio compares tools at the same precision:
+nntrain's best float64 setting with each float64 peer, its best float32
+setting with each float32 peer.
 """
 
 import argparse
@@ -155,7 +156,7 @@ def fmt_rate(x):
 # ---------------------------------------------------------------- throughput
 
 def throughput(args):
-    print("## Throughput: the training loop alone, data in memory (float64, plain sgd)\n")
+    print("## Throughput: the training loop alone, data in memory (float64 and float32, plain sgd)\n")
     cache = os.path.join(OUT, "cache")
     for title, spec in THROUGHPUT_JOBS:
         if args.only and not any(o in spec for o in args.only.split(",")):
@@ -165,6 +166,9 @@ def throughput(args):
         # so that load from elsewhere on the machine falls on all tools alike.
         settings = [("nntrain", f"workers {w}", {}, nntrain_cmd(args.nntrain, spec, [f"train.workers={w}"]))
                     for w in NNTRAIN_WORKERS]
+        settings += [("nntrain float32", f"workers {w}", {},
+                      nntrain_cmd(args.nntrain, spec, [f"train.workers={w}", "train.precision=float32"]))
+                     for w in NNTRAIN_WORKERS]
         for dtype in ("float64", "float32"):
             for loop in ("plain", "minimal"):
                 tool = "PyTorch" if dtype == "float64" else "PyTorch float32"
@@ -181,7 +185,7 @@ def throughput(args):
             for i, (tool, label, env, argv) in enumerate(settings):
                 out, _, _ = run(argv, env)
                 js = last_json(out)
-                if tool == "nntrain":
+                if tool.startswith("nntrain"):
                     t = js["seconds"]
                     n_rows, epochs = js["metrics"]["train"]["rows"], js["epochs"]
                 else:
@@ -200,7 +204,8 @@ def throughput(args):
         for r in rows:
             if r[0] not in best or r[3] > best[r[0]][3]:
                 best[r[0]] = r
-        nn = best["nntrain"][3]
+        def nn_of(tool):  # nntrain's best at the tool's precision
+            return best["nntrain float32" if "float32" in tool else "nntrain"][3]
         if "fashion" in spec:
             # The end-to-end and Fashion-MNIST results runs use each tool's fastest setting.
             args.workers = int(best["nntrain"][1].split()[-1])
@@ -208,12 +213,12 @@ def throughput(args):
             args.sklearn_setting = [t[0] for t in SKLEARN_THREADS].index(best["scikit-learn"][1])
         print(f"### {title}: {n_rows} rows x {epochs} epochs, median of {args.runs} interleaved runs "
               f"(1-min load after each round: {', '.join(f'{l:.1f}' for l in loads)})\n")
-        print("| tool | setting | kernel | train s (runs) | samples/s (median) | nntrain best ÷ this |")
+        print("| tool | setting | kernel | train s (runs) | samples/s (median) | nntrain best at this precision ÷ this |")
         print("| --- | --- | --- | ---: | ---: | ---: |")
         for r in rows:
             mark = " **(best)**" if best[r[0]] is r else ""
             runs = ", ".join(f"{t:.2f}" for t in r[5])
-            print(f"| {r[0]} | {r[1]}{mark} | {r[6]} | {r[2]:.3f} ({runs}) | {fmt_rate(r[3])} | {nn / r[3]:.2f}× |")
+            print(f"| {r[0]} | {r[1]}{mark} | {r[6]} | {r[2]:.3f} ({runs}) | {fmt_rate(r[3])} | {nn_of(r[0]) / r[3]:.2f}× |")
         print("\nCommands (peers read the same spec; `--cache` keeps the parsed arrays between runs, "
               "which the loop time does not include anyway):\n")
         for r in rows:
@@ -230,9 +235,12 @@ E2E_SETS = ["data.test=" + os.path.join(ROOT, "data", "fashion-mnist", "test.csv
 def e2e(args):
     print("## End to end: Fashion-MNIST from the CSVs (load, train, score the test rows)\n")
     jobs = [("nntrain", f"workers {args.workers}", {},
-             nntrain_cmd(args.nntrain, E2E_SPEC, E2E_SETS + [f"train.workers={args.workers}"]))]
+             nntrain_cmd(args.nntrain, E2E_SPEC, E2E_SETS + [f"train.workers={args.workers}"])),
+            ("nntrain float32", f"workers {args.workers}", {},
+             nntrain_cmd(args.nntrain, E2E_SPEC, E2E_SETS + [f"train.workers={args.workers}", "train.precision=float32"]))]
     tl, th, tenv = TORCH_THREADS[args.torch_setting]
     jobs.append(("PyTorch", tl, tenv, peer_cmd("torch", E2E_SPEC, E2E_SETS, threads=th)))
+    jobs.append(("PyTorch float32", tl, tenv, peer_cmd("torch", E2E_SPEC, E2E_SETS, threads=th, dtype="float32")))
     sl, senv = SKLEARN_THREADS[args.sklearn_setting]
     jobs.append(("scikit-learn", sl, senv, peer_cmd("sklearn", E2E_SPEC, E2E_SETS)))
     res = {i: {"wall": [], "rss": [], "train": [], "load": [], "acc": None} for i in range(len(jobs))}
@@ -244,7 +252,7 @@ def e2e(args):
             d = res[i]
             d["wall"].append(wall)
             d["rss"].append(peak)
-            if tool == "nntrain":
+            if tool.startswith("nntrain"):
                 d["train"].append(js["seconds"])
                 d["acc"] = js["metrics"]["test"]["accuracy"]
             else:

@@ -73,7 +73,8 @@ type boundaryPlot struct {
 // class's colour, as TensorFlow Playground shows a two-input problem.
 func plotBoundary(w io.Writer, pool *network.Pool, bp boundaryPlot) error {
 	d, net, norm := bp.d, bp.net, bp.norm
-	raw := func(r, c int) float64 { return d.X[r*2+c]*norm.Scale[c] + norm.Offset[c] }
+	dx := d.X64() // two inputs: a float32 set's copy is small
+	raw := func(r, c int) float64 { return dx[r*2+c]*norm.Scale[c] + norm.Offset[c] }
 	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
 	for r := 0; r < d.Rows; r++ {
 		for c := 0; c < 2; c++ {

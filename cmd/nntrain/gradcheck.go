@@ -69,6 +69,11 @@ func runGradcheck(s *streams, o *gradcheckOptions) error {
 	if err := checkSpecInputs(sp); err != nil {
 		return badInput(err)
 	}
+	if sp.Train.Precision == "float32" {
+		// Central differences with h = 1e-6 need float64: in float32 they
+		// would measure rounding, not the gradient.
+		fmt.Fprintln(s.err, "nntrain gradcheck: note: the check runs in float64; train.precision float32 applies to train, predict and eval")
+	}
 	gc, err := run.GradCheck(sp, run.GradCheckOptions{Rows: o.rows, PerLayer: o.perLayer, Init: o.init, All: o.all, Corrupt: s.corruptGrads})
 	var tooMany *run.TooManyParamsError
 	if errors.As(err, &tooMany) {

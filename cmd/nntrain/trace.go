@@ -81,6 +81,9 @@ func runTrace(s *streams, o *traceOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if sp.Train.Precision == "float32" {
+		fmt.Fprintln(s.err, "nntrain trace: note: the trace is computed in float64; train.precision float32 applies to train, predict and eval")
+	}
 	p, err := run.Trace(sp, run.TraceOptions{Init: o.init, Rows: rows})
 	var rowErr *trace.RowError
 	if errors.As(err, &rowErr) {

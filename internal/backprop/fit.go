@@ -123,40 +123,129 @@ func (es EarlyStopping) OnEpochEnd(s *State) bool {
 		return false
 	}
 	if s.Early.BestEpoch == 0 || v < s.Early.BestLoss-es.MinDelta {
+		// The Trainer keeps this epoch's weights once the callbacks are done.
 		s.Early.BestLoss, s.Early.Wait, s.Early.BestEpoch = v, 0, e.N
-		s.Early.Best = append(s.Early.Best[:0], s.Params...)
 		return false
 	}
 	s.Early.Wait++
 	return s.Early.Wait >= es.Patience
 }
 
-// Fitter runs the epoch loop of a Trainer on one training set.
-type fitState struct {
-	train, val *Data
+// fitState is the epoch loop of a trainer on one training set.
+type fitState[T network.Float] struct {
+	train, val *dataOf[T]
 	src        *rand.PCG
 	rng        *rand.Rand
 	cbs        []Callback
 	bcbs       []BatchCallback
 	bs         int
-	xb, yb, wb []float64 // wb only for weighted rows
+	xb, yb     []T
+	wb         []float64 // only for weighted rows
 	lb         []int
-	ev         *evaluator
+	ev         *evaluator[T]
 	sink       func(Epoch) error
-	st         State
+	st         State // Params, Opt, RNG, Dropout and Early.Best are filled only by trainer.State
+	best       []T   // the weights after epoch bestAt, nil before
+	bestAt     int
+}
+
+// syncBest takes the weights of the epoch just ended when early stopping
+// has made it the best. It runs before State is taken and after the
+// callbacks, so a checkpoint written by a callback holds them too.
+func (t *trainer[T]) syncBest() {
+	f := t.fit
+	if e := f.st.Early.BestEpoch; e != 0 && e == f.st.Epoch && f.st.Batch == 0 && f.bestAt != e {
+		f.best = append(f.best[:0], t.net.Params...)
+		f.bestAt = e
+	}
+}
+
+// dataOf is Data with its inputs and targets in T.
+type dataOf[T network.Float] struct {
+	X, Y       []T
+	Rows       int
+	Labels     []int
+	W          []float64
+	MultiLabel bool
+}
+
+// dataIn returns d in T: d's own slices where they are of T (X or X32,
+// Y for float64), converted copies otherwise (Y, small, for float32). A nil
+// d stays nil.
+func dataIn[T network.Float](d *Data) *dataOf[T] {
+	if d == nil {
+		return nil
+	}
+	o := &dataOf[T]{X: inputsIn[T](d), Rows: d.Rows, Labels: d.Labels, W: d.W, MultiLabel: d.MultiLabel}
+	if y, ok := any(d.Y).([]T); ok {
+		o.Y = y
+	} else {
+		o.Y = network.Convert[T](d.Y)
+	}
+	return o
+}
+
+// inputsIn returns d's inputs in T: X32 or X itself when it is of T, else
+// a copy rounded to (or, from X32, widened exactly to) T.
+func inputsIn[T network.Float](d *Data) []T {
+	if d.X32 != nil {
+		if x, ok := any(d.X32).([]T); ok {
+			return x
+		}
+		return network.Convert[T](d.X32)
+	}
+	if x, ok := any(d.X).([]T); ok {
+		return x
+	}
+	return network.Convert[T](d.X)
+}
+
+// netIn returns net in T: net itself for float64, a float32 copy (weights
+// rounded to nearest) for float32.
+func netIn[T network.Float](net *network.Net) *network.NetOf[T] {
+	if n, ok := any(net).(*network.NetOf[T]); ok {
+		return n
+	}
+	n := network.NewOf[T](net.Inputs(), net.Specs())
+	for i, v := range net.Params {
+		n.Params[i] = T(v)
+	}
+	return n
 }
 
 // SetEpochSink makes Fit hand each epoch's cost row to fn as the row is
 // made, before the callbacks see it, instead of keeping every row: State and
 // Result then hold only the last row, so a run's memory does not grow with
 // its epochs. An error from fn ends Fit with that error.
-func (t *Trainer) SetEpochSink(fn func(Epoch) error) { t.fit.sink = fn }
+func (t *trainer[T]) SetEpochSink(fn func(Epoch) error) { t.fit.sink = fn }
 
 // NewFit prepares a Trainer for Fit on train (and val, which may be nil):
 // batches of cfg.BatchSize rows reshuffled every epoch from src when
 // cfg.Shuffle is set, and the callbacks in order after each epoch. Every
 // buffer is allocated here, so Fit allocates nothing per batch.
+//
+// With cfg.Precision float32 the loop runs on float32 copies of net and of
+// the data's inputs and targets, and writes its weights back into net.
 func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, src *rand.PCG, cbs ...Callback) (*Trainer, error) {
+	switch cfg.Precision {
+	case network.Float64:
+		t, err := newFit(net, pool, cfg, dataIn[float64](train), dataIn[float64](val), src, cbs)
+		if err != nil {
+			return nil, err
+		}
+		return &Trainer{engine: t, t64: t}, nil
+	case network.Float32:
+		t, err := newFit(netIn[float32](net), pool, cfg, dataIn[float32](train), dataIn[float32](val), src, cbs)
+		if err != nil {
+			return nil, err
+		}
+		t.out = net
+		return &Trainer{engine: t}, nil
+	}
+	return nil, fmt.Errorf("backprop: unknown precision %v", cfg.Precision)
+}
+
+func newFit[T network.Float](net *network.NetOf[T], pool *network.Pool, cfg Config, train, val *dataOf[T], src *rand.PCG, cbs []Callback) (*trainer[T], error) {
 	n := train.Rows
 	if n == 0 {
 		return nil, errors.New("backprop: no training rows")
@@ -165,7 +254,7 @@ func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, 
 	if bs <= 0 || bs > n {
 		bs = n
 	}
-	t, err := NewTrainer(net, pool, cfg, bs)
+	t, err := newTrainer(net, pool, cfg, bs)
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +262,8 @@ func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, 
 		src = rand.NewPCG(0, 0)
 	}
 	in, out := net.Inputs(), net.Outputs()
-	f := &fitState{train: train, val: val, src: src, rng: rand.New(src), cbs: cbs, bs: bs,
-		xb: make([]float64, bs*in), yb: make([]float64, bs*out), lb: make([]int, bs)}
+	f := &fitState[T]{train: train, val: val, src: src, rng: rand.New(src), cbs: cbs, bs: bs,
+		xb: make([]T, bs*in), yb: make([]T, bs*out), lb: make([]int, bs)}
 	if train.W != nil {
 		f.wb = make([]float64, bs)
 	}
@@ -186,7 +275,6 @@ func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, 
 	if val != nil && val.Rows > 0 {
 		f.ev = newEvaluator(net, val)
 	}
-	f.st.Params = net.Params
 	f.st.Perm = make([]int, n)
 	for i := range f.st.Perm {
 		f.st.Perm[i] = i
@@ -200,14 +288,15 @@ func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, 
 }
 
 // State returns a deep copy of the run's state, ready to be marshalled.
-func (t *Trainer) State() *State {
+func (t *trainer[T]) State() *State {
+	t.syncBest()
 	f := t.fit
 	s := f.st
-	s.Params = clone(f.st.Params)
+	s.Params = widen(t.net.Params)
 	s.Opt = t.opt.state()
 	s.Perm = append([]int(nil), f.st.Perm...)
 	s.Running.SY, s.Running.SYY, s.Running.SRes = clone(s.Running.SY), clone(s.Running.SYY), clone(s.Running.SRes)
-	s.Early.Best = clone(s.Early.Best)
+	s.Early.Best = widen(f.best)
 	s.Epochs = append([]Epoch(nil), s.Epochs...)
 	b, err := f.src.MarshalBinary()
 	if err != nil {
@@ -231,11 +320,11 @@ func clone(v []float64) []float64 {
 
 // Restore puts s, taken from a Trainer of the same network shape, optimizer
 // and training rows, into t; Fit then continues where s was taken.
-func (t *Trainer) Restore(s *State) error {
+func (t *trainer[T]) Restore(s *State) error {
 	f := t.fit
 	switch {
-	case len(s.Params) != len(f.st.Params):
-		return fmt.Errorf("state has %d parameters, the network %d", len(s.Params), len(f.st.Params))
+	case len(s.Params) != len(t.net.Params):
+		return fmt.Errorf("state has %d parameters, the network %d", len(s.Params), len(t.net.Params))
 	case len(s.Perm) != len(f.st.Perm):
 		return fmt.Errorf("state has %d training rows, the data %d", len(s.Perm), len(f.st.Perm))
 	case len(s.Running.SY) != len(f.st.Running.SY) || s.Running.Class != f.st.Running.Class || s.Running.Multi != f.st.Running.Multi:
@@ -268,8 +357,7 @@ func (t *Trainer) Restore(s *State) error {
 			return fmt.Errorf("state's dropout stream: %w", err)
 		}
 	}
-	params := f.st.Params
-	copy(params, s.Params)
+	narrow(t.net.Params, s.Params)
 	run := f.st.Running
 	copy(run.SY, s.Running.SY)
 	copy(run.SYY, s.Running.SYY)
@@ -278,10 +366,16 @@ func (t *Trainer) Restore(s *State) error {
 	perm := f.st.Perm
 	copy(perm, s.Perm)
 	f.st = *s
-	f.st.Params, f.st.Running, f.st.Perm = params, run, perm
+	f.st.Params, f.st.Running, f.st.Perm = nil, run, perm
 	f.st.Opt = OptimizerState{}
 	f.st.RNG, f.st.Dropout = nil, nil
-	f.st.Early.Best = clone(s.Early.Best)
+	f.st.Early.Best = nil
+	f.best, f.bestAt = nil, 0
+	if s.Early.Best != nil {
+		f.bestAt = s.Early.BestEpoch
+		f.best = make([]T, len(s.Early.Best))
+		narrow(f.best, s.Early.Best)
+	}
 	f.st.Epochs = append([]Epoch(nil), s.Epochs...)
 	if f.sink != nil && len(f.st.Epochs) > 1 {
 		f.st.Epochs = f.st.Epochs[len(f.st.Epochs)-1:]
@@ -295,7 +389,8 @@ func (t *Trainer) Restore(s *State) error {
 // update and including the l2 term. A batch whose loss is not finite stops
 // the run before its update is applied. When ctx is cancelled Fit returns
 // ErrInterrupted after the current batch; State then continues the run.
-func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
+func (t *trainer[T]) Fit(ctx context.Context) (*Result, error) {
+	defer t.writeBack()
 	f := t.fit
 	s := &f.st
 	train := f.train
@@ -318,7 +413,8 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 			b := s.Batch
 			lo := b * bs
 			m := min(bs, n-lo)
-			var x, y, w []float64
+			var x, y []T
+			var w []float64
 			var labels []int
 			if t.cfg.Shuffle {
 				rows := s.Perm[lo : lo+m]
@@ -348,7 +444,7 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 				return f.result(), &NonFiniteError{Epoch: epoch, Batch: b + 1, Loss: j, BeforeUpdate: epoch == 1 && b == 0}
 			}
 			s.Sum += float64(m) * j
-			s.Running.add(y, a, labels, m)
+			runningAdd(&s.Running, y, a, labels, m)
 			s.Batch++
 			for _, c := range f.bcbs {
 				c.OnBatchEnd(epoch, b+1, batches, j)
@@ -378,6 +474,7 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 				s.Stopped = true
 			}
 		}
+		t.syncBest()
 	}
 	return f.result(), nil
 }
@@ -385,13 +482,25 @@ func (t *Trainer) Fit(ctx context.Context) (*Result, error) {
 // KeepBest puts the best epoch's weights that early stopping remembered
 // back into the network; without them it does nothing. Call it once a run
 // is over (not before taking a State to continue from).
-func (t *Trainer) KeepBest() {
-	if b := t.fit.st.Early.Best; b != nil {
+func (t *trainer[T]) KeepBest() {
+	if b := t.fit.best; b != nil {
 		copy(t.net.Params, b)
+	}
+	t.writeBack()
+}
+
+// writeBack copies a float32 run's weights into the float64 network it
+// was made from (exactly); a float64 run trains that network itself.
+func (t *trainer[T]) writeBack() {
+	if t.out == nil {
+		return
+	}
+	for i, v := range t.net.Params {
+		t.out.Params[i] = float64(v)
 	}
 }
 
-func (f *fitState) result() *Result {
+func (f *fitState[T]) result() *Result {
 	return &Result{Epochs: f.st.Epochs, Done: f.st.Epoch, Streamed: f.sink != nil, StoppedEarly: f.st.Stopped, BestEpoch: f.st.Early.BestEpoch}
 }
 

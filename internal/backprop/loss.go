@@ -46,30 +46,35 @@ func ParseLoss(s string) (Loss, error) {
 // cross_entropy this is PyTorch's CrossEntropyLoss(weight=…). A batch whose
 // weights are all 0 has J = 0 (and, in OutputDelta, no gradient). A nil w
 // is unweighted and takes the unweighted sums exactly.
-func (l Loss) Cost(y, z, a, w []float64, m, k int) float64 {
+//
+// The sums are formed in float64 whatever T is (a float32 run's loss is its
+// float32 outputs' loss, summed without float32's rounding).
+func (l Loss) Cost(y, z, a, w []float64, m, k int) float64 { return lossCost(l, y, z, a, w, m, k) }
+
+func lossCost[T network.Float](l Loss, y, z, a []T, w []float64, m, k int) float64 {
 	if w == nil {
-		return l.cost(y, z, a, m, k)
+		return unweightedCost(l, y, z, a, m, k)
 	}
-	s, sw := l.WeightedSums(y, z, a, w, m, k)
+	s, sw := weightedSums(l, y, z, a, w, m, k)
 	if sw == 0 {
 		return 0
 	}
 	return s / sw
 }
 
-// cost is Cost without weights.
-func (l Loss) cost(y, z, a []float64, m, k int) float64 {
+// unweightedCost is Cost without weights.
+func unweightedCost[T network.Float](l Loss, y, z, a []T, m, k int) float64 {
 	var s float64
 	switch l {
 	case MSE:
 		for i, v := range a[:m*k] {
-			d := v - y[i]
+			d := float64(v) - float64(y[i])
 			s += d * d
 		}
 		return s / (2 * float64(m))
 	case BCE:
 		for i, v := range z[:m*k] {
-			s += softplus(v) - y[i]*v
+			s += softplus(float64(v)) - float64(y[i])*float64(v)
 		}
 	case CrossEntropy:
 		for r := 0; r < m; r++ {
@@ -77,7 +82,7 @@ func (l Loss) cost(y, z, a []float64, m, k int) float64 {
 			lse := rowLogSumExp(zr, a[r*k:r*k+k])
 			for j, v := range zr {
 				if yr[j] != 0 {
-					s -= yr[j] * (v - lse)
+					s -= float64(yr[j]) * (float64(v) - lse)
 				}
 			}
 		}
@@ -89,6 +94,10 @@ func (l Loss) cost(y, z, a []float64, m, k int) float64 {
 // i's unweighted loss term (see Cost). Summed over the chunks of a data set
 // they give its weighted loss, Σ w ℓ / Σ w.
 func (l Loss) WeightedSums(y, z, a, w []float64, m, k int) (float64, float64) {
+	return weightedSums(l, y, z, a, w, m, k)
+}
+
+func weightedSums[T network.Float](l Loss, y, z, a []T, w []float64, m, k int) (float64, float64) {
 	var s, sw float64
 	for r, wr := range w[:m] {
 		yr, zr := y[r*k:r*k+k], z[r*k:r*k+k]
@@ -96,19 +105,19 @@ func (l Loss) WeightedSums(y, z, a, w []float64, m, k int) (float64, float64) {
 		switch l {
 		case MSE:
 			for j, v := range a[r*k : r*k+k] {
-				d := v - yr[j]
+				d := float64(v) - float64(yr[j])
 				row += d * d
 			}
 			row /= 2
 		case BCE:
 			for j, v := range zr {
-				row += softplus(v) - yr[j]*v
+				row += softplus(float64(v)) - float64(yr[j])*float64(v)
 			}
 		case CrossEntropy:
 			lse := rowLogSumExp(zr, a[r*k:r*k+k])
 			for j, v := range zr {
 				if yr[j] != 0 {
-					row -= yr[j] * (v - lse)
+					row -= float64(yr[j]) * (float64(v) - lse)
 				}
 			}
 		}
@@ -121,7 +130,7 @@ func (l Loss) WeightedSums(y, z, a, w []float64, m, k int) (float64, float64) {
 // rowLogSumExp returns log Σ_j e^(z_j) of one row whose softmax is a. At the
 // row's largest z, a = 1/Σe^(z−max) ≥ 1/k, so log Σ e^z = max − log(a there):
 // one log per row instead of k exps, and as stable as the direct form.
-func rowLogSumExp(zr, ar []float64) float64 {
+func rowLogSumExp[T network.Float](zr, ar []T) float64 {
 	top := 0
 	for j, v := range zr {
 		if v > zr[top] {
@@ -129,7 +138,7 @@ func rowLogSumExp(zr, ar []float64) float64 {
 		}
 	}
 	if ar[top] > 0 {
-		return zr[top] - math.Log(ar[top])
+		return float64(zr[top]) - math.Log(float64(ar[top]))
 	}
 	return logSumExp(zr)
 }
@@ -144,7 +153,11 @@ func rowLogSumExp(zr, ar []float64) float64 {
 // w_i·m/Σw, so that after Backward's 1/m it carries w_i/Σw, the derivative
 // of the weighted mean; a nil w leaves the unweighted dZ untouched.
 func (l Loss) OutputDelta(d, y, z, a, w []float64, g network.Activation, alpha float64) {
-	l.outputDelta(d, y, z, a, g, alpha)
+	outputDelta(l, d, y, z, a, w, g, alpha)
+}
+
+func outputDelta[T network.Float](l Loss, d, y, z, a []T, w []float64, g network.Activation, alpha float64) {
+	unweightedDelta(l, d, y, z, a, g, alpha)
 	if w == nil {
 		return
 	}
@@ -160,14 +173,14 @@ func (l Loss) OutputDelta(d, y, z, a, w []float64, g network.Activation, alpha f
 	}
 	c := float64(m) / sw
 	for r, v := range w {
-		f := v * c
+		f := T(v * c)
 		for j := range d[r*k : r*k+k] {
 			d[r*k+j] *= f
 		}
 	}
 }
 
-func (l Loss) outputDelta(d, y, z, a []float64, g network.Activation, alpha float64) {
+func unweightedDelta[T network.Float](l Loss, d, y, z, a []T, g network.Activation, alpha float64) {
 	for i, v := range a {
 		d[i] = v - y[i]
 	}
@@ -194,14 +207,14 @@ func softplus(z float64) float64 {
 	return math.Log1p(math.Exp(z))
 }
 
-func logSumExp(z []float64) float64 {
+func logSumExp[T network.Float](z []T) float64 {
 	mx := math.Inf(-1)
 	for _, v := range z {
-		mx = max(mx, v)
+		mx = max(mx, float64(v))
 	}
 	var s float64
 	for _, v := range z {
-		s += math.Exp(v - mx)
+		s += math.Exp(float64(v) - mx)
 	}
 	return mx + math.Log(s)
 }

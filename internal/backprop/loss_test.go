@@ -178,7 +178,7 @@ func TestEvaluateWeighted(t *testing.T) {
 	}
 	p := network.NewPool(1)
 	defer p.Close()
-	got, a := Evaluate(net, p, CrossEntropy, d)
+	got, a := Evaluate(network.Float64, net, p, CrossEntropy, d)
 	var num, den float64
 	for r := 0; r < n; r++ {
 		num -= d.W[r] * math.Log(a[2*r+d.Labels[r]])

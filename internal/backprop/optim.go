@@ -70,21 +70,29 @@ type OptimizerState struct {
 	T    int
 }
 
-// Optimizer updates the flat parameters from the flat gradients. Each kind
-// is one loop over the whole slice, with PyTorch's formula above it.
-type Optimizer struct {
-	OptimizerConfig // LR may be changed between steps (a schedule sets it per epoch)
-	st              OptimizerState
+// OptimizerOf updates flat parameters in T from their flat gradients. Each
+// kind is one loop over the whole slice, with PyTorch's formula above it;
+// in float32 its constants (lr, β, ε, …) are rounded to float32 once per
+// step, as torch.optim's float32 kernels take them.
+type OptimizerOf[T network.Float] struct {
+	OptimizerConfig     // LR may be changed between steps (a schedule sets it per epoch)
+	v, s            []T // OptimizerState's V and S, in T
+	t               int
 
 	// The update in flight: its slices and adam's constants of this step,
 	// and the func value handed to Pool.Range, made once.
-	w, g              []float64
+	w, g              []T
 	adamStep, bc2sqrt float64
 	updateFn          func(lo, hi int)
 }
 
-// NewOptimizer allocates the state for n parameters.
-func NewOptimizer(c OptimizerConfig, n int) (*Optimizer, error) {
+// Optimizer is the float64 optimizer.
+type Optimizer = OptimizerOf[float64]
+
+// NewOptimizer allocates the state for n float64 parameters.
+func NewOptimizer(c OptimizerConfig, n int) (*Optimizer, error) { return newOptimizerOf[float64](c, n) }
+
+func newOptimizerOf[T network.Float](c OptimizerConfig, n int) (*OptimizerOf[T], error) {
 	if c.Beta1 == 0 {
 		c.Beta1 = DefaultBeta1
 	}
@@ -97,15 +105,15 @@ func NewOptimizer(c OptimizerConfig, n int) (*Optimizer, error) {
 	if c.Alpha == 0 {
 		c.Alpha = DefaultAlpha
 	}
-	o := &Optimizer{OptimizerConfig: c}
+	o := &OptimizerOf[T]{OptimizerConfig: c}
 	o.updateFn = o.update
 	switch c.Kind {
 	case SGD:
 	case Momentum, Nesterov, RMSprop:
-		o.st.V = make([]float64, n)
+		o.v = make([]T, n)
 	case Adam, AdamW:
-		o.st.V = make([]float64, n)
-		o.st.S = make([]float64, n)
+		o.v = make([]T, n)
+		o.s = make([]T, n)
 	default:
 		return nil, fmt.Errorf("unknown optimizer %v", c.Kind)
 	}
@@ -113,15 +121,15 @@ func NewOptimizer(c OptimizerConfig, n int) (*Optimizer, error) {
 }
 
 // Step applies one update of w from its gradient g.
-func (o *Optimizer) Step(w, g []float64) { o.StepOn(nil, w, g) }
+func (o *OptimizerOf[T]) Step(w, g []T) { o.StepOn(nil, w, g) }
 
 // StepOn is Step with the parameters split over the pool's workers (each
 // parameter's update is independent, so the result is the same). A nil pool
 // runs on the caller.
-func (o *Optimizer) StepOn(p *network.Pool, w, g []float64) {
-	o.st.T++
+func (o *OptimizerOf[T]) StepOn(p *network.Pool, w, g []T) {
+	o.t++
 	if o.Kind == Adam || o.Kind == AdamW {
-		t := float64(o.st.T)
+		t := float64(o.t)
 		o.adamStep = o.LR / (1 - math.Pow(o.Beta1, t))
 		o.bc2sqrt = math.Sqrt(1 - math.Pow(o.Beta2, t))
 	}
@@ -135,9 +143,10 @@ func (o *Optimizer) StepOn(p *network.Pool, w, g []float64) {
 }
 
 // update applies the step to parameters [lo, hi).
-func (o *Optimizer) update(lo, hi int) {
+func (o *OptimizerOf[T]) update(lo, hi int) {
 	w, g := o.w[lo:hi], o.g[lo:hi]
-	lr := o.LR
+	w = w[:len(g)] // one bounds check for the loops below
+	lr := T(o.LR)
 	switch o.Kind {
 	case SGD:
 		// w −= lr·g
@@ -146,14 +155,14 @@ func (o *Optimizer) update(lo, hi int) {
 		}
 	case Momentum:
 		// v = μ·v + g; w −= lr·v   (PyTorch SGD with momentum, no dampening; v starts at 0)
-		mu, v := o.Momentum, o.st.V[lo:hi]
+		mu, v := T(o.Momentum), o.v[lo:hi]
 		for i, gi := range g {
 			v[i] = mu*v[i] + gi
 			w[i] -= lr * v[i]
 		}
 	case Nesterov:
 		// v = μ·v + g; w −= lr·(g + μ·v)   (PyTorch SGD(momentum=μ, nesterov=True))
-		mu, v := o.Momentum, o.st.V[lo:hi]
+		mu, v := T(o.Momentum), o.v[lo:hi]
 		for i, gi := range g {
 			v[i] = mu*v[i] + gi
 			w[i] -= lr * (gi + mu*v[i])
@@ -165,43 +174,59 @@ func (o *Optimizer) update(lo, hi int) {
 		// AdamW first decays every parameter, biases included (decoupled):
 		//   w = w·(1 − lr·λ)                      (param.mul_(1 − lr·weight_decay))
 		// Adam's factor is 1, which leaves w exactly as it is.
-		m, v := o.st.V[lo:hi], o.st.S[lo:hi]
-		b1, b2, eps := o.Beta1, o.Beta2, o.Eps
-		step, bc2sqrt := o.adamStep, o.bc2sqrt
-		decay := 1.0
+		m, v := o.v[lo:hi], o.s[lo:hi]
+		b1, b2, eps := T(o.Beta1), T(o.Beta2), T(o.Eps)
+		c1, c2 := T(1-o.Beta1), T(1-o.Beta2)
+		step, bc2sqrt := T(o.adamStep), T(o.bc2sqrt)
+		decay := T(1)
 		if o.Kind == AdamW {
-			decay = 1 - lr*o.WeightDecay
+			decay = T(1 - o.LR*o.WeightDecay)
 		}
 		for i, gi := range g {
 			w[i] *= decay
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			w[i] -= step * (m[i] / (math.Sqrt(v[i])/bc2sqrt + eps))
+			m[i] = b1*m[i] + c1*gi
+			v[i] = b2*v[i] + c2*gi*gi
+			w[i] -= step * (m[i] / (sqrt(v[i])/bc2sqrt + eps))
 		}
 	case RMSprop:
 		// PyTorch RMSprop (1.13, single tensor; momentum 0, not centered):
 		//   s = α·s + (1−α)·g²;  w −= lr · g / (√s + ε)
-		s := o.st.V[lo:hi]
-		alpha, eps := o.Alpha, o.Eps
+		s := o.v[lo:hi] // rmsprop's square average lives in v
+		alpha, c, eps := T(o.Alpha), T(1-o.Alpha), T(o.Eps)
 		for i, gi := range g {
-			s[i] = alpha*s[i] + (1-alpha)*gi*gi
-			w[i] -= lr * (gi / (math.Sqrt(s[i]) + eps)) // addcdiv_: w + (−lr)·(g / avg)
+			s[i] = alpha*s[i] + c*gi*gi
+			w[i] -= lr * (gi / (sqrt(s[i]) + eps)) // addcdiv_: w + (−lr)·(g / avg)
 		}
 	}
 }
 
-func (o *Optimizer) state() OptimizerState {
-	return OptimizerState{V: clone(o.st.V), S: clone(o.st.S), T: o.st.T}
+// sqrt is math.Sqrt in T (correctly rounded in float32 too: the float64
+// root of a float32 rounds to the float32 root).
+func sqrt[T network.Float](v T) T { return T(math.Sqrt(float64(v))) }
+
+func (o *OptimizerOf[T]) state() OptimizerState {
+	return OptimizerState{V: widen(o.v), S: widen(o.s), T: o.t}
 }
 
-func (o *Optimizer) restore(s OptimizerState) error {
-	if len(s.V) != len(o.st.V) || len(s.S) != len(o.st.S) || s.T < 0 {
-		return fmt.Errorf("state's optimizer moments (%d, %d) do not fit %s on this network (%d, %d)", len(s.V), len(s.S), o.Kind, len(o.st.V), len(o.st.S))
+func (o *OptimizerOf[T]) restore(s OptimizerState) error {
+	if len(s.V) != len(o.v) || len(s.S) != len(o.s) || s.T < 0 {
+		return fmt.Errorf("state's optimizer moments (%d, %d) do not fit %s on this network (%d, %d)", len(s.V), len(s.S), o.Kind, len(o.v), len(o.s))
 	}
-	copy(o.st.V, s.V)
-	copy(o.st.S, s.S)
-	o.st.T = s.T
+	narrow(o.v, s.V)
+	narrow(o.s, s.S)
+	o.t = s.T
 	return nil
+}
+
+// widen returns a float64 copy of v (nil for nil): exact for float32.
+func widen[T network.Float](v []T) []float64 { return network.Convert[float64](v) }
+
+// narrow copies src into dst, rounding to T (exact for values a float32
+// run wrote).
+func narrow[T network.Float](dst []T, src []float64) {
+	for i, v := range src[:len(dst)] {
+		dst[i] = T(v)
+	}
 }
 
 // ClipNorm scales g so that its L2 norm is at most maxNorm, as
@@ -211,15 +236,16 @@ func (o *Optimizer) restore(s OptimizerState) error {
 //
 // It returns n. The sum runs serially in a fixed order, so the result does
 // not depend on the number of workers.
-func ClipNorm(g []float64, maxNorm float64) float64 {
+func ClipNorm[T network.Float](g []T, maxNorm float64) float64 {
 	var sq float64
 	for _, v := range g {
-		sq += v * v
+		sq += float64(v) * float64(v)
 	}
 	n := math.Sqrt(sq)
 	if c := maxNorm / (n + 1e-6); c < 1 {
+		ct := T(c)
 		for i := range g {
-			g[i] *= c
+			g[i] *= ct
 		}
 	}
 	return n

@@ -115,7 +115,7 @@ func TestBestWeightsKeptAtTheLastEpoch(t *testing.T) {
 			if res.BestEpoch != bestE {
 				t.Errorf("BestEpoch %d, want %d", res.BestEpoch, bestE)
 			}
-			loss, _ := Evaluate(net, pool, MSE, val)
+			loss, _ := Evaluate(network.Float64, net, pool, MSE, val)
 			if got := res.Epochs[bestE-1].ValLoss; math.Abs(loss-got) > 1e-12 {
 				t.Errorf("the weights left have val_loss %g, want epoch %d's %g", loss, bestE, got)
 			}

@@ -1,6 +1,7 @@
 package backprop
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -15,8 +16,13 @@ import (
 // in the loss (finite, ≥ 0) and is nil when the rows are unweighted.
 // MultiLabel marks several 0/1 targets (bce): its metric is the share of rows
 // whose every output is on the right side of 0.5, not r².
+//
+// X32, when not nil, holds the inputs instead of X, as float32 values (a
+// data set read for a float32 run): a float32 Trainer, Evaluate and
+// PredictData use it as it is, without a float64 copy of the inputs.
 type Data struct {
 	X, Y       []float64
+	X32        []float32
 	Rows       int
 	Labels     []int
 	W          []float64
@@ -35,6 +41,9 @@ type Config struct {
 	// Dropout draws the masks of the layers with dropout; it must be set
 	// when the network has any. Its state is part of State.
 	Dropout *network.Dropout
+	// Precision is the element type the loop computes in; the network and
+	// data handed to NewFit stay float64 (see Trainer).
+	Precision network.Precision
 }
 
 // Epoch is one row of cost.csv. Metric is the accuracy for class targets
@@ -72,29 +81,68 @@ func (e *NonFiniteError) Error() string {
 	return fmt.Sprintf("loss became %v at epoch %d, batch %d: training diverged; try a smaller learning rate", e.Loss, e.Epoch, e.Batch)
 }
 
-// Trainer takes gradient steps on a network. All its buffers are sized when
-// it is made, so Step allocates nothing.
+// Trainer takes gradient steps on a network, in the precision of
+// Config.Precision: the float64 network it was made with, or for float32 a
+// float32 copy of it, whose weights are written back into the float64
+// network (exactly: every float32 is a float64) whenever Fit returns and
+// by KeepBest. All its buffers are sized when it is made, so a step
+// allocates nothing.
 type Trainer struct {
-	net     *network.Net
-	pool    *network.Pool
-	cfg     Config
-	opt     *Optimizer
-	drop    *network.Dropout
-	ws      *network.Workspace
-	weights [][2]int
-	fit     *fitState // set by NewFit
+	engine
+	t64 *trainer[float64] // the float64 engine, nil for float32 (Step's)
 }
 
-// NewTrainer prepares steps on batches of up to maxRows rows.
+// engine is the training loop in one precision: *trainer[float64] or
+// *trainer[float32].
+type engine interface {
+	SetLR(lr float64)
+	SetEpochSink(fn func(Epoch) error)
+	State() *State
+	Restore(s *State) error
+	Fit(ctx context.Context) (*Result, error)
+	KeepBest()
+}
+
+// trainer is the training loop computing in T. For float32, out is the
+// float64 network the weights are written back to.
+type trainer[T network.Float] struct {
+	net     *network.NetOf[T]
+	out     *network.Net
+	pool    *network.Pool
+	cfg     Config
+	opt     *OptimizerOf[T]
+	drop    *network.Dropout
+	ws      *network.WorkspaceOf[T]
+	weights [][2]int
+	fit     *fitState[T] // set by NewFit
+}
+
+// NewTrainer prepares float64 steps on batches of up to maxRows rows.
 func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (*Trainer, error) {
-	opt, err := NewOptimizer(cfg.Optim, len(net.Params))
+	t, err := newTrainer(net, pool, cfg, maxRows)
+	if err != nil {
+		return nil, err
+	}
+	return &Trainer{engine: t, t64: t}, nil
+}
+
+func newTrainer[T network.Float](net *network.NetOf[T], pool *network.Pool, cfg Config, maxRows int) (*trainer[T], error) {
+	opt, err := newOptimizerOf[T](cfg.Optim, len(net.Params))
 	if err != nil {
 		return nil, err
 	}
 	if net.HasDropout() && cfg.Dropout == nil {
 		return nil, errors.New("backprop: the network has dropout layers but Config.Dropout is nil")
 	}
-	return &Trainer{net: net, pool: pool, cfg: cfg, opt: opt, drop: cfg.Dropout, ws: net.NewWorkspace(maxRows), weights: net.WeightRanges()}, nil
+	return &trainer[T]{net: net, pool: pool, cfg: cfg, opt: opt, drop: cfg.Dropout, ws: net.NewWorkspace(maxRows), weights: net.WeightRanges()}, nil
+}
+
+// Step runs one batch of m rows of a float64 Trainer (see trainer.Step).
+func (t *Trainer) Step(x, y, w []float64, m int) (float64, []float64) {
+	if t.t64 == nil {
+		panic("backprop: Step of a float32 Trainer")
+	}
+	return t.t64.Step(x, y, w, m)
 }
 
 // Step runs one batch of m rows: the forward pass (dropping units where
@@ -103,7 +151,7 @@ func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (
 // rows' weights, nil for unweighted rows. It returns J and the output
 // activations (m×outputs, valid until the next Step). When J is not finite
 // it stops before changing any weight.
-func (t *Trainer) Step(x, y, w []float64, m int) (float64, []float64) {
+func (t *trainer[T]) Step(x, y []T, w []float64, m int) (float64, []T) {
 	cfg := t.cfg
 	j, a := forwardCost(t.net, t.pool, t.ws, t.drop, cfg.Loss, cfg.L2, t.weights, x, y, w, m)
 	if !finite(j) {
@@ -118,25 +166,25 @@ func (t *Trainer) Step(x, y, w []float64, m int) (float64, []float64) {
 }
 
 // SetLR sets the learning rate of the steps that follow.
-func (t *Trainer) SetLR(lr float64) { t.opt.LR = lr }
+func (t *trainer[T]) SetLR(lr float64) { t.opt.LR = lr }
 
 // forwardCost runs the forward pass of m rows and returns the batch cost J,
 // l2 term included, and the output activations (a view into ws). w holds the
 // rows' weights (nil: unweighted); the l2 term is not weighted. drop is nil
 // for a pass without dropout.
-func forwardCost(net *network.Net, pool *network.Pool, ws *network.Workspace, drop *network.Dropout, loss Loss, l2 float64, weights [][2]int, x, y, w []float64, m int) (float64, []float64) {
+func forwardCost[T network.Float](net *network.NetOf[T], pool *network.Pool, ws *network.WorkspaceOf[T], drop *network.Dropout, loss Loss, l2 float64, weights [][2]int, x, y []T, w []float64, m int) (float64, []T) {
 	out := net.Outputs()
 	a := net.ForwardTrain(pool, ws, x, m, drop)
 	z := ws.Z[len(ws.Z)-1][:m*out]
-	return loss.Cost(y, z, a, w, m, out) + l2Penalty(net, weights, l2, m), a
+	return lossCost(loss, y, z, a, w, m, out) + l2Penalty(net, weights, l2, m), a
 }
 
 // backward fills net.Grads with the gradient of forwardCost's J for the
 // batch it last ran, a being its output activations.
-func backward(net *network.Net, pool *network.Pool, ws *network.Workspace, loss Loss, l2 float64, weights [][2]int, x, y, w, a []float64, m int) {
+func backward[T network.Float](net *network.NetOf[T], pool *network.Pool, ws *network.WorkspaceOf[T], loss Loss, l2 float64, weights [][2]int, x, y []T, w []float64, a []T, m int) {
 	out := net.Outputs()
 	last := net.Layers[len(net.Layers)-1]
-	loss.OutputDelta(ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, w, last.Act, last.Alpha)
+	outputDelta(loss, ws.D[len(ws.D)-1][:m*out], y, ws.Z[len(ws.Z)-1][:m*out], a, w, last.Act, last.Alpha)
 	net.Backward(pool, ws, x, m)
 	addL2Grad(net, weights, l2, m)
 }
@@ -166,7 +214,7 @@ func (t *Running) reset() {
 	clear(t.SRes)
 }
 
-func (t *Running) add(y, a []float64, labels []int, m int) {
+func runningAdd[T network.Float](t *Running, y, a []T, labels []int, m int) {
 	k := len(a) / m
 	t.Rows += m
 	if t.Multi {
@@ -191,10 +239,11 @@ func (t *Running) add(y, a []float64, labels []int, m int) {
 	}
 	for i, v := range a {
 		c := i % k
-		d := y[i] - v
+		yi := float64(y[i])
+		d := yi - float64(v)
 		t.SRes[c] += d * d
-		t.SY[c] += y[i]
-		t.SYY[c] += y[i] * y[i]
+		t.SY[c] += yi
+		t.SYY[c] += yi * yi
 	}
 }
 
@@ -224,7 +273,7 @@ func r2(sy, syy, sres []float64, n int) float64 {
 
 // PredictClass returns the class index of one row of outputs: the argmax,
 // or for a single sigmoid unit, 1 when a ≥ 0.5.
-func PredictClass(a []float64) int {
+func PredictClass[T network.Float](a []T) int {
 	if len(a) == 1 {
 		if a[0] >= 0.5 {
 			return 1
@@ -241,25 +290,25 @@ func PredictClass(a []float64) int {
 }
 
 // l2Penalty is λ/(2m) Σ_l ‖W[l]‖² over the weight ranges (biases excluded).
-func l2Penalty(net *network.Net, weights [][2]int, l2 float64, m int) float64 {
+func l2Penalty[T network.Float](net *network.NetOf[T], weights [][2]int, l2 float64, m int) float64 {
 	if l2 == 0 {
 		return 0
 	}
 	var sq float64
 	for _, r := range weights {
 		for _, w := range net.Params[r[0]:r[1]] {
-			sq += w * w
+			sq += float64(w) * float64(w)
 		}
 	}
 	return l2 / (2 * float64(m)) * sq
 }
 
 // addL2Grad adds the penalty's gradient, d/dW of λ/(2m)‖W‖² = (λ/m)·W.
-func addL2Grad(net *network.Net, weights [][2]int, l2 float64, m int) {
+func addL2Grad[T network.Float](net *network.NetOf[T], weights [][2]int, l2 float64, m int) {
 	if l2 == 0 {
 		return
 	}
-	c := l2 / float64(m)
+	c := T(l2 / float64(m))
 	for _, r := range weights {
 		g, w := net.Grads[r[0]:r[1]], net.Params[r[0]:r[1]]
 		for i := range g {

@@ -13,6 +13,11 @@ import (
 // One training step (forward, cost, backward, update) at the MLP shapes of
 // the benchmarks in bench/: reports samples/s and must not allocate.
 func BenchmarkStep(b *testing.B) {
+	b.Run("float64", benchmarkStep[float64])
+	b.Run("float32", benchmarkStep[float32])
+}
+
+func benchmarkStep[T network.Float](b *testing.B) {
 	for _, bc := range []struct {
 		name  string
 		sizes []int
@@ -34,22 +39,22 @@ func BenchmarkStep(b *testing.B) {
 					}
 					layers = append(layers, network.LayerSpec{Units: u, Activation: act})
 				}
-				net := network.New(bc.sizes[0], layers)
+				net := network.NewOf[T](bc.sizes[0], layers)
 				if err := net.Init(network.InitHe, 0, rng); err != nil {
 					b.Fatal(err)
 				}
 				pool := network.NewPool(workers)
 				defer pool.Close()
 				m, in, out := bc.batch, bc.sizes[0], bc.sizes[len(bc.sizes)-1]
-				x := make([]float64, m*in)
+				x := make([]T, m*in)
 				for i := range x {
-					x[i] = rng.Float64()
+					x[i] = T(rng.Float64())
 				}
-				y := make([]float64, m*out)
+				y := make([]T, m*out)
 				for r := 0; r < m; r++ {
 					y[r*out+rng.IntN(out)] = 1
 				}
-				tr, err := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: bc.opt, LR: 0.01, Momentum: 0.9}}, m)
+				tr, err := newTrainer(net, pool, Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: bc.opt, LR: 0.01, Momentum: 0.9}}, m)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -66,20 +71,25 @@ func BenchmarkStep(b *testing.B) {
 }
 
 func TestStepDoesNotAllocate(t *testing.T) {
+	t.Run("float64", stepDoesNotAllocate[float64])
+	t.Run("float32", stepDoesNotAllocate[float32])
+}
+
+func stepDoesNotAllocate[T network.Float](t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	net := network.New(20, []network.LayerSpec{{Units: 16, Activation: network.Tanh, Dropout: 0.3}, {Units: 3, Activation: network.Softmax}})
+	net := network.NewOf[T](20, []network.LayerSpec{{Units: 16, Activation: network.Tanh, Dropout: 0.3}, {Units: 3, Activation: network.Softmax}})
 	net.Init(network.InitXavier, 0, rng)
 	drop := network.NewDropout(1, 5)
 	pool := network.NewPool(2)
 	defer pool.Close()
 	m := 8
-	x, y := make([]float64, m*20), make([]float64, m*3)
+	x, y := make([]T, m*20), make([]T, m*3)
 	for r := 0; r < m; r++ {
 		y[r*3+r%3] = 1
 	}
 	for opt := SGD; opt <= RMSprop; opt++ {
 		// with dropout and clipping, so that neither allocates either
-		tr, err := NewTrainer(net, pool, Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: opt, LR: 0.01, Momentum: 0.9}, L2: 0.1,
+		tr, err := newTrainer(net, pool, Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: opt, LR: 0.01, Momentum: 0.9}, L2: 0.1,
 			ClipNorm: 1e-3, Dropout: drop}, m)
 		if err != nil {
 			t.Fatal(err)
@@ -99,6 +109,22 @@ func TestStepDoesNotAllocate(t *testing.T) {
 // that runs 500 more epochs allocates as often as one that runs one more
 // (the Result it returns), whatever the epoch count.
 func TestFitEpochsDoNotAllocate(t *testing.T) {
+	for _, p := range []network.Precision{network.Float64, network.Float32} {
+		t.Run(p.String(), func(t *testing.T) { fitEpochsDoNotAllocate(t, p) })
+	}
+}
+
+// addEpochs raises the epochs of tr's loop by more.
+func addEpochs(tr *Trainer, more int) {
+	switch e := tr.engine.(type) {
+	case *trainer[float64]:
+		e.cfg.Epochs += more
+	case *trainer[float32]:
+		e.cfg.Epochs += more
+	}
+}
+
+func fitEpochsDoNotAllocate(t *testing.T, p network.Precision) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	net := network.New(5, []network.LayerSpec{{Units: 7, Activation: network.ReLU, Dropout: 0.2}, {Units: 3, Activation: network.Softmax}})
 	net.Init(network.InitHe, 0, rng)
@@ -117,7 +143,7 @@ func TestFitEpochsDoNotAllocate(t *testing.T) {
 		return d
 	}
 	cfg := Config{Loss: CrossEntropy, Optim: OptimizerConfig{Kind: Adam, LR: 1e-3}, Epochs: 1, BatchSize: 4, L2: 0.01, Shuffle: true,
-		Dropout: network.NewDropout(5, 6)}
+		Dropout: network.NewDropout(5, 6), Precision: p}
 	tr, err := NewFit(net, pool, cfg, data(21), data(9), rand.NewPCG(7, 8), EarlyStopping{Patience: 1 << 30, Monitor: ValAccuracy})
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +153,7 @@ func TestFitEpochsDoNotAllocate(t *testing.T) {
 	ctx := context.Background()
 	fit := func(more int) func() {
 		return func() {
-			tr.cfg.Epochs += more
+			addEpochs(tr, more)
 			if _, err := tr.Fit(ctx); err != nil {
 				t.Fatal(err)
 			}

@@ -49,7 +49,7 @@ func TestEarlyStoppingKeepsBestEpoch(t *testing.T) {
 	for _, e := range res.Epochs {
 		best = math.Min(best, e.ValLoss)
 	}
-	if got, _ := Evaluate(net, pool, MSE, val); math.Abs(got-best) > 1e-12 {
+	if got, _ := Evaluate(network.Float64, net, pool, MSE, val); math.Abs(got-best) > 1e-12 {
 		t.Errorf("kept weights have val loss %g, want the best epoch's %g", got, best)
 	}
 }

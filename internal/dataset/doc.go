@@ -1,6 +1,7 @@
 // Package dataset reads CSV training and test data into row-major float64
 // matrices for the trainer: features in X, one-hot classes or numeric targets
-// in Y. It also holds the data-side helpers around a training run:
+// in Y. For a float32 run (Config.Float32) the features are stored as float32
+// instead, in X32, so that the largest matrix is never held in float64. It also holds the data-side helpers around a training run:
 // normalisation statistics (Norm), the stratified validation split, per-epoch
 // shuffling and batch gathering.
 //

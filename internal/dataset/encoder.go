@@ -277,6 +277,15 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 	if train.Columns == nil {
 		panic("dataset: Fit needs a raw set from LoadTable")
 	}
+	if train.X32 != nil {
+		return fit(train, train.X32, imp, categorical)
+	}
+	return fit(train, train.X, imp, categorical)
+}
+
+// fit is Fit on the raw inputs x (train.X or train.X32); the statistics
+// are computed in float64 from the stored values.
+func fit[T float](train *Set, x []T, imp Impute, categorical []string) (*Encoder, error) {
 	e := &Encoder{Missing: train.Format.Missing, Delimiter: Mark(train.Format.Delimiter), Decimal: Mark(train.Format.Decimal)}
 	nf := len(train.Columns)
 	colErr := func(name string, format string, a ...any) error {
@@ -294,7 +303,7 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 		counts := make([]int, len(sc.Levels))
 		missing, n := 0, 0
 		for i := range train.Rows {
-			v := train.X[i*nf+j]
+			v := float64(x[i*nf+j])
 			switch {
 			case math.IsNaN(v):
 				missing++
@@ -317,7 +326,7 @@ func Fit(train *Set, imp Impute, categorical []string) (*Encoder, error) {
 			c.HasFill = imp.Number != ImputeNumberError
 			switch imp.Number {
 			case ImputeMean:
-				c.Fill = sum.mean(n, train.X[j:], nf)
+				c.Fill = fsumMean(&sum, n, x[j:], nf)
 			case ImputeMedian:
 				c.Fill = median(vals)
 			}
@@ -426,16 +435,18 @@ func (f *fsummer) sum() float64 {
 	return hi
 }
 
-// mean is the sum over count values; when the sum overflows, Σ(x/count)
-// over the non-NaN values of column x[0], x[stride], x[2·stride], ….
-func (f *fsummer) mean(count int, x []float64, stride int) float64 {
+// fsumMean is f's sum over count values; when the sum overflows,
+// Σ(x/count) over the non-NaN values of column x[0], x[stride],
+// x[2·stride], … (float32 values never overflow the sum, but a set of
+// either kind goes through here).
+func fsumMean[T float](f *fsummer, count int, x []T, stride int) float64 {
 	n := float64(count)
 	if s := f.sum(); !math.IsInf(s, 0) && !math.IsNaN(s) {
 		return s / n
 	}
 	s := 0.0
 	for i := 0; i < len(x); i += stride {
-		if v := x[i]; !math.IsNaN(v) {
+		if v := float64(x[i]); !math.IsNaN(v) {
 			s += v / n
 		}
 	}
@@ -552,17 +563,14 @@ func (e *Encoder) Apply(s *Set) (*Set, []Unseen, error) {
 	if numbersOnly {
 		// The raw matrix is the input matrix: fill it where it stands (a
 		// large all-number file is not held twice).
-		for i := range s.Rows {
-			row := s.X[i*nf : (i+1)*nf]
-			for j, v := range row {
-				if !math.IsNaN(v) {
-					continue
-				}
-				if !e.Columns[j].HasFill {
-					return nil, nil, missingErr(i, j)
-				}
-				row[j] = e.Columns[j].Fill
-			}
+		var err error
+		if s.X32 != nil {
+			err = fillMissing(e, s.X32, s.Rows, missingErr)
+		} else {
+			err = fillMissing(e, s.X, s.Rows, missingErr)
+		}
+		if err != nil {
+			return nil, nil, err
 		}
 		return &out, nil, nil
 	}
@@ -591,26 +599,77 @@ func (e *Encoder) Apply(s *Set) (*Set, []Unseen, error) {
 			fillAt[j] = k
 		}
 	}
+	// The raw codes are float64 (X); a Float32 set's encoded inputs go to
+	// X32, its numbers already float32 values.
+	src := s.X64()
+	var err error
+	var unseen []Unseen
+	if s.Float32 {
+		out.X, out.X32 = nil, make([]float32, s.Rows*width)
+		unseen, err = encodeRows(e, s, src, out.X32, width, offset, lookup, fillAt, missingErr)
+	} else {
+		out.X, out.X32 = make([]float64, s.Rows*width), nil
+		unseen, err = encodeRows(e, s, src, out.X, width, offset, lookup, fillAt, missingErr)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var report []Unseen
+	for j, u := range unseen {
+		if u.Rows > 0 || u.Missing > 0 {
+			u.Column = e.Columns[j].Name
+			report = append(report, u)
+		}
+	}
+	return &out, report, nil
+}
+
+// fillMissing puts each number column's fill into its missing (NaN) cells
+// of x, rows × len(e.Columns) row-major, or returns missingErr(row, column)
+// for a column without one.
+func fillMissing[T float](e *Encoder, x []T, rows int, missingErr func(i, j int) error) error {
+	nf := len(e.Columns)
+	for i := range rows {
+		row := x[i*nf : (i+1)*nf]
+		for j, v := range row {
+			if !math.IsNaN(float64(v)) {
+				continue
+			}
+			if !e.Columns[j].HasFill {
+				return missingErr(i, j)
+			}
+			row[j] = T(e.Columns[j].Fill)
+		}
+	}
+	return nil
+}
+
+// encodeRows writes the encoded inputs of the raw rows src (s.Rows ×
+// len(e.Columns)) to x (s.Rows × width): numbers (filled when missing) at
+// their offset, a 1 at each category's place in its block. It returns, per
+// column, the rows left at zero.
+func encodeRows[T float](e *Encoder, s *Set, src []float64, x []T, width int, offset []int, lookup [][]int, fillAt []int,
+	missingErr func(i, j int) error) ([]Unseen, error) {
+	nf := len(e.Columns)
 	unseen := make([]Unseen, nf)
-	x := make([]float64, s.Rows*width)
 	for i := range s.Rows {
-		row := s.X[i*nf : (i+1)*nf]
+		row := src[i*nf : (i+1)*nf]
 		dst := x[i*width : (i+1)*width]
 		for j, v := range row {
 			c := &e.Columns[j]
 			if c.Kind == KindNumber {
 				if math.IsNaN(v) {
 					if !c.HasFill {
-						return nil, nil, missingErr(i, j)
+						return nil, missingErr(i, j)
 					}
 					v = c.Fill
 				}
-				dst[offset[j]] = v
+				dst[offset[j]] = T(v)
 				continue
 			}
 			if math.IsNaN(v) {
 				if !c.HasFill {
-					return nil, nil, missingErr(i, j)
+					return nil, missingErr(i, j)
 				}
 				if k := fillAt[j]; k >= 0 {
 					dst[offset[j]+k] = 1
@@ -630,15 +689,7 @@ func (e *Encoder) Apply(s *Set) (*Set, []Unseen, error) {
 			dst[offset[j]+k] = 1
 		}
 	}
-	out.X = x
-	var report []Unseen
-	for j, u := range unseen {
-		if u.Rows > 0 || u.Missing > 0 {
-			u.Column = e.Columns[j].Name
-			report = append(report, u)
-		}
-	}
-	return &out, report, nil
+	return unseen, nil
 }
 
 // FitNorm fits the normalisation of kind on an encoded training set: the
@@ -647,7 +698,12 @@ func (e *Encoder) Apply(s *Set) (*Set, []Unseen, error) {
 // float64 (values near ±1e308) are an error naming the column.
 func (e *Encoder) FitNorm(kind NormKind, s *Set) (Norm, error) {
 	nin := len(s.Features)
-	n := FitNorm(kind, s.X, s.Rows, nin)
+	var n Norm
+	if s.X32 != nil {
+		n = FitNorm32(kind, s.X32, s.Rows, nin)
+	} else {
+		n = FitNorm(kind, s.X, s.Rows, nin)
+	}
 	isNum := e.NumberInputs()
 	if len(isNum) != nin {
 		panic(fmt.Sprintf("dataset: Encoder.FitNorm: %d inputs in the set, %d in the encoder", nin, len(isNum)))

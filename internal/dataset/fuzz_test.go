@@ -3,6 +3,7 @@ package dataset
 import (
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -35,11 +36,28 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("default and %+v differ:\n%+v\n%+v", opt, s, other)
 			}
 		}
+		sameAsFloat32(t, s, err, func(cfg Config) (*Set, error) { return load("fuzz.csv", data, cfg) }, cfg)
 		if err != nil {
 			return
 		}
 		checkSet(t, s)
 	})
+}
+
+// sameAsFloat32 reads again with Config.Float32: it must give s (read
+// without it, with error err) with its inputs rounded to float32 (see
+// checkFloat32), or err, or an error for a number too large for float32.
+func sameAsFloat32(t *testing.T, s *Set, err error, read func(Config) (*Set, error), cfg Config) {
+	t.Helper()
+	cfg.Float32 = true
+	s32, err32 := read(cfg)
+	switch {
+	case err32 != nil && strings.Contains(err32.Error(), "too large for float32"):
+	case (err == nil) != (err32 == nil) || (err != nil && err.Error() != err32.Error()):
+		t.Fatalf("float64 read error %v, float32 read error %v", err, err32)
+	case err == nil:
+		checkFloat32(t, s, s32)
+	}
 }
 
 // sameSet compares two sets, telling -0 from 0 and treating NaN as equal to
@@ -166,6 +184,7 @@ func FuzzLoadTable(f *testing.F) {
 				t.Fatalf("default and %+v differ:\n%+v\n%+v", opt, s, other)
 			}
 		}
+		sameAsFloat32(t, s, err, func(cfg Config) (*Set, error) { return loadTable("fuzz.csv", data, cfg) }, cfg)
 		if err != nil {
 			return
 		}

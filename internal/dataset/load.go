@@ -62,6 +62,12 @@ type Config struct {
 	Format Format
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
+	// Float32 stores the inputs as float32 (Set.X32, X nil), each number
+	// parsed as float64 and rounded to nearest float32 as it is stored, so
+	// that a float32 run never holds a float64 matrix of the file's size. A
+	// raw set with category columns still reads into X, its numbers rounded
+	// to float32 values, and Encoder.Apply makes X32 (see Set.Float32).
+	Float32 bool
 }
 
 // Set is a loaded data set, row-major.
@@ -81,9 +87,17 @@ type Set struct {
 	Classes  []string  // class names in output order, nil for numeric targets
 	Binary   bool      // bce: a class target is one 0/1 column, or several targets hold 0/1
 	Rows     int       // number of data rows
-	X        []float64 // Rows × len(Features)
-	Y        []float64 // Rows × Outputs(): one-hot over Classes (1 column if Binary), or the numeric targets; nil without targets
-	Labels   []int     // class index per row (class targets only), nil otherwise
+	X        []float64 // Rows × len(Features); nil when X32 holds the inputs
+	// X32 holds the inputs instead of X (Rows × len(Features)) in a set
+	// read with Config.Float32.
+	X32 []float32
+	// Float32 is set when the inputs are float32 values (Config.Float32):
+	// they are in X32, except in a raw set with category columns, whose X
+	// keeps the codes exact and its numbers rounded to float32 values until
+	// Encoder.Apply writes the encoded inputs to X32.
+	Float32 bool
+	Y       []float64 // Rows × Outputs(): one-hot over Classes (1 column if Binary), or the numeric targets; nil without targets
+	Labels  []int     // class index per row (class targets only), nil otherwise
 
 	Columns []SourceColumn // raw sets: the kind and texts of each column of X; nil once encoded
 	Weights []float64      // per-row sample weights, nil without a weight column
@@ -128,12 +142,18 @@ func (s *Set) Subset(rows []int) *Set {
 		Classes:  slices.Clone(s.Classes),
 		Binary:   s.Binary,
 		Rows:     len(rows),
-		X:        make([]float64, len(rows)*nf),
 		Columns:  s.Columns,
 		Format:   s.Format,
+		Float32:  s.Float32,
 		TextLine: s.TextLine, TextValue: s.TextValue,
 	}
-	Gather(t.X, s.X, nf, rows)
+	if s.X32 != nil {
+		t.X32 = make([]float32, len(rows)*nf)
+		Gather(t.X32, s.X32, nf, rows)
+	} else {
+		t.X = make([]float64, len(rows)*nf)
+		Gather(t.X, s.X, nf, rows)
+	}
 	if s.Y != nil {
 		t.Y = make([]float64, len(rows)*no)
 		Gather(t.Y, s.Y, no, rows)
@@ -497,9 +517,13 @@ func (e *needTextError) Error() string { return "dataset: number columns hold te
 // and lines are windows of the set's buffers, sized by an upper bound on
 // the part's rows, so appending to them never reallocates.
 type part struct {
-	r     *reader
-	rows  int
-	x, y  []float64
+	r    *reader
+	rows int
+	x, y []float64
+	// x32 replaces x when the inputs are stored as float32: each record is
+	// parsed into row and then rounded into x32.
+	x32   []float32
+	row   []float64
 	ids   []int    // class ids, local to the part
 	names []string // the part's classes by local id: cfg.Classes, then new ones in order of appearance
 	w     []float64
@@ -552,7 +576,16 @@ func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
 		bound[i]++
 		total += bound[i]
 	}
-	x := make([]float64, total*nf)
+	// float32 storage, unless a category column's codes must stay exact
+	// in float64 (such a set is rounded at the end instead).
+	f32 := cfg.Float32 && !slices.Contains(p.kinds, KindCategory)
+	var x []float64
+	var x32 []float32
+	if f32 {
+		x32 = make([]float32, total*nf)
+	} else {
+		x = make([]float64, total*nf)
+	}
 	y := make([]float64, total*ny)
 	var ids []int
 	if class {
@@ -570,7 +603,12 @@ func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
 	off := 0
 	for i, pr := range readers {
 		end := off + bound[i]
-		parts[i] = part{r: pr, x: x[off*nf : off*nf : end*nf], y: y[off*ny : off*ny : end*ny]}
+		parts[i] = part{r: pr, y: y[off*ny : off*ny : end*ny]}
+		if f32 {
+			parts[i].x32, parts[i].row = x32[off*nf:off*nf:end*nf], make([]float64, nf)
+		} else {
+			parts[i].x = x[off*nf : off*nf : end*nf]
+		}
 		if class {
 			parts[i].ids = ids[off:off:end]
 		}
@@ -690,7 +728,11 @@ func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
 				}
 			}
 		}
-		moveTo(x, rows*nf, pt.x)
+		if f32 {
+			moveTo(x32, rows*nf, pt.x32)
+		} else {
+			moveTo(x, rows*nf, pt.x)
+		}
 		moveTo(y, rows*ny, pt.y)
 		if w != nil {
 			moveTo(w, rows, pt.w)
@@ -706,12 +748,23 @@ func parseRows(r *reader, p plan, cfg Config, chunks int) (*Set, error) {
 	if rows == 0 {
 		return nil, &Error{Path: r.path, Err: errors.New("no data rows after the header")}
 	}
-	s := &Set{Path: r.path, Rows: rows, X: x[: rows*nf : rows*nf], Columns: columns}
+	s := &Set{Path: r.path, Rows: rows, Columns: columns, Float32: cfg.Float32}
+	switch {
+	case f32:
+		s.X32 = x32[: rows*nf : rows*nf]
+	default:
+		s.X = x[: rows*nf : rows*nf]
+	}
 	if w != nil {
 		s.Weights = w[:rows:rows]
 	}
 	if lines != nil {
 		s.Lines = lines[:rows:rows]
+	}
+	if cfg.Float32 && !f32 {
+		if err := roundNumbers(s.X, columns, s.Lines, r.path); err != nil {
+			return nil, err
+		}
 	}
 	if len(p.keep) > 0 {
 		s.Kept = kept
@@ -821,9 +874,13 @@ func (pt *part) read(p plan, cfg Config, runs []run, class bool) {
 		pt.err = &Error{Path: r.path, Line: r.recLine, Column: r.names[c], Err: err}
 	}
 	nan := math.NaN()
+	f32 := pt.row != nil
 	for {
-		pt.x = pt.x[:len(pt.x)+nf]
-		xrow := pt.x[len(pt.x)-nf:]
+		xrow := pt.row
+		if !f32 {
+			pt.x = pt.x[:len(pt.x)+nf]
+			xrow = pt.x[len(pt.x)-nf:]
+		}
 		if r.slow || !r.fast(runs, ncol, xrow) {
 			ok, err := r.next()
 			if err != nil {
@@ -831,7 +888,9 @@ func (pt *part) read(p plan, cfg Config, runs []run, class bool) {
 				return
 			}
 			if !ok {
-				pt.x = pt.x[:len(pt.x)-nf]
+				if !f32 {
+					pt.x = pt.x[:len(pt.x)-nf]
+				}
 				return
 			}
 			if len(r.spans) != ncol {
@@ -946,6 +1005,26 @@ func (pt *part) read(p plan, cfg Config, runs []run, class bool) {
 				pt.y = append(pt.y, v)
 			}
 		}
+		if f32 {
+			// The record is whole: round it into the float32 storage
+			// (whose window has room, so append never reallocates).
+			for j, v := range xrow {
+				w := float32(v)
+				if math.IsInf(float64(w), 0) {
+					err := &Error{Path: r.path, Line: r.recLine, Column: r.names[p.features[j]], Err: float32Overflow(v)}
+					if p.kinds[j] != kindInfer {
+						pt.err = err
+						return
+					}
+					// The column may yet turn out to hold text (a category):
+					// then its numbers are no error.
+					if pt.soft == nil {
+						pt.soft = err
+					}
+				}
+				pt.x32 = append(pt.x32, w)
+			}
+		}
 		if pt.lines != nil {
 			pt.lines = append(pt.lines, r.recLine)
 		}
@@ -1035,7 +1114,11 @@ func (s *Set) Partition(train, val []int) (*Set, *Set) {
 			panic("dataset: Partition needs sorted, distinct training rows")
 		}
 		if r != i {
-			copy(s.X[i*nf:(i+1)*nf], s.X[r*nf:(r+1)*nf])
+			if s.X32 != nil {
+				copy(s.X32[i*nf:(i+1)*nf], s.X32[r*nf:(r+1)*nf])
+			} else {
+				copy(s.X[i*nf:(i+1)*nf], s.X[r*nf:(r+1)*nf])
+			}
 			if s.Y != nil {
 				copy(s.Y[i*no:(i+1)*no], s.Y[r*no:(r+1)*no])
 			}
@@ -1056,7 +1139,11 @@ func (s *Set) Partition(train, val []int) (*Set, *Set) {
 	n := len(train)
 	t := *s
 	t.Rows = n
-	t.X = s.X[: n*nf : n*nf]
+	if s.X32 != nil {
+		t.X32 = s.X32[: n*nf : n*nf]
+	} else {
+		t.X = s.X[: n*nf : n*nf]
+	}
 	if s.Y != nil {
 		t.Y = s.Y[: n*no : n*no]
 	}

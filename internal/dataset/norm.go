@@ -50,7 +50,13 @@ func ParseNormKind(s string) (NormKind, error) {
 // A zero scale (a constant column) becomes 1, so the column maps to 0
 // instead of NaN. With no rows the map is the identity. FitNorm panics on an
 // unknown kind or when x is shorter than rows*cols.
-func FitNorm(kind NormKind, x []float64, rows, cols int) Norm {
+func FitNorm(kind NormKind, x []float64, rows, cols int) Norm { return fitNorm(kind, x, rows, cols) }
+
+// FitNorm32 is FitNorm over float32 values (a set read with
+// Config.Float32), its statistics computed in float64.
+func FitNorm32(kind NormKind, x []float32, rows, cols int) Norm { return fitNorm(kind, x, rows, cols) }
+
+func fitNorm[T float](kind NormKind, x []T, rows, cols int) Norm {
 	if len(x) < rows*cols {
 		panic(fmt.Sprintf("dataset: FitNorm: len(x) = %d < %d×%d", len(x), rows, cols))
 	}
@@ -68,7 +74,7 @@ func FitNorm(kind NormKind, x []float64, rows, cols int) Norm {
 		// stays accurate when the mean is large against the spread.
 		for i := 0; i < rows; i++ {
 			for j, v := range x[i*cols : (i+1)*cols] {
-				n.Offset[j] += v
+				n.Offset[j] += float64(v)
 			}
 		}
 		for j := range n.Offset {
@@ -77,7 +83,7 @@ func FitNorm(kind NormKind, x []float64, rows, cols int) Norm {
 		ss := make([]float64, cols)
 		for i := 0; i < rows; i++ {
 			for j, v := range x[i*cols : (i+1)*cols] {
-				d := v - n.Offset[j]
+				d := float64(v) - n.Offset[j]
 				ss[j] += d * d
 			}
 		}
@@ -86,12 +92,13 @@ func FitNorm(kind NormKind, x []float64, rows, cols int) Norm {
 		}
 	case NormMinMax:
 		hi := make([]float64, cols)
-		copy(n.Offset, x[:cols])
-		copy(hi, x[:cols])
+		for j, v := range x[:cols] {
+			n.Offset[j], hi[j] = float64(v), float64(v)
+		}
 		for i := 1; i < rows; i++ {
 			for j, v := range x[i*cols : (i+1)*cols] {
-				n.Offset[j] = min(n.Offset[j], v)
-				hi[j] = max(hi[j], v)
+				n.Offset[j] = min(n.Offset[j], float64(v))
+				hi[j] = max(hi[j], float64(v))
 			}
 		}
 		for j := range hi {
@@ -112,7 +119,22 @@ func FitNorm(kind NormKind, x []float64, rows, cols int) Norm {
 // A Norm with no offsets (kind none as read from a model) leaves x alone.
 // It panics when len(x) is not a multiple of the column count or Offset
 // and Scale differ in length.
-func (n Norm) Apply(x []float64) {
+func (n Norm) Apply(x []float64) { applyNorm(n, x) }
+
+// Apply32 is Apply on float32 inputs: each value is normalised in float64
+// and rounded to float32.
+func (n Norm) Apply32(x []float32) { applyNorm(n, x) }
+
+// ApplySet normalises the inputs of s in place, X or X32.
+func (n Norm) ApplySet(s *Set) {
+	if s.X32 != nil {
+		applyNorm(n, s.X32)
+	} else {
+		applyNorm(n, s.X)
+	}
+}
+
+func applyNorm[T float](n Norm, x []T) {
 	cols := len(n.Offset)
 	if cols == 0 && len(n.Scale) == 0 {
 		return
@@ -125,7 +147,7 @@ func (n Norm) Apply(x []float64) {
 		for j := range row {
 			// Divide rather than multiply by 1/scale: it is what the
 			// contract's formula and PyTorch's reference compute.
-			row[j] = (row[j] - n.Offset[j]) / n.Scale[j]
+			row[j] = T((float64(row[j]) - n.Offset[j]) / n.Scale[j])
 		}
 	}
 }

@@ -44,6 +44,9 @@ type Plan struct {
 //	load → split → Fit → Apply → FitNorm → Norm.Apply
 //
 // Imputation values and categories thus never see a validation or test row.
+// With p.Config.Float32 every set holds its inputs in X32 (rounded to
+// float32 as read; the statistics are computed in float64 from those
+// values, each normalised input in float64 and rounded once).
 func Prepare(p Plan) (*Prepared, error) {
 	if p.Test != "" && p.Test != StdinPath {
 		// Fail fast on a missing or headerless test file, before the
@@ -100,7 +103,7 @@ func Prepare(p Plan) (*Prepared, error) {
 	}
 	for _, d := range []*Set{out.Train, out.Val, out.Test} {
 		if d != nil {
-			out.Norm.Apply(d.X)
+			out.Norm.ApplySet(d)
 		}
 	}
 	return out, nil

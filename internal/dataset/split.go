@@ -116,7 +116,7 @@ func Shuffle(idx []int, rng *rand.Rand) {
 //	dst[i*cols : (i+1)*cols] = src[idx[i]*cols : (idx[i]+1)*cols]
 //
 // It allocates nothing and panics if dst is shorter than len(idx)*cols.
-func Gather(dst, src []float64, cols int, idx []int) {
+func Gather[T any](dst, src []T, cols int, idx []int) {
 	if len(dst) < len(idx)*cols {
 		panic(fmt.Sprintf("dataset: Gather: len(dst) = %d < %d rows × %d", len(dst), len(idx), cols))
 	}

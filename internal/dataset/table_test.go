@@ -567,5 +567,5 @@ func mean(x []float64) float64 {
 	for _, v := range x {
 		f.add(v)
 	}
-	return f.mean(len(x), x, 1)
+	return fsumMean(&f, len(x), x, 1)
 }

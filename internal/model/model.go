@@ -60,6 +60,11 @@ type Model struct {
 	// Version is the format number of the file read (1 or 2); 0 for a
 	// model that was not read from a file.
 	Version int
+	// Precision is what the network trained and runs in. A float32 model's
+	// parameters are float32 values (held exactly in Net's float64s) and
+	// model.json writes them in float32's shortest form, under
+	// "precision": "float32"; a float64 model has no such key.
+	Precision network.Precision
 }
 
 // ReadConfig is how to read a CSV file for the model: its source columns,
@@ -78,7 +83,7 @@ func (m *Model) Encode(raw *dataset.Set) (*dataset.Set, []dataset.Unseen, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	m.Normalize.Apply(d.X)
+	m.Normalize.ApplySet(d)
 	return d, unseen, nil
 }
 
@@ -94,8 +99,21 @@ type layerJSON struct {
 	Bias       []float64   `json:"bias"`
 }
 
+// layerOut is layerJSON as Write encodes it: Weight and Bias are [][]float64
+// and []float64, or for a float32 model [][]float32 and []float32, which
+// encoding/json writes in float32's shortest form.
+type layerOut struct {
+	In         int      `json:"in"`
+	Out        int      `json:"out"`
+	Activation string   `json:"activation"`
+	Alpha      *float64 `json:"alpha,omitempty"`
+	Weight     any      `json:"weight"`
+	Bias       any      `json:"bias"`
+}
+
 type modelJSON struct {
 	Format           string            `json:"format"`
+	Precision        string            `json:"precision,omitempty"` // absent: float64
 	Features         []string          `json:"features"`
 	Targets          []string          `json:"targets"`
 	Classes          []string          `json:"classes,omitempty"`
@@ -104,6 +122,12 @@ type modelJSON struct {
 	Normalize        *normalizeJSON    `json:"normalize"`
 	Loss             string            `json:"loss"`
 	Layers           []layerJSON       `json:"layers"`
+}
+
+// modelOut is modelJSON as Write encodes it.
+type modelOut struct {
+	modelJSON
+	Layers []layerOut `json:"layers"`
 }
 
 // Write encodes m as model.json. encoding/json writes each float64 in its
@@ -119,17 +143,22 @@ func (m *Model) Write(w io.Writer) error {
 	if enc == nil {
 		enc = dataset.NumberEncoder(m.Features)
 	}
-	f := modelJSON{Format: Format, Features: m.Features, Targets: m.Targets, Classes: m.Classes, ClassNames: m.ClassNames,
+	f := modelOut{modelJSON: modelJSON{Format: Format, Features: m.Features, Targets: m.Targets, Classes: m.Classes, ClassNames: m.ClassNames,
 		Encoder:   enc,
-		Normalize: &normalizeJSON{Kind: m.Normalize.Kind.String(), Offset: m.Normalize.Offset, Scale: m.Normalize.Scale}, Loss: m.Loss.String()}
+		Normalize: &normalizeJSON{Kind: m.Normalize.Kind.String(), Offset: m.Normalize.Offset, Scale: m.Normalize.Scale}, Loss: m.Loss.String()}}
+	if m.Precision == network.Float32 {
+		f.Precision = m.Precision.String()
+	}
 	for _, l := range m.Net.Layers {
-		lj := layerJSON{In: l.In, Out: l.Out, Activation: l.Act.String(), Bias: l.B}
+		lj := layerOut{In: l.In, Out: l.Out, Activation: l.Act.String()}
 		if l.Act == network.LeakyReLU {
 			a := l.Alpha
 			lj.Alpha = &a
 		}
-		for r := 0; r < l.Out; r++ {
-			lj.Weight = append(lj.Weight, l.W[r*l.In:(r+1)*l.In])
+		if m.Precision == network.Float32 {
+			lj.Weight, lj.Bias = rows(network.Convert[float32](l.W), l.In), network.Convert[float32](l.B)
+		} else {
+			lj.Weight, lj.Bias = rows(l.W, l.In), l.B
 		}
 		f.Layers = append(f.Layers, lj)
 	}
@@ -139,6 +168,15 @@ func (m *Model) Write(w io.Writer) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// rows splits a row-major Out×in matrix into its rows.
+func rows[T network.Float](w []T, in int) [][]T {
+	r := make([][]T, 0, len(w)/in)
+	for lo := 0; lo < len(w); lo += in {
+		r = append(r, w[lo:lo+in])
+	}
+	return r
 }
 
 // ReadFile reads and checks a model.json file; errors name the file.
@@ -191,6 +229,14 @@ func Read(b []byte) (*Model, error) {
 	}
 	if len(f.Layers) == 0 {
 		return nil, errors.New("model has no layers")
+	}
+	prec := network.Float64
+	if f.Precision != "" {
+		p, err := network.ParsePrecision(f.Precision)
+		if err != nil {
+			return nil, fmt.Errorf("precision: %w", err)
+		}
+		prec = p
 	}
 	var specs []network.LayerSpec
 	for i, l := range f.Layers {
@@ -296,6 +342,18 @@ func Read(b []byte) (*Model, error) {
 		}
 		copy(d.B, l.Bias)
 	}
+	if prec == network.Float32 {
+		// A float32 model runs on its values rounded to float32 (exact for
+		// the file nntrain wrote); one that does not fit float32 is refused.
+		for i, v := range net.Params {
+			r := float64(float32(v))
+			if math.IsInf(r, 0) {
+				l, at := paramAt(net, i)
+				return nil, fmt.Errorf("layers[%d].%s is %v, beyond float32's range (precision float32)", l, at, v)
+			}
+			net.Params[i] = r
+		}
+	}
 	// encoding/json rejects NaN and Inf literals, so every parameter is finite.
 	wire := normalizeJSON{Kind: "none"}
 	if f.Normalize != nil {
@@ -331,7 +389,23 @@ func Read(b []byte) (*Model, error) {
 		return nil, err
 	}
 	return &Model{Features: f.Features, Targets: f.Targets, Classes: f.Classes, ClassNames: f.ClassNames, Normalize: nz, Loss: loss, Net: net,
-		Encoder: enc, Version: version}, nil
+		Encoder: enc, Version: version, Precision: prec}, nil
+}
+
+// paramAt names flat parameter i of net: its layer and "weight[r][c]" or
+// "bias[r]".
+func paramAt(net *network.Net, i int) (int, string) {
+	for l, d := range net.Layers {
+		if i < len(d.W) {
+			return l, fmt.Sprintf("weight[%d][%d]", i/d.In, i%d.In)
+		}
+		i -= len(d.W)
+		if i < len(d.B) {
+			return l, fmt.Sprintf("bias[%d]", i)
+		}
+		i -= len(d.B)
+	}
+	return -1, "?"
 }
 
 // readEncoder checks the preprocessing of a format 2 file against its

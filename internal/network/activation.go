@@ -38,28 +38,22 @@ func ParseActivation(s string) (Activation, error) {
 	return 0, fmt.Errorf("unknown activation %q (want linear, sigmoid, tanh, relu, leaky_relu or softmax)", s)
 }
 
-// forward sets a = g(z) for a batch of rows of width cols. alpha is the
+// actForward sets a = g(z) for a batch of rows of width cols. alpha is the
 // leaky_relu slope. Softmax works row by row, shifted by the row maximum.
-func (g Activation) forward(a, z []float64, cols int, alpha float64) {
+func actForward[T Float](g Activation, a, z []T, cols int, alpha T) {
 	switch g {
 	case Linear:
 		copy(a, z)
 	case Sigmoid:
 		for i, v := range z {
-			a[i] = sigmoid(v)
+			a[i] = T(sigmoid(float64(v)))
 		}
 	case Tanh:
 		for i, v := range z {
-			a[i] = math.Tanh(v)
+			a[i] = T(math.Tanh(float64(v)))
 		}
 	case ReLU:
-		for i, v := range z {
-			if v > 0 {
-				a[i] = v
-			} else {
-				a[i] = 0
-			}
-		}
+		reluForward(a, z)
 	case LeakyReLU:
 		for i, v := range z {
 			if v > 0 {
@@ -71,15 +65,15 @@ func (g Activation) forward(a, z []float64, cols int, alpha float64) {
 	case Softmax:
 		for r := 0; r+cols <= len(z); r += cols {
 			zr, ar := z[r:r+cols], a[r:r+cols]
-			mx := math.Inf(-1)
+			mx := T(math.Inf(-1))
 			for _, v := range zr {
 				if v > mx {
 					mx = v
 				}
 			}
-			var s float64
+			var s T
 			for i, v := range zr {
-				e := math.Exp(v - mx)
+				e := T(math.Exp(float64(v - mx)))
 				ar[i] = e
 				s += e
 			}
@@ -92,10 +86,10 @@ func (g Activation) forward(a, z []float64, cols int, alpha float64) {
 	}
 }
 
-// backward turns dA into dZ = dA ⊙ g'(Z) in place, given Z and A = g(Z).
+// actBackward turns dA into dZ = dA ⊙ g'(Z) in place, given Z and A = g(Z).
 // Derivatives at 0 follow PyTorch: relu'(0) = 0, leaky_relu'(0) = alpha.
 // Softmax has no elementwise derivative; the losses compute its dZ directly.
-func (g Activation) backward(d, z, a []float64, alpha float64) {
+func actBackward[T Float](g Activation, d, z, a []T, alpha T) {
 	switch g {
 	case Linear:
 	case Sigmoid:
@@ -107,11 +101,7 @@ func (g Activation) backward(d, z, a []float64, alpha float64) {
 			d[i] *= 1 - v*v
 		}
 	case ReLU:
-		for i, v := range z {
-			if !(v > 0) {
-				d[i] = 0
-			}
-		}
+		reluBackward(d, a)
 	case LeakyReLU:
 		for i, v := range z {
 			if !(v > 0) {
@@ -131,7 +121,54 @@ func sigmoid(z float64) float64 {
 	return e / (1 + e)
 }
 
-// ActivationBackward turns dA into dZ = dA ⊙ g'(Z) in place (see backward).
-func ActivationBackward(g Activation, d, z, a []float64, alpha float64) {
-	g.backward(d, z, a, alpha)
+// ActivationBackward turns dA into dZ = dA ⊙ g'(Z) in place (see actBackward).
+// Sigmoid, tanh and exp are evaluated in float64 and rounded to T.
+func ActivationBackward[T Float](g Activation, d, z, a []T, alpha float64) {
+	actBackward(g, d, z, a, T(alpha))
+}
+
+// reluForward sets a = max(z, 0) without a branch per value (on a batch
+// of activations about half are negative, and the mispredicted branches
+// cost more than the arithmetic): the sign bit of z, spread over its
+// word, clears every negative value and −0 to +0. A NaN keeps its sign's
+// fate: +NaN stays NaN, as in PyTorch's relu.
+func reluForward[T Float](a, z []T) {
+	if is32[T]() {
+		a, z := as32(a), as32(z)
+		a = a[:len(z)]
+		for i, v := range z {
+			b := math.Float32bits(v)
+			a[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
+		}
+		return
+	}
+	a64, z64 := as64(a), as64(z)
+	a64 = a64[:len(z64)]
+	for i, v := range z64 {
+		b := math.Float64bits(v)
+		a64[i] = math.Float64frombits(b &^ uint64(int64(b)>>63))
+	}
+}
+
+// reluBackward zeroes d where a = relu(z) is 0, that is where z ≤ 0
+// (relu'(0) = 0, as PyTorch's), without a branch: a is never negative, so
+// a ≠ 0 exactly when its bits x are not 0, when x | −x has its sign bit.
+func reluBackward[T Float](d, a []T) {
+	if is32[T]() {
+		d, a := as32(d), as32(a)
+		d = d[:len(a)]
+		for i, v := range a {
+			x := math.Float32bits(v)
+			m := uint32(int32(x|-x) >> 31)
+			d[i] = math.Float32frombits(math.Float32bits(d[i]) & m)
+		}
+		return
+	}
+	d64, a64 := as64(d), as64(a)
+	d64 = d64[:len(a64)]
+	for i, v := range a64 {
+		x := math.Float64bits(v)
+		m := uint64(int64(x|-x) >> 63)
+		d64[i] = math.Float64frombits(math.Float64bits(d64[i]) & m)
+	}
 }

@@ -33,6 +33,17 @@ type Dropout struct {
 	// workspace instead of drawing new ones (a gradient check holds the
 	// masks of its first pass fixed).
 	Hold bool
+
+	fill []float64 // what Fill writes into
+}
+
+// fillBuf returns a buffer of n values for Fill (a test hook: it may
+// allocate on first use).
+func (d *Dropout) fillBuf(n int) []float64 {
+	if cap(d.fill) < n {
+		d.fill = make([]float64, n)
+	}
+	return d.fill[:n]
 }
 
 // NewDropout returns the stream seeded with (seed, stream), as
@@ -49,7 +60,7 @@ func (d *Dropout) MarshalBinary() ([]byte, error) { return d.src.MarshalBinary()
 func (d *Dropout) UnmarshalBinary(b []byte) error { return d.src.UnmarshalBinary(b) }
 
 // HasDropout reports whether any layer drops units while training.
-func (n *Net) HasDropout() bool {
+func (n *NetOf[T]) HasDropout() bool {
 	for _, l := range n.Layers {
 		if l.Dropout > 0 {
 			return true
@@ -59,18 +70,20 @@ func (n *Net) HasDropout() bool {
 }
 
 // drawMask fills mask (m×Out of layer i, whose dropout is p) and sets
-// out = a ⊙ mask.
-func (d *Dropout) drawMask(i int, p float64, mask, out, a []float64) {
-	scale := 1 / (1 - p)
+// out = a ⊙ mask. The draws are float64 whatever T is, so both precisions
+// drop the same units; the scale 1/(1−p) is rounded to T.
+func drawMask[T Float](d *Dropout, i int, p float64, mask, out, a []T) {
+	scale := T(1 / (1 - p))
 	switch {
 	case d.Hold:
 	case d.Fill != nil:
-		d.Fill(i, mask)
-		for j, k := range mask {
+		keep := d.fillBuf(len(mask))
+		d.Fill(i, keep)
+		for j, k := range keep {
 			if k != 0 && k != 1 {
 				panic(fmt.Sprintf("network: Dropout.Fill set mask value %v of layer %d, want 0 or 1", k, i))
 			}
-			mask[j] = k * scale
+			mask[j] = T(k) * scale
 		}
 	default:
 		for j := range mask {

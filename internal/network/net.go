@@ -14,20 +14,20 @@ type LayerSpec struct {
 	Dropout    float64 // probability of dropping each output while training, in [0, 1); 0 off
 }
 
-// Dense is one fully connected layer: Z = A_prev·Wᵀ + B, A = g(Z).
-// W is Out×In (PyTorch's nn.Linear layout), B has Out entries. W, B, DW and
-// DB are views into the network's flat Params and Grads.
-type Dense struct {
+// DenseOf is one fully connected layer computing in T: Z = A_prev·Wᵀ + B,
+// A = g(Z). W is Out×In (PyTorch's nn.Linear layout), B has Out entries. W,
+// B, DW and DB are views into the network's flat Params and Grads.
+type DenseOf[T Float] struct {
 	In, Out int
 	Act     Activation
 	Alpha   float64
-	Dropout float64   // inverted dropout on A while training (see Dropout); 0 off
-	W, B    []float64 // parameters
-	DW, DB  []float64 // their gradients
+	Dropout float64 // inverted dropout on A while training (see Dropout); 0 off
+	W, B    []T     // parameters
+	DW, DB  []T     // their gradients
 
 	// The elementwise work of the current batch, handed to Pool.Range
 	// through func values made once in New, so a batch allocates nothing.
-	cur                  struct{ z, a, d []float64 }
+	cur                  struct{ z, a, d []T }
 	biasActFn, actGradFn func(lo, hi int)
 }
 
@@ -35,16 +35,29 @@ type Dense struct {
 // for elementwise work: below it, waking a worker costs more than it saves.
 const elemGrain = 8192
 
-// Net is a stack of dense layers whose parameters share one allocation.
-type Net struct {
-	Layers []*Dense
-	Params []float64 // every layer's W then B, in layer order
-	Grads  []float64 // same layout as Params
+// NetOf is a stack of dense layers computing in T whose parameters share one
+// allocation.
+type NetOf[T Float] struct {
+	Layers []*DenseOf[T]
+	Params []T // every layer's W then B, in layer order
+	Grads  []T // same layout as Params
 }
 
-// New builds a network with inputs features feeding the given layers. The
-// parameters are zero; call Init or load them.
-func New(inputs int, layers []LayerSpec) *Net {
+// Net, Dense and Workspace are the float64 network, the default and the one
+// every exactness promise is about; Net32 is the float32 one.
+type (
+	Net       = NetOf[float64]
+	Dense     = DenseOf[float64]
+	Workspace = WorkspaceOf[float64]
+	Net32     = NetOf[float32]
+)
+
+// New builds a float64 network with inputs features feeding the given
+// layers. The parameters are zero; call Init or load them.
+func New(inputs int, layers []LayerSpec) *Net { return NewOf[float64](inputs, layers) }
+
+// NewOf is New for a network computing in T.
+func NewOf[T Float](inputs int, layers []LayerSpec) *NetOf[T] {
 	if inputs < 1 || len(layers) == 0 {
 		panic(fmt.Sprintf("network: New(%d inputs, %d layers)", inputs, len(layers)))
 	}
@@ -61,11 +74,11 @@ func New(inputs int, layers []LayerSpec) *Net {
 		panic(fmt.Sprintf("network: New of %s parameters (CheckSize first)", count))
 	}
 	total := int(count.Int64())
-	n := &Net{Params: make([]float64, total), Grads: make([]float64, total)}
+	n := &NetOf[T]{Params: make([]T, total), Grads: make([]T, total)}
 	off, in := 0, inputs
 	for _, l := range layers {
 		w, b := l.Units*in, l.Units
-		d := &Dense{
+		d := &DenseOf[T]{
 			In: in, Out: l.Units, Act: l.Activation, Alpha: l.Alpha, Dropout: l.Dropout,
 			W: n.Params[off : off+w : off+w], B: n.Params[off+w : off+w+b : off+w+b],
 			DW: n.Grads[off : off+w : off+w], DB: n.Grads[off+w : off+w+b : off+w+b],
@@ -79,12 +92,21 @@ func New(inputs int, layers []LayerSpec) *Net {
 }
 
 // Inputs is the number of input features; Outputs the units of the last layer.
-func (n *Net) Inputs() int  { return n.Layers[0].In }
-func (n *Net) Outputs() int { return n.Layers[len(n.Layers)-1].Out }
+func (n *NetOf[T]) Inputs() int  { return n.Layers[0].In }
+func (n *NetOf[T]) Outputs() int { return n.Layers[len(n.Layers)-1].Out }
+
+// Specs returns the LayerSpec of every layer, as New was given them.
+func (n *NetOf[T]) Specs() []LayerSpec {
+	specs := make([]LayerSpec, len(n.Layers))
+	for i, l := range n.Layers {
+		specs[i] = LayerSpec{Units: l.Out, Activation: l.Act, Alpha: l.Alpha, Dropout: l.Dropout}
+	}
+	return specs
+}
 
 // WeightRanges returns the [start, end) offsets of every W inside Params:
 // the entries an l2 penalty applies to (biases are not penalised).
-func (n *Net) WeightRanges() [][2]int {
+func (n *NetOf[T]) WeightRanges() [][2]int {
 	var r [][2]int
 	off := 0
 	for _, l := range n.Layers {
@@ -102,7 +124,7 @@ func (n *Net) WeightRanges() [][2]int {
 //	zeros:  0
 //
 // Layers draw in order, each W row-major, so a seed fixes every bit.
-func (n *Net) Init(kind Init, scale float64, rng *rand.Rand) error {
+func (n *NetOf[T]) Init(kind Init, scale float64, rng *rand.Rand) error {
 	for _, l := range n.Layers {
 		var s float64
 		switch kind {
@@ -121,7 +143,7 @@ func (n *Net) Init(kind Init, scale float64, rng *rand.Rand) error {
 			if s == 0 {
 				l.W[i] = 0
 			} else {
-				l.W[i] = rng.NormFloat64() * s
+				l.W[i] = T(rng.NormFloat64() * s)
 			}
 		}
 		clear(l.B)
@@ -129,31 +151,31 @@ func (n *Net) Init(kind Init, scale float64, rng *rand.Rand) error {
 	return nil
 }
 
-// Workspace holds the activations and gradients of a batch of up to Rows
+// WorkspaceOf holds the activations and gradients of a batch of up to Rows
 // rows. It is allocated once and reused for every batch of that size or
 // smaller, so training allocates nothing per batch.
-type Workspace struct {
+type WorkspaceOf[T Float] struct {
 	Rows int
-	Z, A [][]float64 // per layer, Rows×Out; A[l] = g(Z[l])
-	D    [][]float64 // per layer, Rows×Out: dZ of the layer during backward
+	Z, A [][]T // per layer, Rows×Out; A[l] = g(Z[l])
+	D    [][]T // per layer, Rows×Out: dZ of the layer during backward
 
 	// For layers with dropout (nil for the others), Rows×Out: the mask of
 	// the last training pass (0 or 1/(1−p)) and Out = A ⊙ Mask, which the
 	// next layer read in that pass.
-	Mask, Out [][]float64
+	Mask, Out [][]T
 	masked    bool // the last Forward was a training pass that applied the masks
 }
 
 // NewWorkspace allocates buffers for batches of up to rows rows.
-func (n *Net) NewWorkspace(rows int) *Workspace {
-	ws := &Workspace{Rows: rows}
+func (n *NetOf[T]) NewWorkspace(rows int) *WorkspaceOf[T] {
+	ws := &WorkspaceOf[T]{Rows: rows}
 	for _, l := range n.Layers {
-		ws.Z = append(ws.Z, make([]float64, rows*l.Out))
-		ws.A = append(ws.A, make([]float64, rows*l.Out))
-		ws.D = append(ws.D, make([]float64, rows*l.Out))
-		var mask, out []float64
+		ws.Z = append(ws.Z, make([]T, rows*l.Out))
+		ws.A = append(ws.A, make([]T, rows*l.Out))
+		ws.D = append(ws.D, make([]T, rows*l.Out))
+		var mask, out []T
 		if l.Dropout > 0 {
-			mask, out = make([]float64, rows*l.Out), make([]float64, rows*l.Out)
+			mask, out = make([]T, rows*l.Out), make([]T, rows*l.Out)
 		}
 		ws.Mask, ws.Out = append(ws.Mask, mask), append(ws.Out, out)
 	}
@@ -164,14 +186,14 @@ func (n *Net) NewWorkspace(rows int) *Workspace {
 // returns the output activations (m×Outputs), a view into ws. The
 // pre-activations of the last layer are ws.Z[last][:m*Outputs].
 // Nothing is dropped: this is the pass of evaluation and prediction.
-func (n *Net) Forward(p *Pool, ws *Workspace, x []float64, m int) []float64 {
+func (n *NetOf[T]) Forward(p *Pool, ws *WorkspaceOf[T], x []T, m int) []T {
 	return n.ForwardTrain(p, ws, x, m, nil)
 }
 
 // ForwardTrain is Forward of a training batch: each layer with dropout
 // passes A ⊙ mask on, the masks drawn from d (see Dropout). A nil d, or a
 // network without dropout, is Forward.
-func (n *Net) ForwardTrain(p *Pool, ws *Workspace, x []float64, m int, d *Dropout) []float64 {
+func (n *NetOf[T]) ForwardTrain(p *Pool, ws *WorkspaceOf[T], x []T, m int, d *Dropout) []T {
 	if m > ws.Rows || len(x) < m*n.Inputs() {
 		panic(fmt.Sprintf("network: Forward of %d rows (%d values) with a workspace of %d rows", m, len(x), ws.Rows))
 	}
@@ -183,7 +205,7 @@ func (n *Net) ForwardTrain(p *Pool, ws *Workspace, x []float64, m int, d *Dropou
 		in = a
 		if d != nil && l.Dropout > 0 {
 			out := ws.Out[i][:m*l.Out]
-			d.drawMask(i, l.Dropout, ws.Mask[i][:m*l.Out], out, a)
+			drawMask(d, i, l.Dropout, ws.Mask[i][:m*l.Out], out, a)
 			in = out
 			ws.masked = true
 		}
@@ -194,15 +216,15 @@ func (n *Net) ForwardTrain(p *Pool, ws *Workspace, x []float64, m int, d *Dropou
 // Forward sets z = in·Wᵀ + B and a = g(z) for m rows.
 //
 //	in is (m, In), z and a are (m, Out), W is (Out, In)
-func (l *Dense) Forward(p *Pool, z, a, in []float64, m int) {
-	p.MulABt(z, in, l.W, m, l.Out, l.In)
+func (l *DenseOf[T]) Forward(p *Pool, z, a, in []T, m int) {
+	MulABt(p, z, in, l.W, m, l.Out, l.In)
 	l.cur.z, l.cur.a = z, a
 	p.Range(m, elemGrain/l.Out+1, l.biasActFn)
 	l.cur.z, l.cur.a = nil, nil
 }
 
 // biasActRows adds B to rows [lo, hi) of the current z and sets a = g(z).
-func (l *Dense) biasActRows(lo, hi int) {
+func (l *DenseOf[T]) biasActRows(lo, hi int) {
 	z, a := l.cur.z[lo*l.Out:hi*l.Out], l.cur.a[lo*l.Out:hi*l.Out]
 	for r := 0; r < hi-lo; r++ {
 		zr := z[r*l.Out : r*l.Out+l.Out]
@@ -210,18 +232,18 @@ func (l *Dense) biasActRows(lo, hi int) {
 			zr[j] += b
 		}
 	}
-	l.Act.forward(a, z, l.Out, l.Alpha)
+	actForward(l.Act, a, z, l.Out, T(l.Alpha))
 }
 
 // actGradRows turns rows [lo, hi) of the current dA into dZ = dA ⊙ g'(Z).
-func (l *Dense) actGradRows(lo, hi int) {
+func (l *DenseOf[T]) actGradRows(lo, hi int) {
 	s, e := lo*l.Out, hi*l.Out
-	l.Act.backward(l.cur.d[s:e], l.cur.z[s:e], l.cur.a[s:e], l.Alpha)
+	actBackward(l.Act, l.cur.d[s:e], l.cur.z[s:e], l.cur.a[s:e], T(l.Alpha))
 }
 
 // ActivationGrad turns dA (m×Out) into dZ = dA ⊙ g'(Z) in place, given this
 // layer's Z and A of the batch, splitting the rows over the pool.
-func (l *Dense) ActivationGrad(p *Pool, d, z, a []float64, m int) {
+func (l *DenseOf[T]) ActivationGrad(p *Pool, d, z, a []T, m int) {
 	l.cur.d, l.cur.z, l.cur.a = d, z, a
 	p.Range(m, elemGrain/l.Out+1, l.actGradFn)
 	l.cur.d, l.cur.z, l.cur.a = nil, nil, nil
@@ -235,8 +257,8 @@ func (l *Dense) ActivationGrad(p *Pool, d, z, a []float64, m int) {
 // and, when dIn is not nil, dIn = dz·W (the gradient passed down).
 //
 //	dz is (m, Out), in is (m, In), dIn is (m, In)
-func (l *Dense) Backward(p *Pool, dz, in, dIn []float64, m int) {
-	p.MulAtB(l.DW, dz, in, l.Out, l.In, m)
+func (l *DenseOf[T]) Backward(p *Pool, dz, in, dIn []T, m int) {
+	MulAtB(p, l.DW, dz, in, l.Out, l.In, m)
 	clear(l.DB)
 	for r := 0; r < m; r++ {
 		for j, v := range dz[r*l.Out : r*l.Out+l.Out] {
@@ -244,7 +266,7 @@ func (l *Dense) Backward(p *Pool, dz, in, dIn []float64, m int) {
 		}
 	}
 	if dIn != nil {
-		p.MulAB(dIn, dz, l.W, m, l.In, l.Out)
+		MulAB(p, dIn, dz, l.W, m, l.In, l.Out)
 	}
 }
 
@@ -261,9 +283,9 @@ func (l *Dense) Backward(p *Pool, dz, in, dIn []float64, m int) {
 // After a ForwardTrain that dropped units, A_prev is the masked output the
 // layer read, and the gradient passed down through a dropout layer is
 // multiplied by its mask before g'(Z): ∂J/∂A = ∂J/∂A_out ⊙ mask.
-func (n *Net) Backward(p *Pool, ws *Workspace, x []float64, m int) {
+func (n *NetOf[T]) Backward(p *Pool, ws *WorkspaceOf[T], x []T, m int) {
 	last := len(n.Layers) - 1
-	inv := 1 / float64(m)
+	inv := 1 / T(m)
 	d := ws.D[last][:m*n.Layers[last].Out]
 	for i := range d {
 		d[i] *= inv
@@ -271,7 +293,7 @@ func (n *Net) Backward(p *Pool, ws *Workspace, x []float64, m int) {
 	for i := len(n.Layers) - 1; i >= 0; i-- {
 		l := n.Layers[i]
 		dz := ws.D[i][:m*l.Out]
-		var in, dIn []float64
+		var in, dIn []T
 		if i == 0 {
 			in = x[:m*l.In]
 		} else {

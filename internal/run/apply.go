@@ -81,6 +81,8 @@ func checkThreshold(path string, m *model.Model) error {
 func readFor(m *model.Model, dataPath string, cfg dataset.Config, o ReadOptions) (*dataset.Set, []dataset.Unseen, error) {
 	cfg.Keep = o.Keep
 	cfg.Stdin = o.Stdin
+	// A float32 model reads its inputs as float32 values, as it trained.
+	cfg.Float32 = m.Precision == network.Float32
 	cfg = m.ReadConfig(cfg)
 	if o.Delimiter != 0 {
 		cfg.Format.Delimiter = o.Delimiter
@@ -117,7 +119,7 @@ func Predict(modelPath, dataPath string, o ReadOptions) (*Prediction, error) {
 	}
 	pool := network.NewPool(1)
 	defer pool.Close()
-	return &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows,
+	return &Prediction{Model: m, Outputs: backprop.PredictData(m.Precision, m.Net, pool, Data(d, nil)), Rows: d.Rows,
 		Keep: o.Keep, Kept: d.Kept, Unseen: unseen, Threshold: threshold}, nil
 }
 
@@ -141,8 +143,6 @@ func finite(v []float64) bool {
 	}
 	return true
 }
-
-func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // WriteCSV writes the predict output: for regression one column per target;
 // for classes a column named after the target holding the predicted class,
@@ -177,6 +177,13 @@ func (p *Prediction) WriteCSV(w io.Writer) error {
 		return err
 	}
 	single := m.IsClassifier() && m.Loss.OutputUnits(len(m.Classes)) == 1
+	// A float32 model's outputs are float32 values: their shortest float32
+	// form is the number, without float64's tail of digits.
+	bits := 64
+	if m.Precision == network.Float32 {
+		bits = 32
+	}
+	formatFloat := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, bits) }
 	nk := len(p.Keep)
 	full := make([]string, len(header))
 	rec := full[nk:]
@@ -248,11 +255,11 @@ func Evaluate(modelPath, dataPath string, o ReadOptions) (*model.Model, metrics.
 	defer pool.Close()
 	// model.json does not carry train.class_weight, so eval's loss is the
 	// unweighted mean.
-	r := Report(m.Net, pool, m.Loss, Data(d, nil), d)
+	r := Report(m.Precision, m.Net, pool, m.Loss, Data(d, nil), d)
 	if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
 		// NaN or infinite outputs: every score would be an artefact (an
 		// argmax over NaN is the first class), so there is none.
-		p := &Prediction{Model: m, Outputs: backprop.Predict(m.Net, pool, d.X, d.Rows), Rows: d.Rows}
+		p := &Prediction{Model: m, Outputs: backprop.PredictData(m.Precision, m.Net, pool, Data(d, nil)), Rows: d.Rows}
 		return nil, metrics.Report{}, nil, fmt.Errorf("%s: the outputs are NaN or infinite for %d of the %d rows of %s (the weights or the inputs overflow float64), so they cannot be scored",
 			modelPath, p.NonFiniteRows(), d.Rows, dataset.DisplayPath(dataPath))
 	}
@@ -312,6 +319,10 @@ func GradCheck(s *spec.Spec, o GradCheckOptions) (*GradCheckResult, error) {
 	m := min(o.Rows, j.Train.Rows)
 	idx := rng.Perm(j.Train.Rows)[:m]
 	b := j.Train.Subset(idx)
+	// The check differences in float64, also for a float32 spec (whose
+	// sample's inputs, float32 values, widen exactly): central differences
+	// in float32 would drown the comparison in rounding.
+	x := b.X64()
 	var w []float64 // the rows' weights in the loss, as training uses them
 	if tw := j.Weights[j.Train]; tw != nil {
 		w = make([]float64, m)
@@ -327,9 +338,9 @@ func GradCheck(s *spec.Spec, o GradCheckOptions) (*GradCheckResult, error) {
 		drop = NewDropout(s.Seed)
 	}
 	if o.All {
-		return &GradCheckResult{Rows: m, Params: backprop.GradCheckAll(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, drop, o.Corrupt)}, nil
+		return &GradCheckResult{Rows: m, Params: backprop.GradCheckAll(j.Net, pool, j.Loss, s.Train.L2, x, b.Y, w, m, drop, o.Corrupt)}, nil
 	}
-	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, b.X, b.Y, w, m, o.PerLayer, rng, drop, o.Corrupt)
+	checks := backprop.GradCheckWith(j.Net, pool, j.Loss, s.Train.L2, x, b.Y, w, m, o.PerLayer, rng, drop, o.Corrupt)
 	return &GradCheckResult{Rows: m, Layers: checks}, nil
 }
 

@@ -22,31 +22,7 @@ func TestFixturesLibrary(t *testing.T) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			fixture.SkipUnsupported(t, dir)
 			e := fixture.ReadExpected(t, dir)
-			sp, err := spec.Load(filepath.Join(dir, "spec.yaml"), nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			j, err := Load(sp)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := j.Init(filepath.Join(dir, "init.json")); err != nil {
-				t.Fatal(err)
-			}
-			fill, done := fixture.Masks(t, dir)
-			j.MaskFill = fill // PyTorch's dropout masks instead of our draws
-			res, err := j.Fit(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if done != nil {
-				done()
-			}
-			var losses, lrs []float64
-			for _, ep := range res.History.Epochs {
-				losses = append(losses, ep.TrainLoss)
-				lrs = append(lrs, ep.LR)
-			}
+			j, _, losses, lrs := trainFixture(t, dir)
 			fixture.CompareNet(t, e, j.Net, losses)
 			fixture.CompareLR(t, e, lrs)
 			nw := &fixture.Worst{T: t, Tol: e.Tolerance, Name: "normalize"}
@@ -57,6 +33,39 @@ func TestFixturesLibrary(t *testing.T) {
 			nw.Check()
 		})
 	}
+}
+
+// trainFixture trains a fixture case through the library, as the command
+// does, with the case's dropout masks replayed, and returns the job, its
+// result and each epoch's train_loss and learning rate.
+func trainFixture(t *testing.T, dir string) (*Job, *Result, []float64, []float64) {
+	t.Helper()
+	sp, err := spec.Load(filepath.Join(dir, "spec.yaml"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := Load(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Init(filepath.Join(dir, "init.json")); err != nil {
+		t.Fatal(err)
+	}
+	fill, done := fixture.Masks(t, dir)
+	j.MaskFill = fill // PyTorch's dropout masks instead of our draws
+	res, err := j.Fit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done != nil {
+		done()
+	}
+	var losses, lrs []float64
+	for _, ep := range res.History.Epochs {
+		losses = append(losses, ep.TrainLoss)
+		lrs = append(lrs, ep.LR)
+	}
+	return j, res, losses, lrs
 }
 
 // The sample-weight fixtures through the library, before the data.weight

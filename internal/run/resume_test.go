@@ -44,6 +44,10 @@ func TestResumedJobWritesTheSameBytes(t *testing.T) {
 			"train.schedule={kind: cosine, t_max: 7}", "train.early_stopping={patience: 15, monitor: val_accuracy}"},
 		{"train.optimizer=rmsprop", "train.learning_rate=0.005", "train.epochs=30", "model.layers.0.dropout=0.2"},
 		{"train.optimizer=nesterov", "train.epochs=30", "train.schedule={kind: exponential, gamma: 0.9}"},
+		// float32: the state's float64 slices hold the float32 values exactly.
+		{"train.precision=float32", "train.optimizer=adam", "train.learning_rate=0.01", "train.epochs=40", "train.early_stopping.patience=5"},
+		{"train.precision=float32", "train.optimizer=rmsprop", "train.learning_rate=0.005", "train.epochs=30", "model.layers.0.dropout=0.2",
+			"train.schedule={kind: cosine, t_max: 7}"},
 	} {
 		for _, stop := range []cancelAt{{epoch: 1, batch: 8}, {epoch: 7, batch: 3}, {epoch: 8, batch: 2}, {epoch: 21, batch: 5}} {
 			t.Run(fmt.Sprintf("%v/stop=%d.%d", sets, stop.epoch, stop.batch), func(t *testing.T) {

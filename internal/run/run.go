@@ -106,8 +106,15 @@ func TrainConfig(s *spec.Spec, loss backprop.Loss) (backprop.Config, error) {
 	if err != nil {
 		return backprop.Config{}, fmt.Errorf("%s: train.optimizer: %w", s.File, err)
 	}
+	prec := network.Float64
+	if t.Precision != "" { // a Spec built in code may leave it empty
+		if prec, err = network.ParsePrecision(t.Precision); err != nil {
+			return backprop.Config{}, fmt.Errorf("%s: train.precision: %w", s.File, err)
+		}
+	}
 	return backprop.Config{
-		Loss: loss,
+		Precision: prec,
+		Loss:      loss,
 		Optim: backprop.OptimizerConfig{Kind: opt, LR: t.LearningRate, Momentum: t.Momentum,
 			Beta1: t.Betas[0], Beta2: t.Betas[1], Eps: t.Eps, WeightDecay: t.WeightDecay, Alpha: t.Alpha},
 		Epochs: t.Epochs, BatchSize: t.BatchSize, L2: t.L2, ClipNorm: t.ClipNorm, Shuffle: s.Data.Shuffle,
@@ -162,6 +169,9 @@ func Load(s *spec.Spec) (*Job, error) {
 		return nil, err
 	}
 	plan.Check = func(all *dataset.Set) error { return checkOutputs(s, loss, all) }
+	// A float32 run reads its inputs as float32 values (Set.X32): it never
+	// holds them in float64 as well.
+	plan.Config.Float32 = tc.Precision == network.Float32
 	prep, err := dataset.Prepare(plan)
 	if err != nil {
 		return nil, SpecError(s, err)
@@ -356,7 +366,7 @@ func Data(d *dataset.Set, w []float64) *backprop.Data {
 	if d == nil {
 		return nil
 	}
-	return &backprop.Data{X: d.X, Y: d.Y, Rows: d.Rows, Labels: d.Labels, W: w, MultiLabel: d.Binary && d.Classes == nil}
+	return &backprop.Data{X: d.X, X32: d.X32, Y: d.Y, Rows: d.Rows, Labels: d.Labels, W: w, MultiLabel: d.Binary && d.Classes == nil}
 }
 
 // Data converts one of the job's sets for the training loop, with its row
@@ -417,6 +427,7 @@ func (j *Job) Model() *model.Model {
 		Loss:       j.Loss,
 		Net:        j.Net,
 		Encoder:    j.Encoder,
+		Precision:  j.Config.Precision,
 	}
 }
 
@@ -501,12 +512,12 @@ func (j *Job) Trainer(pool *network.Pool, extra ...backprop.Callback) (*backprop
 func (j *Job) Finish(pool *network.Pool, tr *backprop.Trainer, hist *backprop.Result) (*Result, error) {
 	tr.KeepBest()
 	res := &Result{Job: j, History: hist}
-	res.Splits = []metrics.Split{{Name: "train", Report: Report(j.Net, pool, j.Loss, j.Data(j.Train), j.Train)}}
+	res.Splits = []metrics.Split{{Name: "train", Report: Report(j.Config.Precision, j.Net, pool, j.Loss, j.Data(j.Train), j.Train)}}
 	if j.Val != nil {
-		res.Splits = append(res.Splits, metrics.Split{Name: "validation", Report: Report(j.Net, pool, j.Loss, j.Data(j.Val), j.Val)})
+		res.Splits = append(res.Splits, metrics.Split{Name: "validation", Report: Report(j.Config.Precision, j.Net, pool, j.Loss, j.Data(j.Val), j.Val)})
 	}
 	if j.Test != nil {
-		res.Splits = append(res.Splits, metrics.Split{Name: "test", Report: Report(j.Net, pool, j.Loss, j.Data(j.Test), j.Test)})
+		res.Splits = append(res.Splits, metrics.Split{Name: "test", Report: Report(j.Config.Precision, j.Net, pool, j.Loss, j.Data(j.Test), j.Test)})
 	}
 	var mb, cb, jb bytes.Buffer
 	if err := j.Model().Write(&mb); err != nil {
@@ -605,9 +616,9 @@ func (j *Job) AppendCostRow(b []byte, e backprop.Epoch) []byte {
 // average_precision when there are two), several 0/1 targets of bce
 // (multi-label), or regression. bd is d for the training loop (Data or
 // Job.Data): the loss is weighted by its row weights when it has them; the
-// other metrics never are.
-func Report(net *network.Net, pool *network.Pool, loss backprop.Loss, bd *backprop.Data, d *dataset.Set) metrics.Report {
-	j, a := backprop.Evaluate(net, pool, loss, bd)
+// other metrics never are. The network runs in precision p, the model's.
+func Report(p network.Precision, net *network.Net, pool *network.Pool, loss backprop.Loss, bd *backprop.Data, d *dataset.Set) metrics.Report {
+	j, a := backprop.Evaluate(p, net, pool, loss, bd)
 	k := net.Outputs()
 	switch {
 	case d.Classes != nil:

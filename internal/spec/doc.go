@@ -23,7 +23,7 @@
 // data.normalize "none"; data.validation_split 0; model.init "normal";
 // model.init_scale 0.01; leaky_relu alpha 0.01; train.optimizer "sgd";
 // train.momentum 0.9; train.batch_size 0 (the whole training set);
-// train.l2 0; train.workers 0 (the number of CPUs); output.dir
+// train.l2 0; train.workers 0 (the number of CPUs); train.precision float64; output.dir
 // "runs/<name>" next to the spec file. data.train, data.target, model.layers
 // (each with units and activation), loss, train.learning_rate and
 // train.epochs are required.

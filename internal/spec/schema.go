@@ -105,6 +105,7 @@ var root = &field{kind: kSection, fields: []*field{
 		}},
 		leaf("workers", kInt),
 		leaf("checkpoint_every", kInt),
+		leaf("precision", kString),
 		leaf("class_weight", kClassWeight),
 	),
 	sec("output",

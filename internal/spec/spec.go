@@ -91,6 +91,9 @@ type Train struct {
 	// CheckpointEvery is how many epochs pass between two checkpoints in
 	// the run folder; 0 writes none. Default 1.
 	CheckpointEvery int
+	// Precision is the element type training and the model compute in:
+	// float64 (default) or float32.
+	Precision string
 }
 
 // ClassWeight is train.class_weight: each class's factor in the row weights
@@ -136,6 +139,7 @@ var (
 	Optimizers      = []string{"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop"}
 	Schedules       = []string{"step", "exponential", "cosine", "plateau"}
 	Monitors        = []string{"val_loss", "val_accuracy", "val_r2"}
+	Precisions      = []string{"float64", "float32"}
 	Inits           = []string{"normal", "xavier", "he", "zeros"}
 	Normalizers     = []string{"none", "standard", "minmax"}
 	NumberImputes   = []string{"mean", "median", "zero", "error"}
@@ -527,6 +531,13 @@ func (d *decoder) build(file string) (*Spec, error) {
 	}
 	if s.Train.CheckpointEvery, err = d.intIn("train.checkpoint_every", 1, 0, math.MaxInt32, ">= 0 (0 = no checkpoints)"); err != nil {
 		return nil, err
+	}
+	s.Train.Precision = "float64"
+	if v, ok := d.str("train.precision"); ok {
+		if err := d.oneOf("train.precision", v, Precisions); err != nil {
+			return nil, err
+		}
+		s.Train.Precision = v
 	}
 
 	// output

@@ -85,7 +85,7 @@ func TestBaseLoads(t *testing.T) {
 			{Units: 4, Activation: "tanh"}, {Units: 3, Activation: "softmax"}}},
 		Loss: "cross_entropy",
 		Train: Train{Optimizer: "adam", LearningRate: 0.1, Momentum: 0.9, Betas: [2]float64{0.9, 0.999}, Eps: 1e-8,
-			WeightDecay: 0.01, Alpha: 0.99, Epochs: 10, BatchSize: 8, CheckpointEvery: 1},
+			WeightDecay: 0.01, Alpha: 0.99, Epochs: 10, BatchSize: 8, CheckpointEvery: 1, Precision: "float64"},
 		Output: Output{Dir: filepath.Join("dir", "out")},
 		File:   "dir/t.yaml", Dir: "dir",
 	}
@@ -175,7 +175,7 @@ func TestContractExample(t *testing.T) {
 		Loss:  "cross_entropy",
 		Train: Train{Optimizer: "sgd", LearningRate: 0.1, Momentum: 0.9, Betas: [2]float64{0.9, 0.999}, Eps: 1e-8,
 			WeightDecay: 0.01, Alpha: 0.99, Epochs: 200, BatchSize: 32, L2: 0,
-			EarlyStopping: &EarlyStopping{Patience: 20, MinDelta: 0, Monitor: "val_loss"}, Workers: 0, CheckpointEvery: 1},
+			EarlyStopping: &EarlyStopping{Patience: 20, MinDelta: 0, Monitor: "val_loss"}, Workers: 0, CheckpointEvery: 1, Precision: "float64"},
 		Output: Output{Dir: filepath.Join(td, "runs", "iris")},
 		File:   filepath.Join("testdata", "contract.yaml"), Dir: td,
 	}
@@ -207,7 +207,8 @@ func TestKeysCoverContract(t *testing.T) {
 	// train.checkpoint_every is in the contract's "Checkpoints and resume".
 	seen := map[string]bool{"model.layers.<i>.alpha": true, "model.layers.<i>": true, "data.class_names.<label>": true,
 		"train.class_weight":     true, // the contract's Additions, "Sample and class weights"
-		"train.checkpoint_every": true}
+		"train.checkpoint_every": true,
+		"train.precision":        true} // the contract's "Precision"
 	for _, k := range []string{"t_max", "eta_min", "factor", "patience", "threshold", "min_lr"} {
 		seen["train.schedule."+k] = true
 	}

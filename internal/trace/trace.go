@@ -55,6 +55,9 @@ func New(net *network.Net, pool *network.Pool, loss backprop.Loss, l2 float64, d
 		}
 	}
 	b := d.Subset(rows)
+	// The pass runs in float64, also on a float32 set (its values widen
+	// exactly), as gradcheck does.
+	x := b.X64()
 	var rw []float64
 	if w != nil {
 		rw = make([]float64, len(rows))
@@ -64,8 +67,8 @@ func New(net *network.Net, pool *network.Pool, loss backprop.Loss, l2 float64, d
 	}
 	p := &Pass{
 		Data: d.Path, Rows: rows, Features: d.Features, Outputs: unitNames(d), Loss: loss, L2: l2,
-		X: b.X, Y: b.Y, RowW: rw,
-		Trace: backprop.TraceBatch(net, pool, loss, l2, b.X, b.Y, rw, b.Rows),
+		X: x, Y: b.Y, RowW: rw,
+		Trace: backprop.TraceBatch(net, pool, loss, l2, x, b.Y, rw, b.Rows),
 	}
 	for _, l := range net.Layers {
 		p.Acts, p.Alphas = append(p.Acts, l.Act), append(p.Alphas, l.Alpha)
