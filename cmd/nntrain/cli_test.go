@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nntrain/nntrain/internal/network"
 	"github.com/nntrain/nntrain/internal/spec"
 )
 
@@ -257,15 +258,26 @@ func TestTrainWarnings(t *testing.T) {
 func TestKernelEnv(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"spec.yaml": tinyValSpec, "train.csv": tinyCSV})
-	for _, c := range []struct {
+	type kernelCase struct {
 		value string
 		code  int
 		want  string
-	}{
+	}
+	cases := []kernelCase{
 		{"go", 0, ""},
 		{"auto", 0, ""},
 		{"avx9000", 2, `nntrain: NNTRAIN_KERNEL="avx9000": unknown kernel`},
-	} {
+	}
+	// The assembly kernels: a run where the CPU has them, exit 2 naming the
+	// kernel where it does not.
+	for _, k := range []network.Kernel{network.KernelAVX2, network.KernelAVX512} {
+		if k.Available() {
+			cases = append(cases, kernelCase{k.String(), 0, ""})
+		} else {
+			cases = append(cases, kernelCase{k.String(), 2, "nntrain: NNTRAIN_KERNEL=" + k.String() + ": this CPU or build has no"})
+		}
+	}
+	for _, c := range cases {
 		t.Run(c.value, func(t *testing.T) {
 			os.RemoveAll(filepath.Join(dir, "run"))
 			r := nntrainIn(t, dir, []string{"NNTRAIN_KERNEL=" + c.value}, "train", "-q", "-c", "spec.yaml")

@@ -18,29 +18,46 @@ type blocks struct {
 }
 
 // defaultBlocks fit a 32 KiB L1, 512 KiB L2 and 2 MiB of L3 per core; they
-// are used when the machine does not report its caches.
+// are used when the machine does not report its caches. mc and nc are
+// multiples of every kernel's register tile (12 rows; 16 float64 and 32
+// float32 columns).
 var defaultBlocks = blocks{kc: 256, mc: 144, nc: 512}
 
-// cacheBlocks derives the blocks from cache sizes in bytes (0 = unknown), as
-// BLIS's analytical model does: half of each level holds the operand that
-// must stay there while the other streams through.
+// regTile is the register tile of a kernel as the blocks see it: the rows of
+// A and the columns of B (in float64 elements; a float32 kernel of the same
+// byte width has twice the columns) that one kernel call works on, and the
+// multiple nc must be so that the float64 and the float32 column tiles both
+// divide it.
+type regTile struct{ m, n, ncMult int }
+
+var (
+	tileAVX2 = regTile{m: mr, n: nr, ncMult: nr}                          // 6×8 float64, 6×16 float32
+	tileZ64  = regTile{m: tileZ * mr, n: tileZ * nr, ncMult: tileZ * nr32} // 12×16 float64, 12×32 float32
+)
+
+// cacheBlocks is cacheBlocksTile for the AVX2 and Go kernels' 6×8 tile.
+func cacheBlocks(l1, l2, l3share int) blocks { return cacheBlocksTile(l1, l2, l3share, tileAVX2) }
+
+// cacheBlocksTile derives the blocks for register tile t from cache sizes in
+// bytes (0 = unknown), as BLIS's analytical model does: half of each level
+// holds the operand that must stay there while the other streams through.
 //
-//	kc = L1/2 / (nr·8)           the B micro-panel
-//	mc = L2/2 / (kc·8)           the packed A block, a multiple of mr
-//	nc = L3share/2 / (kc·8)      the packed B block, a multiple of nr
+//	kc = L1/2 / (t.n·8)          the B micro-panels of one kernel call
+//	mc = L2/2 / (kc·8)           the packed A block, a multiple of t.m
+//	nc = L3share/2 / (kc·8)      the packed B block, a multiple of t.ncMult
 //
 // Each is clamped to a range that keeps the packing memory small and the
 // loops long enough to amortise a tile's loads and stores.
-func cacheBlocks(l1, l2, l3share int) blocks {
+func cacheBlocksTile(l1, l2, l3share int, t regTile) blocks {
 	b := defaultBlocks
 	if l1 > 0 {
-		b.kc = clampMultiple(l1/2/(nr*8), 64, 1024, 8)
+		b.kc = clampMultiple(l1/2/(t.n*8), 64, 1024, 8)
 	}
 	if l2 > 0 {
-		b.mc = clampMultiple(l2/2/(b.kc*8), 4*mr, 510, mr)
+		b.mc = clampMultiple(l2/2/(b.kc*8), 4*t.m, 510, t.m)
 	}
 	if l3share > 0 {
-		b.nc = clampMultiple(l3share/2/(b.kc*8), 8*nr, 4096, nr)
+		b.nc = clampMultiple(l3share/2/(b.kc*8), 8*t.n, 4096, t.ncMult)
 	}
 	return b
 }
@@ -50,11 +67,21 @@ func clampMultiple(v, lo, hi, mult int) int {
 	return v / mult * mult
 }
 
-// machineBlocks are the blocks of this machine's caches, read once.
-var machineBlocks = sync.OnceValue(func() blocks {
+// machineCaches are this machine's data cache sizes, read once.
+var machineCaches = sync.OnceValue(func() [3]int {
 	l1, l2, l3 := readCaches("/sys/devices/system/cpu/cpu0/cache")
-	return cacheBlocks(l1, l2, l3)
+	return [3]int{l1, l2, l3}
 })
+
+// machineBlocks are the blocks of this machine's caches for kernel k's
+// register tile.
+func machineBlocks(k Kernel) blocks {
+	c := machineCaches()
+	if k == KernelAVX512 {
+		return cacheBlocksTile(c[0], c[1], c[2], tileZ64)
+	}
+	return cacheBlocks(c[0], c[1], c[2])
+}
 
 // readCaches reads the data cache sizes of one core from Linux's sysfs
 // (index*/level, type, size, shared_cpu_list); L3 is divided among the CPUs

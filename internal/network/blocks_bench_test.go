@@ -18,13 +18,13 @@ func BenchmarkMulBlocks(b *testing.B) {
 	sets := []struct {
 		name string
 		blk  blocks
-	}{{"default", defaultBlocks}, {"machine", machineBlocks()}}
-	b.Logf("machine blocks %+v, default %+v", machineBlocks(), defaultBlocks)
+	}{{"default", defaultBlocks}, {"machine", machineBlocks(Best())}}
+	b.Logf("machine blocks %+v, default %+v", machineBlocks(Best()), defaultBlocks)
 	for _, s := range benchShapes {
 		a, bb, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float64, s.m*s.n)
 		fast := products[s.prod].fast
 		for _, set := range sets {
-			pool := newPoolBlocks(1, haveAsm(), serialFlops, set.blk)
+			pool := newPoolBlocks(1, Best(), serialFlops, set.blk)
 			b.Run(fmt.Sprintf("%s/%s", s.name, set.name), func(b *testing.B) {
 				best := time.Duration(math.MaxInt64)
 				for b.Loop() {

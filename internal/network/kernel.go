@@ -12,16 +12,19 @@ import (
 // fastest this CPU runs, or the one the NNTRAIN_KERNEL environment variable
 // names (benchmarks and tests reach every path on any machine that way).
 // Kernels differ in the last bits (FMA or not), never in the summation
-// order, so one kernel gives the same bits for any number of workers.
+// order, so one kernel gives the same bits for any number of workers; the
+// AVX-512 and AVX2 kernels both add one FMA per step, so they give the same
+// bits as each other.
 type Kernel int
 
 const (
 	KernelGo   Kernel = iota // portable Go, used with -tags purego and off amd64
 	KernelAVX2               // 256-bit AVX2 + FMA assembly (kernel_amd64.s)
+	KernelAVX512             // 512-bit AVX-512F assembly (kernel512_amd64.s), AVX2 at the edges
 )
 
 // KernelEnv is the environment variable that forces a kernel: auto (the
-// default), avx2 or go.
+// default), avx512, avx2 or go.
 const KernelEnv = "NNTRAIN_KERNEL"
 
 func (k Kernel) String() string {
@@ -30,6 +33,8 @@ func (k Kernel) String() string {
 		return "go"
 	case KernelAVX2:
 		return "avx2"
+	case KernelAVX512:
+		return "avx512"
 	}
 	return fmt.Sprintf("Kernel(%d)", int(k))
 }
@@ -41,12 +46,18 @@ func (k Kernel) Available() bool {
 		return true
 	case KernelAVX2:
 		return haveAsm()
+	case KernelAVX512:
+		return haveAVX512()
 	}
 	return false
 }
 
-// Best returns the fastest kernel this CPU runs.
+// Best returns the fastest kernel this CPU runs: AVX-512, else AVX2+FMA,
+// else Go.
 func Best() Kernel {
+	if KernelAVX512.Available() {
+		return KernelAVX512
+	}
 	if KernelAVX2.Available() {
 		return KernelAVX2
 	}
@@ -66,8 +77,13 @@ func ParseKernel(name string) (Kernel, error) {
 			return 0, fmt.Errorf("%s=%s: this CPU or build has no AVX2+FMA kernel (use auto or go)", KernelEnv, name)
 		}
 		return KernelAVX2, nil
+	case "avx512":
+		if !KernelAVX512.Available() {
+			return 0, fmt.Errorf("%s=%s: this CPU or build has no AVX-512 kernel (AVX512F with OS support; use auto, avx2 or go)", KernelEnv, name)
+		}
+		return KernelAVX512, nil
 	}
-	return 0, fmt.Errorf("%s=%q: unknown kernel (want auto, avx2 or go)", KernelEnv, name)
+	return 0, fmt.Errorf("%s=%q: unknown kernel (want auto, avx512, avx2 or go)", KernelEnv, name)
 }
 
 // envKernel is the kernel NNTRAIN_KERNEL asks for, read once.

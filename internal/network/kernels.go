@@ -1,7 +1,7 @@
 package network
 
 // allKernels lists every Kernel, slowest first; a new kernel is added here.
-var allKernels = []Kernel{KernelGo, KernelAVX2}
+var allKernels = []Kernel{KernelGo, KernelAVX2, KernelAVX512}
 
 // Kernels returns the kernels this build and CPU can run (each one
 // NNTRAIN_KERNEL can force), so that tests can run a job on every one.

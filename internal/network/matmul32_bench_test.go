@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
 	"testing"
 	"time"
 )
@@ -16,14 +14,13 @@ import (
 //	go test -run '^$' -bench 'Mul(32)?$|PeakFMA' -benchtime 1s ./internal/network/
 func BenchmarkMul32(b *testing.B) {
 	r := rand.New(rand.NewPCG(9, 9^0x9e3779b97f4a7c15))
-	for _, asm := range kernels() {
+	for _, kern := range kernels() {
 		for _, w := range []int{1, 2} {
-			pool := NewPool(w)
-			pool.asm = asm
+			pool := newPool(w, kern, serialFlops)
 			for _, s := range benchShapes {
 				a, bb, c := randSlice32(r, s.m*s.k), randSlice32(r, s.k*s.n), make([]float32, s.m*s.n)
 				fast := products32[s.prod].fast
-				b.Run(fmt.Sprintf("%s/w=%d/%s", kernelName(asm), w, s.name), func(b *testing.B) {
+				b.Run(fmt.Sprintf("%s/w=%d/%s", kern.String(), w, s.name), func(b *testing.B) {
 					b.ReportAllocs()
 					fast(pool, c, a, bb, s.m, s.n, s.k) // allocates the float32 scratch
 					cpu0 := cpuSeconds()
@@ -42,51 +39,40 @@ func BenchmarkMul32(b *testing.B) {
 	}
 }
 
-// BenchmarkPeakFMA32 is BenchmarkPeakFMA on float32 lanes (8-wide on AVX2):
-// the ceiling of the float32 products.
+// BenchmarkPeakFMA32 is BenchmarkPeakFMA on float32 lanes (8-wide on AVX2,
+// 16-wide on AVX-512): the ceiling of the float32 products.
 func BenchmarkPeakFMA32(b *testing.B) {
-	if !haveAsm() {
-		b.Skip("no assembly FMA probe on this build")
-	}
-	const iters = 1 << 16
-	for _, g := range []int{1, runtime.GOMAXPROCS(0)} {
-		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
-			best := time.Duration(math.MaxInt64)
-			for b.Loop() {
-				t0 := time.Now()
-				var wg sync.WaitGroup
-				for range g {
-					wg.Add(1)
-					go func() { defer wg.Done(); peakFMA32(iters) }()
-				}
-				wg.Wait()
-				best = min(best, time.Since(t0))
-			}
-			b.ReportMetric(float64(g)*float64(iters)*peakFMA32Flops/best.Seconds()/1e9, "best-GFLOP/s")
-			flops := float64(g) * float64(iters) * peakFMA32Flops * float64(b.N)
-			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
-	}
+	benchPeak(b, "avx2", peakFMA32, peakFMA32Flops)
+	benchPeak(b, "avx512", peakFMA512_32, peakFMA512_32Flops)
 }
 
-// BenchmarkKernel32 measures the float32 micro-kernel alone on L1-resident
-// panels of depth kc.
+// BenchmarkKernel32 measures the float32 micro-kernel of each kernel alone
+// on L1-resident panels of depth kc (the kernel's machine blocks): 6×16 for
+// Go and AVX2, 12×32 for AVX-512.
 func BenchmarkKernel32(b *testing.B) {
 	r := rand.New(rand.NewPCG(9, 9^0x9e3779b97f4a7c15))
-	kc := machineBlocks().kc
-	a, bb, c := randSlice32(r, kc*mr), randSlice32(r, kc*nr32), make([]float32, mr*nr32)
-	for _, asm := range kernels() {
-		b.Run(kernelName(asm), func(b *testing.B) {
+	for _, kern := range kernels() {
+		kc := machineBlocks(kern).kc
+		rows, cols := mr, nr32
+		if kern == KernelAVX512 {
+			rows, cols = tileZ*mr, tileZ*nr32
+		}
+		a, bb, c := randSlice32(r, kc*rows), randSlice32(r, kc*cols), make([]float32, rows*cols)
+		b.Run(kern.String(), func(b *testing.B) {
 			const batch = 64
 			best := time.Duration(math.MaxInt64)
 			for b.Loop() {
 				t0 := time.Now()
 				for range batch {
-					microKernel32(asm, kc, a, bb, c, nr32, true)
+					if kern == KernelAVX512 {
+						kernZ32[tileZ-1][rows](kc, &a[0], &bb[0], &c[0], cols, true)
+					} else {
+						microKernel32(kern != KernelGo, kc, a, bb, c, nr32, true)
+					}
 				}
 				best = min(best, time.Since(t0))
 			}
-			b.ReportMetric(float64(2*mr*nr32*kc*batch)/best.Seconds()/1e9, "best-GFLOP/s")
+			b.ReportMetric(float64(2*rows*cols*kc*batch)/best.Seconds()/1e9, "best-GFLOP/s")
 		})
 	}
 }
@@ -105,12 +91,12 @@ func BenchmarkPack32(b *testing.B) {
 		{"ABt", gemmJob32{a: a, b: bb, m: m, n: n, k: k, ars: k, acs: 1, brs: 1, bcs: k}},
 		{"AtB", gemmJob32{a: a, b: bb, m: m, n: n, k: k, ars: 1, acs: m, brs: n, bcs: 1}},
 	}
-	for _, asm := range kernels() {
+	for _, kern := range kernels() {
 		for _, l := range layouts {
 			j := l.j
-			j.asm = asm
+			j.asm = kern != KernelGo
 			for _, op := range []string{"A", "B"} {
-				b.Run(kernelName(asm)+"/"+l.name+"/"+op, func(b *testing.B) {
+				b.Run(kern.String()+"/"+l.name+"/"+op, func(b *testing.B) {
 					best := time.Duration(math.MaxInt64)
 					for b.Loop() {
 						t0 := time.Now()

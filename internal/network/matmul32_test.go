@@ -73,11 +73,11 @@ func TestMul32MatchesReference(t *testing.T) {
 		p    *Pool
 	}
 	var pools []namedPool
-	for _, asm := range kernels() {
-		for _, bs := range blockSets() {
-			p := newPoolBlocks(3, asm, 0, bs.blk)
+	for _, kern := range kernels() {
+		for _, bs := range blockSets(kern) {
+			p := newPoolBlocks(3, kern, 0, bs.blk)
 			defer p.Close()
-			pools = append(pools, namedPool{kernelName(asm) + "/" + bs.name, asm, p})
+			pools = append(pools, namedPool{kern.String() + "/" + bs.name, kern != KernelGo, p})
 		}
 	}
 	for _, pr := range products32 {
@@ -131,16 +131,16 @@ func TestMul32MatchesReference(t *testing.T) {
 func TestMul32WorkerCountInvariant(t *testing.T) {
 	r := rand.New(rand.NewPCG(22, 22^0x9e3779b97f4a7c15))
 	counts := []int{1, 2, 3, 7}
-	for _, asm := range kernels() {
+	for _, kern := range kernels() {
 		pools := make([]*Pool, len(counts))
 		for i, w := range counts {
-			pools[i] = newPool(w, asm, 0)
+			pools[i] = newPool(w, kern, 0)
 			defer pools[i].Close()
 		}
 		for _, pr := range products32 {
 			for _, s := range shapes(r) {
 				m, n, k := s[0], s[1], s[2]
-				t.Run(fmt.Sprintf("%s/%s/%dx%dx%d", kernelName(asm), pr.name, m, n, k), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%s/%dx%dx%d", kern.String(), pr.name, m, n, k), func(t *testing.T) {
 					a, b := randSlice32(r, m*k), randSlice32(r, k*n)
 					want := make([]float32, m*n)
 					pr.fast(pools[0], want, a, b, m, n, k)
@@ -166,21 +166,21 @@ func TestBlocks32SameBits(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 23^0x9e3779b97f4a7c15))
 	const m, n, k = 150, 530, 300
 	a, b := randSlice32(r, m*k), randSlice32(r, k*n)
-	for _, asm := range kernels() {
+	for _, kern := range kernels() {
 		for _, pr := range products32 {
-			serial := newPool(4, asm, math.MaxInt)
+			serial := newPool(4, kern, math.MaxInt)
 			want := make([]float32, m*n)
 			pr.fast(serial, want, a, b, m, n, k)
 			serial.Close()
-			for _, bs := range blockSets() {
-				p := newPoolBlocks(2, asm, 0, bs.blk)
+			for _, bs := range blockSets(kern) {
+				p := newPoolBlocks(2, kern, 0, bs.blk)
 				got := make([]float32, m*n)
 				pr.fast(p, got, a, b, m, n, k)
 				p.Close()
 				for e := range got {
 					if math.Float32bits(got[e]) != math.Float32bits(want[e]) {
 						t.Fatalf("%s/%s blocks %s: C[%d][%d] = %v, want %v (serial, machine blocks)",
-							kernelName(asm), pr.name, bs.name, e/n, e%n, got[e], want[e])
+							kern.String(), pr.name, bs.name, e/n, e%n, got[e], want[e])
 					}
 				}
 			}
@@ -192,11 +192,11 @@ func TestBlocks32SameBits(t *testing.T) {
 // float32 in any order, so every kernel must reproduce the reference.
 func TestMul32Exact(t *testing.T) {
 	r := rand.New(rand.NewPCG(24, 24^0x9e3779b97f4a7c15))
-	for _, asm := range kernels() {
-		pool := newPool(2, asm, 0)
+	for _, kern := range kernels() {
+		pool := newPool(2, kern, 0)
 		defer pool.Close()
 		for _, pr := range products32 {
-			t.Run(kernelName(asm)+"/"+pr.name, func(t *testing.T) {
+			t.Run(kern.String()+"/"+pr.name, func(t *testing.T) {
 				m, n, k := 37, 45, 300 // |sum| ≤ 300·64 < 2^24
 				a, b := make([]float32, m*k), make([]float32, k*n)
 				for i := range a {
@@ -224,8 +224,8 @@ func TestMul32Exact(t *testing.T) {
 func TestMul32EdgeRowsSameBits(t *testing.T) {
 	r := rand.New(rand.NewPCG(25, 25^0x9e3779b97f4a7c15))
 	const full, n, k = 12, 37, 45
-	for _, asm := range kernels() {
-		pool := newPool(1, asm, 0)
+	for _, kern := range kernels() {
+		pool := newPool(1, kern, 0)
 		defer pool.Close()
 		for _, pr := range products32 {
 			a12, b := randSlice32(r, full*k), randSlice32(r, k*n)
@@ -244,7 +244,7 @@ func TestMul32EdgeRowsSameBits(t *testing.T) {
 				for e := range got {
 					if math.Float32bits(got[e]) != math.Float32bits(want[e]) {
 						t.Fatalf("%s/%s m=%d: C[%d][%d]: got %v, want %v (row inside a full tile)",
-							kernelName(asm), pr.name, m, e/n, e%n, got[e], want[e])
+							kern.String(), pr.name, m, e/n, e%n, got[e], want[e])
 					}
 				}
 			}
@@ -254,7 +254,7 @@ func TestMul32EdgeRowsSameBits(t *testing.T) {
 
 // TestMul32Empty covers k = 0 (C must become zero) and m or n = 0 (no-op).
 func TestMul32Empty(t *testing.T) {
-	pool := newPool(2, false, 0)
+	pool := newPool(2, KernelGo, 0)
 	defer pool.Close()
 	for _, pr := range products32 {
 		t.Run(pr.name, func(t *testing.T) {
@@ -297,7 +297,7 @@ func TestMul32NoAllocs(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(26, 26^0x9e3779b97f4a7c15))
 	for _, minFlops := range []int{0, math.MaxInt} {
-		pool := newPool(2, haveAsm(), minFlops)
+		pool := newPool(2, Best(), minFlops)
 		m, n, k := 64, 80, 70
 		a, b, c := randSlice32(r, m*k), randSlice32(r, k*n), make([]float32, m*n)
 		if pool.local.s32 != nil {
@@ -320,7 +320,7 @@ func TestMul32NoAllocs(t *testing.T) {
 func TestMul32MixedWithFloat64(t *testing.T) {
 	r := rand.New(rand.NewPCG(27, 27^0x9e3779b97f4a7c15))
 	const m, n, k = 70, 90, 50
-	pool := newPool(3, haveAsm(), 0)
+	pool := newPool(3, Best(), 0)
 	defer pool.Close()
 	a32, b32 := randSlice32(r, m*k), randSlice32(r, k*n)
 	a64, b64 := randSlice(r, m*k), randSlice(r, k*n)
@@ -389,16 +389,16 @@ func TestPack32AsmMatchesGo(t *testing.T) {
 
 // TestKernelDispatch32 checks that each kernel a Pool can be given runs its
 // own float32 micro-kernel: the Go kernel reproduces the rounded-product
-// reference bit for bit, the AVX2 one the exact FMA chain.
+// reference bit for bit, the AVX2 and AVX-512 ones the exact FMA chain.
 func TestKernelDispatch32(t *testing.T) {
 	r := rand.New(rand.NewPCG(29, 29^0x9e3779b97f4a7c15))
 	const m, n, k = 13, 35, 41
 	a, b := randSlice32(r, m*k), randSlice32(r, n*k)
-	for _, kern := range []Kernel{KernelGo, KernelAVX2} {
-		if !kern.Available() {
-			continue
-		}
+	for _, kern := range allKernels {
 		t.Run(kern.String(), func(t *testing.T) {
+			if !kern.Available() {
+				t.Skipf("kernel %s cannot run on this CPU or build", kern)
+			}
 			p := NewPoolKernel(2, kern)
 			defer p.Close()
 			got := make([]float32, m*n)

@@ -59,14 +59,13 @@ func reportBest(b *testing.B, m, n, k int, best time.Duration) {
 //	go test -run '^$' -bench 'Mul$' -benchtime 2s ./internal/network/
 func BenchmarkMul(b *testing.B) {
 	r := rand.New(rand.NewPCG(9, 9^0x9e3779b97f4a7c15))
-	for _, asm := range kernels() {
+	for _, kern := range kernels() {
 		for _, w := range []int{1, 2} {
-			pool := NewPool(w)
-			pool.asm = asm
+			pool := newPool(w, kern, serialFlops)
 			for _, s := range benchShapes {
 				a, bb, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float64, s.m*s.n)
 				fast := products[s.prod].fast
-				b.Run(fmt.Sprintf("%s/w=%d/%s", kernelName(asm), w, s.name), func(b *testing.B) {
+				b.Run(fmt.Sprintf("%s/w=%d/%s", kern.String(), w, s.name), func(b *testing.B) {
 					b.ReportAllocs()
 					cpu0 := cpuSeconds()
 					best := time.Duration(math.MaxInt64)
@@ -114,15 +113,23 @@ func BenchmarkGonumDgemm(b *testing.B) {
 }
 
 // BenchmarkPeakFMA states the machine's peak: a register-only loop of
-// independent fused multiply-adds (peakFMA, 4-wide on AVX2), on one goroutine
-// and on GOMAXPROCS goroutines at once.
+// independent fused multiply-adds (peakFMA, 4-wide on AVX2; peakFMA512,
+// 8-wide on AVX-512), on one goroutine and on GOMAXPROCS goroutines at once.
 func BenchmarkPeakFMA(b *testing.B) {
-	if !haveAsm() {
-		b.Skip("no assembly FMA probe on this build")
+	benchPeak(b, "avx2", peakFMA, peakFMAFlops)
+	benchPeak(b, "avx512", peakFMA512, peakFMA512Flops)
+}
+
+// benchPeak runs one FMA probe of the named kernel, skipped when this CPU
+// or build cannot run it.
+func benchPeak(b *testing.B, name string, probe func(iters int), flopsPerIter float64) {
+	if _, err := ParseKernel(name); err != nil {
+		b.Run(name, func(b *testing.B) { b.Skip(err) })
+		return
 	}
 	const iters = 1 << 16
 	for _, g := range []int{1, runtime.GOMAXPROCS(0)} {
-		b.Run(fmt.Sprintf("goroutines=%d", g), func(b *testing.B) {
+		b.Run(fmt.Sprintf("%s/goroutines=%d", name, g), func(b *testing.B) {
 			cpu0 := cpuSeconds()
 			best := time.Duration(math.MaxInt64)
 			for b.Loop() {
@@ -130,13 +137,13 @@ func BenchmarkPeakFMA(b *testing.B) {
 				var wg sync.WaitGroup
 				for range g {
 					wg.Add(1)
-					go func() { defer wg.Done(); peakFMA(iters) }()
+					go func() { defer wg.Done(); probe(iters) }()
 				}
 				wg.Wait()
 				best = min(best, time.Since(t0))
 			}
-			b.ReportMetric(float64(g)*float64(iters)*peakFMAFlops/best.Seconds()/1e9, "best-GFLOP/s")
-			flops := float64(g) * float64(iters) * peakFMAFlops * float64(b.N)
+			b.ReportMetric(float64(g)*float64(iters)*flopsPerIter/best.Seconds()/1e9, "best-GFLOP/s")
+			flops := float64(g) * float64(iters) * flopsPerIter * float64(b.N)
 			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			if cpu := cpuSeconds() - cpu0; cpu > 0 {
 				b.ReportMetric(flops/cpu/1e9, "GFLOP/cpu-s")
@@ -145,26 +152,35 @@ func BenchmarkPeakFMA(b *testing.B) {
 	}
 }
 
-// BenchmarkKernel measures the micro-kernel alone on L1-resident panels of
-// depth kc: the ceiling for the blocked products.
+// BenchmarkKernel measures each micro-kernel alone on L1-resident panels of
+// depth kc (the kernel's machine blocks): the ceiling for the blocked
+// products. The tile is 6×8 for Go and AVX2, 12×16 for AVX-512.
 func BenchmarkKernel(b *testing.B) {
 	r := rand.New(rand.NewPCG(9, 9^0x9e3779b97f4a7c15))
-	kc := machineBlocks().kc
-	a, bb, c := randSlice(r, kc*mr), randSlice(r, kc*nr), make([]float64, mr*nr)
-	for _, asm := range kernels() {
-		b.Run(kernelName(asm), func(b *testing.B) {
+	for _, kern := range kernels() {
+		kc := machineBlocks(kern).kc
+		rows, cols := mr, nr
+		if kern == KernelAVX512 {
+			rows, cols = tileZ*mr, tileZ*nr
+		}
+		a, bb, c := randSlice(r, kc*rows), randSlice(r, kc*cols), make([]float64, rows*cols)
+		b.Run(kern.String(), func(b *testing.B) {
 			const batch = 64 // calls per timing, so the clock is read rarely
 			cpu0 := cpuSeconds()
 			best := time.Duration(math.MaxInt64)
 			for b.Loop() {
 				t0 := time.Now()
 				for range batch {
-					microKernel(asm, kc, a, bb, c, nr, true)
+					if kern == KernelAVX512 {
+						kernZ64[tileZ-1][rows](kc, &a[0], &bb[0], &c[0], cols, true)
+					} else {
+						microKernel(kern != KernelGo, kc, a, bb, c, nr, true)
+					}
 				}
 				best = min(best, time.Since(t0))
 			}
-			b.ReportMetric(float64(2*mr*nr*kc*batch)/best.Seconds()/1e9, "best-GFLOP/s")
-			reportGFLOPs(b, mr, nr, kc*batch, cpu0)
+			b.ReportMetric(float64(2*rows*cols*kc*batch)/best.Seconds()/1e9, "best-GFLOP/s")
+			reportGFLOPs(b, rows, cols, kc*batch, cpu0)
 		})
 	}
 }
@@ -184,12 +200,12 @@ func BenchmarkPack(b *testing.B) {
 		{"ABt", gemmJob{a: a, b: bb, m: m, n: n, k: k, ars: k, acs: 1, brs: 1, bcs: k}},
 		{"AtB", gemmJob{a: a, b: bb, m: m, n: n, k: k, ars: 1, acs: m, brs: n, bcs: 1}},
 	}
-	for _, asm := range kernels() {
+	for _, kern := range kernels() {
 		for _, l := range layouts {
 			j := l.j
-			j.asm = asm
+			j.asm = kern != KernelGo
 			for _, op := range []string{"A", "B"} {
-				b.Run(kernelName(asm)+"/"+l.name+"/"+op, func(b *testing.B) {
+				b.Run(kern.String()+"/"+l.name+"/"+op, func(b *testing.B) {
 					best := time.Duration(math.MaxInt64)
 					for b.Loop() {
 						t0 := time.Now()
@@ -223,11 +239,10 @@ func BenchmarkMLPStep(b *testing.B) {
 		ops[i] = operands{randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float64, s.m*s.n)}
 		madds += float64(s.m) * float64(s.n) * float64(s.k)
 	}
-	for _, asm := range kernels() {
+	for _, kern := range kernels() {
 		for _, w := range []int{1, 2} {
-			pool := NewPool(w)
-			pool.asm = asm
-			b.Run(fmt.Sprintf("%s/w=%d", kernelName(asm), w), func(b *testing.B) {
+			pool := newPool(w, kern, serialFlops)
+			b.Run(fmt.Sprintf("%s/w=%d", kern.String(), w), func(b *testing.B) {
 				b.ReportAllocs()
 				best := time.Duration(math.MaxInt64)
 				for b.Loop() {

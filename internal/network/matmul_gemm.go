@@ -22,7 +22,8 @@ package network
 //
 // The kernel and the packing have an AVX2/FMA version (kernel_amd64.s,
 // kernel_pack_amd64.s) chosen once per Pool, and a Go version (kernel_go.go
-// and the loops below) used on other CPUs and with -tags purego.
+// and the loops below) used on other CPUs and with -tags purego. The AVX-512
+// kernels (matmul_gemm512.go) take 2×2 of these micro-panels at a time.
 //
 // Summation order. The micro-kernel starts its accumulators from C (or from
 // zero for the first k block) and adds the products one p at a time, in
@@ -58,6 +59,7 @@ type gemmJob struct {
 	m, n, k            int
 	ars, acs, brs, bcs int
 	asm                bool   // assembly kernel and packing
+	zmm                bool   // AVX-512 kernels (matmul_gemm512.go); asm too
 	blk                blocks // cache blocks, those of the Pool's scratch
 
 	taskGrid
@@ -163,21 +165,31 @@ func (j *gemmJob) block(s *scratch, i0, i1, j0, j1 int) {
 		return
 	}
 	kc, mc, nc := j.blk.kc, j.blk.mc, j.blk.nc
+	// Blocks split in whole register tiles of the kernel: 2×2 micro-panels
+	// for AVX-512 when the blocks are multiples of it (machineBlocks are),
+	// so that no block ends in half a tile; else micro-panels.
+	um, un := mr, nr
+	if j.zmm && mc%(tileZ*mr) == 0 {
+		um = tileZ * mr
+	}
+	if j.zmm && nc%(tileZ*nr) == 0 {
+		un = tileZ * nr
+	}
 	nj := (j1 - j0 + nc - 1) / nc
-	tj := (j1 - j0 + nr - 1) / nr
+	tj := (j1 - j0 + un - 1) / un
 	np := (j.k + kc - 1) / kc
 	ni := (i1 - i0 + mc - 1) / mc
-	ti := (i1 - i0 + mr - 1) / mr
+	ti := (i1 - i0 + um - 1) / um
 	for bj := range nj {
-		jc := j0 + bj*tj/nj*nr
-		nb := min(j0+(bj+1)*tj/nj*nr, j1) - jc
+		jc := j0 + bj*tj/nj*un
+		nb := min(j0+(bj+1)*tj/nj*un, j1) - jc
 		for bp := range np {
 			pc := bp * j.k / np
 			kb := (bp+1)*j.k/np - pc
 			j.packB(s.bp, pc, kb, jc, nb)
 			for bi := range ni {
-				ic := i0 + bi*ti/ni*mr
-				mb := min(i0+(bi+1)*ti/ni*mr, i1) - ic
+				ic := i0 + bi*ti/ni*um
+				mb := min(i0+(bi+1)*ti/ni*um, i1) - ic
 				j.packA(s.ap, ic, mb, pc, kb)
 				j.macro(s, ic, mb, jc, nb, kb, bp > 0)
 			}
@@ -190,7 +202,11 @@ func (j *gemmJob) block(s *scratch, i0, i1, j0, j1 int) {
 func (j *gemmJob) macro(s *scratch, ic, mb, jc, nb, kb int, load bool) {
 	asm := j.asm
 	ldc := j.n
-	for jr := 0; jr < nb; jr += nr {
+	jr0 := 0
+	if j.zmm {
+		jr0 = j.macroZ(s, ic, mb, jc, nb, kb, load)
+	}
+	for jr := jr0; jr < nb; jr += nr {
 		bpan := s.bp[jr*kb : jr*kb+kb*nr]
 		nn := min(nr, nb-jr)
 		for ir := 0; ir < mb; ir += mr {

@@ -29,6 +29,7 @@ type gemmJob32 struct {
 	m, n, k            int
 	ars, acs, brs, bcs int
 	asm                bool
+	zmm                bool // AVX-512 kernels (matmul_gemm512.go); asm too
 	blk                blocks
 
 	taskGrid // tiles of mr×nr32
@@ -82,21 +83,31 @@ func (j *gemmJob32) block(s *scratch32, i0, i1, j0, j1 int) {
 		return
 	}
 	kc, mc, nc := j.blk.kc, j.blk.mc, j.blk.nc
+	// Blocks split in whole register tiles of the kernel: 2×2 micro-panels
+	// for AVX-512 when the blocks are multiples of it (machineBlocks are),
+	// so that no block ends in half a tile; else micro-panels.
+	um, un := mr, nr32
+	if j.zmm && mc%(tileZ*mr) == 0 {
+		um = tileZ * mr
+	}
+	if j.zmm && nc%(tileZ*nr32) == 0 {
+		un = tileZ * nr32
+	}
 	nj := (j1 - j0 + nc - 1) / nc
-	tj := (j1 - j0 + nr32 - 1) / nr32
+	tj := (j1 - j0 + un - 1) / un
 	np := (j.k + kc - 1) / kc
 	ni := (i1 - i0 + mc - 1) / mc
-	ti := (i1 - i0 + mr - 1) / mr
+	ti := (i1 - i0 + um - 1) / um
 	for bj := range nj {
-		jc := j0 + bj*tj/nj*nr32
-		nb := min(j0+(bj+1)*tj/nj*nr32, j1) - jc
+		jc := j0 + bj*tj/nj*un
+		nb := min(j0+(bj+1)*tj/nj*un, j1) - jc
 		for bp := range np {
 			pc := bp * j.k / np
 			kb := (bp+1)*j.k/np - pc
 			j.packB(s.bp, pc, kb, jc, nb)
 			for bi := range ni {
-				ic := i0 + bi*ti/ni*mr
-				mb := min(i0+(bi+1)*ti/ni*mr, i1) - ic
+				ic := i0 + bi*ti/ni*um
+				mb := min(i0+(bi+1)*ti/ni*um, i1) - ic
 				j.packA(s.ap, ic, mb, pc, kb)
 				j.macro(s, ic, mb, jc, nb, kb, bp > 0)
 			}
@@ -110,7 +121,11 @@ func (j *gemmJob32) block(s *scratch32, i0, i1, j0, j1 int) {
 func (j *gemmJob32) macro(s *scratch32, ic, mb, jc, nb, kb int, load bool) {
 	asm := j.asm
 	ldc := j.n
-	for jr := 0; jr < nb; jr += nr32 {
+	jr0 := 0
+	if j.zmm {
+		jr0 = j.macroZ(s, ic, mb, jc, nb, kb, load)
+	}
+	for jr := jr0; jr < nb; jr += nr32 {
 		bpan := s.bp[jr*kb : jr*kb+kb*nr32]
 		nn := min(nr32, nb-jr)
 		for ir := 0; ir < mb; ir += mr {

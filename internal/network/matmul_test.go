@@ -21,21 +21,10 @@ var products = []product{
 	{"MulAB", (*Pool).MulAB, mulABRef},
 }
 
-// kernels lists the micro-kernels this machine can run, so both the assembly
-// and the portable path are tested wherever the assembly exists.
-func kernels() []bool {
-	if haveAsm() {
-		return []bool{false, true}
-	}
-	return []bool{false}
-}
-
-func kernelName(asm bool) string {
-	if asm {
-		return "asm"
-	}
-	return "go"
-}
+// kernels lists the micro-kernels this machine can run, so the portable
+// path and every assembly one are tested wherever they exist. A kernel this
+// CPU cannot run is skipped, and said so once (kernelsSkipped).
+func kernels() []Kernel { return Kernels() }
 
 func randSlice(r *rand.Rand, n int) []float64 {
 	s := make([]float64, n)
@@ -56,7 +45,7 @@ func maxAbs(s []float64) float64 {
 // blockSets are the cache blocks the products are tested with: tiny ones,
 // so that every shape below crosses several block edges in each direction;
 // the defaults, whose edges the shapes straddle; and this machine's.
-func blockSets() []struct {
+func blockSets(k Kernel) []struct {
 	name string
 	blk  blocks
 } {
@@ -66,7 +55,11 @@ func blockSets() []struct {
 	}{
 		{"tiny", blocks{kc: 16, mc: 12, nc: 16}},
 		{"default", defaultBlocks},
-		{"machine", machineBlocks()},
+		{"machine", machineBlocks(k)},
+		// Multiples of the AVX-512 tile (12 rows, 32 float32 columns), so
+		// that its blocks split in whole 2×2 panel tiles: the "tiny" set
+		// above is not one in float32 and takes the micro-panel split.
+		{"tiny12x32", blocks{kc: 16, mc: 24, nc: 32}},
 	}
 }
 
@@ -104,10 +97,10 @@ func TestMulMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1^0x9e3779b97f4a7c15))
 	var pools []*Pool
 	var names []string
-	for _, asm := range kernels() {
-		for _, bs := range blockSets() {
-			pools = append(pools, newPoolBlocks(3, asm, 0, bs.blk))
-			names = append(names, kernelName(asm)+"/"+bs.name)
+	for _, kern := range kernels() {
+		for _, bs := range blockSets(kern) {
+			pools = append(pools, newPoolBlocks(3, kern, 0, bs.blk))
+			names = append(names, kern.String()+"/"+bs.name)
 			defer pools[len(pools)-1].Close()
 		}
 	}
@@ -146,16 +139,16 @@ func TestMulMatchesReference(t *testing.T) {
 func TestMulWorkerCountInvariant(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 2^0x9e3779b97f4a7c15))
 	counts := []int{1, 2, 3, 7}
-	for _, asm := range kernels() {
+	for _, kern := range kernels() {
 		pools := make([]*Pool, len(counts))
 		for i, w := range counts {
-			pools[i] = newPool(w, asm, 0)
+			pools[i] = newPool(w, kern, 0)
 			defer pools[i].Close()
 		}
 		for _, pr := range products {
 			for _, s := range shapes(r) {
 				m, n, k := s[0], s[1], s[2]
-				t.Run(fmt.Sprintf("%s/%s/%dx%dx%d", kernelName(asm), pr.name, m, n, k), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%s/%dx%dx%d", kern.String(), pr.name, m, n, k), func(t *testing.T) {
 					a, b := randSlice(r, m*k), randSlice(r, k*n)
 					want := make([]float64, m*n)
 					pr.fast(pools[0], want, a, b, m, n, k)
@@ -179,13 +172,13 @@ func TestMulWorkerCountInvariant(t *testing.T) {
 // threshold and the split path give the same bits.
 func TestMulSerialMatchesParallel(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3^0x9e3779b97f4a7c15))
-	for _, asm := range kernels() {
-		serial := newPool(4, asm, math.MaxInt)
-		split := newPool(4, asm, 0)
+	for _, kern := range kernels() {
+		serial := newPool(4, kern, math.MaxInt)
+		split := newPool(4, kern, 0)
 		defer serial.Close()
 		defer split.Close()
 		for _, pr := range products {
-			t.Run(kernelName(asm)+"/"+pr.name, func(t *testing.T) {
+			t.Run(kern.String()+"/"+pr.name, func(t *testing.T) {
 				m, n, k := 150, 530, 270
 				a, b := randSlice(r, m*k), randSlice(r, k*n)
 				want := make([]float64, m*n)
@@ -206,11 +199,11 @@ func TestMulSerialMatchesParallel(t *testing.T) {
 // order, so every kernel must reproduce the reference bit for bit.
 func TestMulExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 4^0x9e3779b97f4a7c15))
-	for _, asm := range kernels() {
-		pool := newPool(2, asm, 0)
+	for _, kern := range kernels() {
+		pool := newPool(2, kern, 0)
 		defer pool.Close()
 		for _, pr := range products {
-			t.Run(kernelName(asm)+"/"+pr.name, func(t *testing.T) {
+			t.Run(kern.String()+"/"+pr.name, func(t *testing.T) {
 				m, n, k := 37, 45, 300
 				a, b := make([]float64, m*k), make([]float64, k*n)
 				for i := range a {
@@ -235,7 +228,7 @@ func TestMulExact(t *testing.T) {
 
 // TestMulEmpty covers k = 0 (C must become zero) and m or n = 0 (no-op).
 func TestMulEmpty(t *testing.T) {
-	pool := newPool(2, false, 0)
+	pool := newPool(2, KernelGo, 0)
 	defer pool.Close()
 	for _, pr := range products {
 		t.Run(pr.name, func(t *testing.T) {
@@ -276,7 +269,7 @@ func TestMulNoAllocs(t *testing.T) {
 		t.Skip("allocation count")
 	}
 	r := rand.New(rand.NewPCG(5, 5^0x9e3779b97f4a7c15))
-	pool := newPool(2, haveAsm(), 0)
+	pool := newPool(2, Best(), 0)
 	defer pool.Close()
 	m, n, k := 64, 80, 70
 	a, b, c := randSlice(r, m*k), randSlice(r, k*n), make([]float64, m*n)
@@ -339,8 +332,8 @@ func TestPackAsmMatchesGo(t *testing.T) {
 func TestMulEdgeRowsSameBits(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7^0x9e3779b97f4a7c15))
 	const full, n, k = 12, 19, 45
-	for _, asm := range kernels() {
-		pool := newPool(1, asm, 0)
+	for _, kern := range kernels() {
+		pool := newPool(1, kern, 0)
 		defer pool.Close()
 		for _, pr := range products {
 			a12, b := randSlice(r, full*k), randSlice(r, k*n)
@@ -359,7 +352,7 @@ func TestMulEdgeRowsSameBits(t *testing.T) {
 				for e := range got {
 					if math.Float64bits(got[e]) != math.Float64bits(want[e]) {
 						t.Fatalf("%s/%s m=%d: C[%d][%d]: got %v, want %v (row inside a full tile)",
-							kernelName(asm), pr.name, m, e/n, e%n, got[e], want[e])
+							kern.String(), pr.name, m, e/n, e%n, got[e], want[e])
 					}
 				}
 			}

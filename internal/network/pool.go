@@ -25,7 +25,7 @@ import (
 // goroutines; calls are serialised.
 type Pool struct {
 	workers  int
-	asm      bool   // use the assembly kernel and packing (AVX2+FMA)
+	kern     Kernel // the micro-kernel and packing of every product
 	blk      blocks // cache blocks of every product
 	minFlops int    // products of fewer multiply-adds (m·n·k) run serially
 
@@ -71,23 +71,22 @@ func NewPoolKernel(workers int, k Kernel) *Pool {
 	if !k.Available() {
 		panic("network: kernel " + k.String() + " cannot run here")
 	}
-	return newPoolBlocks(workers, k == KernelAVX2, serialFlops, machineBlocks())
+	return newPoolBlocks(workers, k, serialFlops, machineBlocks(k))
 }
 
-// newPool is NewPool with the kernel choice and the serial threshold exposed
-// for tests.
-func newPool(workers int, asm bool, minFlops int) *Pool {
-	return newPoolBlocks(workers, asm, minFlops, machineBlocks())
+// newPool is NewPoolKernel with the serial threshold exposed for tests.
+func newPool(workers int, k Kernel, minFlops int) *Pool {
+	return newPoolBlocks(workers, k, minFlops, machineBlocks(k))
 }
 
 // newPoolBlocks is newPool with the cache blocks exposed for tests.
-func newPoolBlocks(workers int, asm bool, minFlops int, blk blocks) *Pool {
+func newPoolBlocks(workers int, k Kernel, minFlops int, blk blocks) *Pool {
 	if workers < 1 {
 		workers = 1
 	}
 	p := &Pool{
 		workers:  workers,
-		asm:      asm,
+		kern:     k,
 		blk:      blk,
 		minFlops: minFlops,
 		wake:     make(chan struct{}, workers),
@@ -103,12 +102,7 @@ func newPoolBlocks(workers int, asm bool, minFlops int, blk blocks) *Pool {
 }
 
 // Kernel reports the micro-kernel the pool runs.
-func (p *Pool) Kernel() Kernel {
-	if p.asm {
-		return KernelAVX2
-	}
-	return KernelGo
-}
+func (p *Pool) Kernel() Kernel { return p.kern }
 
 // Workers reports the pool size.
 func (p *Pool) Workers() int { return p.workers }
@@ -237,7 +231,8 @@ func (p *Pool) gemm(c, a, b []float64, m, n, k, ars, acs, brs, bcs int) {
 		panic("network: Pool used after Close")
 	}
 	defer func() { p.job = gemmJob{} }() // drop the caller's slices, also after a panic
-	p.job = gemmJob{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs, asm: p.asm, blk: p.blk}
+	p.job = gemmJob{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs,
+		asm: p.kern != KernelGo, zmm: p.kern == KernelAVX512, blk: p.blk}
 	if p.workers == 1 || m*n*k < p.minFlops {
 		p.job.plan(1)
 		p.job.run(p.local, 0)
@@ -290,7 +285,8 @@ func (p *Pool) gemm32(c, a, b []float32, m, n, k, ars, acs, brs, bcs int) {
 		panic("network: Pool used after Close")
 	}
 	defer func() { p.job32, p.is32 = gemmJob32{}, false }() // drop the caller's slices, also after a panic
-	p.job32 = gemmJob32{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs, asm: p.asm, blk: p.blk}
+	p.job32 = gemmJob32{c: c, a: a, b: b, m: m, n: n, k: k, ars: ars, acs: acs, brs: brs, bcs: bcs,
+		asm: p.kern != KernelGo, zmm: p.kern == KernelAVX512, blk: p.blk}
 	if p.workers == 1 || m*n*k < p.minFlops {
 		p.job32.plan(1)
 		p.job32.run(p.local.f32(p.blk), 0)

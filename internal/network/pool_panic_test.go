@@ -8,7 +8,7 @@ import (
 // A panic inside a worker reaches the caller's goroutine, where the
 // command's recover turns it into a message instead of a stack trace.
 func TestWorkerPanicReachesCaller(t *testing.T) {
-	p := newPool(2, false, 0)
+	p := newPool(2, KernelGo, 0)
 	defer p.Close()
 	m, n, k := 64, 64, 64
 	a, b := make([]float64, m*k), make([]float64, n*k)

@@ -32,7 +32,7 @@ func TestPoolUseAfterClosePanics(t *testing.T) {
 // goroutines at once are serialised and each gets its own right answer
 // (run with -race).
 func TestPoolConcurrentCalls(t *testing.T) {
-	p := newPool(3, haveAsm(), 0)
+	p := newPool(3, Best(), 0)
 	defer p.Close()
 	const m, n, k = 20, 30, 40
 	var wg sync.WaitGroup
