@@ -31,7 +31,7 @@ var defaultBlocks = blocks{kc: 256, mc: 144, nc: 512}
 type regTile struct{ m, n, ncMult int }
 
 var (
-	tileAVX2 = regTile{m: mr, n: nr, ncMult: nr}                          // 6×8 float64, 6×16 float32
+	tileAVX2 = regTile{m: mr, n: nr, ncMult: nr}                           // 6×8 float64, 6×16 float32
 	tileZ64  = regTile{m: tileZ * mr, n: tileZ * nr, ncMult: tileZ * nr32} // 12×16 float64, 12×32 float32
 )
 

@@ -18,9 +18,9 @@ import (
 type Kernel int
 
 const (
-	KernelGo   Kernel = iota // portable Go, used with -tags purego and off amd64
-	KernelAVX2               // 256-bit AVX2 + FMA assembly (kernel_amd64.s)
-	KernelAVX512             // 512-bit AVX-512F assembly (kernel512_amd64.s), AVX2 at the edges
+	KernelGo     Kernel = iota // portable Go, used with -tags purego and off amd64
+	KernelAVX2                 // 256-bit AVX2 + FMA assembly (kernel_amd64.s)
+	KernelAVX512               // 512-bit AVX-512F assembly (kernel512_amd64.s), AVX2 at the edges
 )
 
 // KernelEnv is the environment variable that forces a kernel: auto (the

@@ -2,10 +2,10 @@ package network
 
 import (
 	"math"
-	"strings"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
