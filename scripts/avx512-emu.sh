@@ -92,13 +92,11 @@ rootfs=$work/rootfs
 
 # The test binary and /init, both static.
 pkgdir=$(cd "$root" && go list -f '{{.Dir}}' "$pkg")
-(cd "$root" && CGO_ENABLED=0 go test -c "${build[@]}" -o "$rootfs/test.bin" "$pkg") || {
-	# -race needs cgo on some Go versions: link it dynamically and ship its
-	# shared libraries in the initramfs.
-	[[ " ${build[*]} " == *" -race "* ]] || exit 1
-	echo "avx512-emu: static -race build failed; linking with cgo" >&2
-	(cd "$root" && go test -c "${build[@]}" -o "$rootfs/test.bin" "$pkg")
-}
+# -race needs cgo: that binary is linked dynamically and its shared
+# libraries (ldd) go into the initramfs beside it.
+cgo=0
+[[ " ${build[*]-} " == *" -race "* ]] && cgo=1
+(cd "$root" && CGO_ENABLED=$cgo go test -c "${build[@]}" -o "$rootfs/test.bin" "$pkg")
 if [[ ! -f $rootfs/test.bin ]]; then
 	echo "avx512-emu: $pkg has no test files" >&2
 	exit 1

@@ -112,6 +112,31 @@ func TestCacheBlocks(t *testing.T) {
 			}
 		})
 	}
+	// The AVX-512 tile: kc from a 16-column B pair in half of L1, mc a
+	// multiple of 12 rows, nc of 32 (float32) columns.
+	testsZ := []struct {
+		name       string
+		l1, l2, l3 int
+		want       blocks
+	}{
+		{"avx512/unknown", 0, 0, 0, defaultBlocks},
+		{"avx512/32K/512K/2M", 32 << 10, 512 << 10, 2 << 20, blocks{kc: 128, mc: 252, nc: 1024}},
+		{"avx512/48K/2M/1.875M (Xeon)", 48 << 10, 2 << 20, 1920 << 10, blocks{kc: 192, mc: 504, nc: 640}},
+		{"avx512/32K/1M/1.375M (Skylake-SP)", 32 << 10, 1 << 20, 1408 << 10, blocks{kc: 128, mc: 504, nc: 704}},
+		{"avx512/huge caches clamp", 1 << 30, 1 << 30, 1 << 30, blocks{kc: 1024, mc: 504, nc: 4096}},
+		{"avx512/tiny caches clamp", 1 << 10, 1 << 10, 1 << 10, blocks{kc: 64, mc: 48, nc: 128}},
+	}
+	for _, tt := range testsZ {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cacheBlocksTile(tt.l1, tt.l2, tt.l3, tileZ64)
+			if got != tt.want {
+				t.Errorf("cacheBlocksTile(%d, %d, %d, tileZ64) = %+v, want %+v", tt.l1, tt.l2, tt.l3, got, tt.want)
+			}
+			if got.mc%(tileZ*mr) != 0 || got.nc%(tileZ*nr32) != 0 {
+				t.Errorf("%+v: mc not a multiple of %d or nc of %d", got, tileZ*mr, tileZ*nr32)
+			}
+		})
+	}
 }
 
 // TestReadCaches reads a fake sysfs cache folder shaped like Linux's.
