@@ -154,16 +154,36 @@ EOF
 
 echo "avx512-emu: $pkg on Bochs $cpu_model ($ncpu cpu, ${megs} MiB), work folder $work" >&2
 # Debian's Bochs has no 'nogui' display and is built with its debugger, which
-# stops before the first instruction: 'term' draws the (unused) VGA screen on
-# a pseudo-terminal that script(1) provides, and the debugger's command file
-# says continue. The guest powers off when its test binary ends.
+# stops before the first instruction: the debugger's command file says
+# continue, and the 'term' display, given a terminal by script(1), draws the
+# (unused) VGA screen with curses on a pseudo-terminal of its own, which must
+# be read or Bochs blocks once its buffer is full ("Bochs connected to
+# screen /dev/pts/N"). The guest powers off when its test binary ends.
 printf 'c\n' >"$work/debugger.rc"
+: >"$work/bochs.out"
 start=$(date +%s)
-set +e
 timeout --kill-after=10 "$timeout_s" script -qfec \
-	"TERM=xterm bochs -q -f '$work/bochsrc' -rc '$work/debugger.rc'" "$work/bochs.out" >/dev/null 2>&1 </dev/null
+	"TERM=xterm bochs -q -f '$work/bochsrc' -rc '$work/debugger.rc'" "$work/bochs.out" >/dev/null 2>&1 </dev/null &
+bochs_pid=$!
+screen=
+for _ in $(seq 300); do
+	screen=$(grep -a -o 'connected to screen "[^"]*"' "$work/bochs.out" | head -1 | sed 's/.*"\(.*\)"/\1/' || true)
+	[[ -n $screen ]] && break
+	kill -0 "$bochs_pid" 2>/dev/null || break
+	sleep 0.2
+done
+drain_pid=
+if [[ -n $screen ]]; then
+	cat "$screen" >/dev/null 2>&1 &
+	drain_pid=$!
+fi
+set +e
+wait "$bochs_pid"
 brc=$?
 set -e
+if [[ -n $drain_pid ]]; then
+	kill "$drain_pid" 2>/dev/null || true # it ends by itself when the screen closes
+fi
 echo "avx512-emu: bochs exited with $brc after $(($(date +%s) - start))s of host time" >&2
 
 if [[ ! -f $serial ]]; then
