@@ -11,8 +11,9 @@
 #
 # TESTFLAGS are go test's (-run, -v, -count, -short, -timeout, ...), passed to
 # the binary as -test.*; -race and -tags go to the build. NNTRAIN_* variables
-# of the caller's environment are passed to the tests. The package directory's
-# testdata/ is copied, and the tests run from a copy of the package folder.
+# of the caller's environment are passed to the tests. The tests run in a copy
+# of the package folder holding its testdata/, below a copy of the
+# repository's testdata/.
 #
 # Environment: AVX512EMU_TIMEOUT (seconds of host time, default 1800),
 # AVX512EMU_CPU (Bochs cpu model, default corei7_skylake_x; Bochs 2.7's
@@ -87,7 +88,7 @@ fi
 work=${AVX512EMU_WORK:-$(mktemp -d /tmp/avx512-emu.XXXXXX)}
 mkdir -p "$work"
 rm -rf "$work/iso" "$work/rootfs"
-mkdir -p "$work/iso/isolinux" "$work/rootfs/pkg"
+mkdir -p "$work/iso/isolinux" "$work/rootfs/src"
 rootfs=$work/rootfs
 
 # The test binary and /init, both static.
@@ -108,7 +109,15 @@ if ldd "$rootfs/test.bin" >/dev/null 2>&1; then
 		cp -L "$lib" "$rootfs$lib"
 	done
 fi
-[[ -d $pkgdir/testdata ]] && cp -r "$pkgdir/testdata" "$rootfs/pkg/"
+# The tests run in /src/<package path>, beside copies of the package's and
+# the repository's testdata, so that paths such as ../../testdata/fixtures
+# resolve as in the work tree.
+rel=${pkgdir#"$root"}
+rel=${rel#/}
+mkdir -p "$rootfs/src/$rel"
+[[ -d $pkgdir/testdata ]] && cp -r "$pkgdir/testdata" "$rootfs/src/$rel/"
+[[ -d $root/testdata && $pkgdir != "$root" ]] && cp -r "$root/testdata" "$rootfs/src/"
+echo "/src/$rel" >"$rootfs/cwd"
 printf '%s\n' "${run[@]}" >"$rootfs/args"
 env | grep '^NNTRAIN_' >"$rootfs/env" || true
 (cd "$rootfs" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/iso/initrd.gz"

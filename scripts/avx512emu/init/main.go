@@ -3,6 +3,7 @@
 // emulated CPU reports, runs /test.bin with the arguments listed in /args
 // (one a line) and the environment in /env, prints the test binary's exit
 // status between markers the script looks for, and powers the machine off.
+// The binary runs in the folder named in /cwd (the package's copy).
 package main
 
 import (
@@ -59,7 +60,10 @@ func run() int {
 	}
 	args := lines("/args")
 	cmd := exec.Command("/test.bin", args...)
-	cmd.Dir = "/pkg"
+	cmd.Dir = "/"
+	if d := lines("/cwd"); len(d) == 1 {
+		cmd.Dir = d[0]
+	}
 	cmd.Env = append([]string{"PATH=/", "HOME=/tmp", "TMPDIR=/tmp"}, lines("/env")...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, os.Stdout, os.Stderr
 	fmt.Printf("avx512-emu: /test.bin %s\n", strings.Join(args, " "))
