@@ -60,6 +60,13 @@ var fuzzSeeds = []string{
  "layers":[{"in":2,"out":1,"activation":"softmax","weight":[[1,1]],"bias":[0]}]}`,
 	`{"format":"nntrain-model/1","features":["x"],"targets":["y"],"classes":[],"loss":"cross_entropy",
  "layers":[{"in":1,"out":1,"activation":"softmax","weight":[[1]],"bias":[0]}]}`,
+	// float32 models: rounded on reading, refused beyond float32's range
+	`{"format":"nntrain-model/2","precision":"float32","features":["x"],"targets":["y"],"loss":"mse",
+ "layers":[{"in":1,"out":1,"activation":"linear","weight":[[0.1]],"bias":[1e-46]}]}`,
+	`{"format":"nntrain-model/2","precision":"float32","features":["x"],"targets":["y"],"loss":"mse",
+ "layers":[{"in":1,"out":1,"activation":"linear","weight":[[1e39]],"bias":[0]}]}`,
+	`{"format":"nntrain-model/2","precision":"float16","features":["x"],"targets":["y"],"loss":"mse",
+ "layers":[{"in":1,"out":1,"activation":"linear","weight":[[1]],"bias":[0]}]}`,
 	`[1,2,3]`,
 	`null`,
 	"x1,x2,y\n1,2,3\n",
@@ -142,6 +149,9 @@ func checkModel(t *testing.T, m *Model) {
 
 func sameModel(t *testing.T, a, b *Model) {
 	t.Helper()
+	if a.Precision != b.Precision {
+		t.Fatalf("precision %v, want %v", b.Precision, a.Precision)
+	}
 	if len(a.Net.Params) != len(b.Net.Params) {
 		t.Fatalf("got %d params, want %d", len(b.Net.Params), len(a.Net.Params))
 	}
