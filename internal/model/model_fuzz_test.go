@@ -117,6 +117,13 @@ func FuzzRead(f *testing.F) {
 func checkModel(t *testing.T, m *Model) {
 	t.Helper()
 	n := m.Net
+	if m.Precision == network.Float32 {
+		for i, v := range n.Params {
+			if float64(float32(v)) != v {
+				t.Fatalf("float32 model: params[%d] = %v is not a float32 value", i, v)
+			}
+		}
+	}
 	if len(n.Layers) == 0 || len(m.Features) != n.Inputs() || len(m.Targets) == 0 {
 		t.Fatalf("got %d layers, %d features for %d inputs, %d targets", len(n.Layers), len(m.Features), n.Inputs(), len(m.Targets))
 	}
