@@ -233,7 +233,7 @@ func NewFit(net *network.Net, pool *network.Pool, cfg Config, train, val *Data, 
 		if err != nil {
 			return nil, err
 		}
-		return &Trainer{engine: t, t64: t}, nil
+		return &Trainer{engine: t}, nil
 	case network.Float32:
 		t, err := newFit(netIn[float32](net), pool, cfg, dataIn[float32](train), dataIn[float32](val), src, cbs)
 		if err != nil {

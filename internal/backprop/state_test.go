@@ -116,7 +116,7 @@ func TestStateRoundTripIsByteIdentical(t *testing.T) {
 							t.Fatal(err)
 						}
 						rest.KeepBest()
-						sameBits(t, "params", rest.t64.net.Params, whole.t64.net.Params)
+						sameBits(t, "params", rest.engine.(*trainer[float64]).net.Params, whole.engine.(*trainer[float64]).net.Params)
 						if len(gotRes.Epochs) != len(wantRes.Epochs) || gotRes.BestEpoch != wantRes.BestEpoch || gotRes.StoppedEarly != wantRes.StoppedEarly {
 							t.Fatalf("resumed run: %d epochs, best %d, stopped %v; want %d, %d, %v",
 								len(gotRes.Epochs), gotRes.BestEpoch, gotRes.StoppedEarly, len(wantRes.Epochs), wantRes.BestEpoch, wantRes.StoppedEarly)
@@ -254,7 +254,7 @@ func TestEpochSinkKeepsOnlyTheLastRow(t *testing.T) {
 	}
 	rest.KeepBest()
 	whole.KeepBest()
-	sameBits(t, "params", rest.t64.net.Params, whole.t64.net.Params)
+	sameBits(t, "params", rest.engine.(*trainer[float64]).net.Params, whole.engine.(*trainer[float64]).net.Params)
 	if !want.StoppedEarly {
 		t.Log("early stopping did not fire")
 	}

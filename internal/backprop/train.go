@@ -89,7 +89,6 @@ func (e *NonFiniteError) Error() string {
 // allocates nothing.
 type Trainer struct {
 	engine
-	t64 *trainer[float64] // the float64 engine, nil for float32 (Step's)
 }
 
 // engine is the training loop in one precision: *trainer[float64] or
@@ -123,7 +122,7 @@ func NewTrainer(net *network.Net, pool *network.Pool, cfg Config, maxRows int) (
 	if err != nil {
 		return nil, err
 	}
-	return &Trainer{engine: t, t64: t}, nil
+	return &Trainer{engine: t}, nil
 }
 
 func newTrainer[T network.Float](net *network.NetOf[T], pool *network.Pool, cfg Config, maxRows int) (*trainer[T], error) {
@@ -139,10 +138,11 @@ func newTrainer[T network.Float](net *network.NetOf[T], pool *network.Pool, cfg 
 
 // Step runs one batch of m rows of a float64 Trainer (see trainer.Step).
 func (t *Trainer) Step(x, y, w []float64, m int) (float64, []float64) {
-	if t.t64 == nil {
+	t64, ok := t.engine.(*trainer[float64])
+	if !ok {
 		panic("backprop: Step of a float32 Trainer")
 	}
-	return t.t64.Step(x, y, w, m)
+	return t64.Step(x, y, w, m)
 }
 
 // Step runs one batch of m rows: the forward pass (dropping units where
