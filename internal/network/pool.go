@@ -1,25 +1,33 @@
 package network
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Pool runs the matrix products of a training run. It is created once per run
 // with a fixed number of workers and closed at the end.
 //
-// Each product is cut into rectangles of whole output tiles; the workers claim
-// rectangles until none are left while the caller waits. Products below a
-// size threshold run on the calling goroutine. Every element of C is computed
-// by one goroutine in one fixed summation order (see matmul_gemm.go), so the
-// results are bit-identical for any number of workers. A call allocates
-// nothing: the packing memory of every worker ((mc+nc)·kc·8 bytes: about 1.3 MiB with
-// the default blocks) is
-// allocated in NewPool; the float32 products (MulABt32, MulAtB32, MulAB32,
+// Each product is cut into rectangles of whole output tiles; the caller and
+// workers−1 helper goroutines claim rectangles until none are left. Products
+// below a size threshold run on the calling goroutine. Every element of C is
+// computed by one goroutine in one fixed summation order (see
+// matmul_gemm.go), so the results are bit-identical for any number of
+// workers. A call allocates nothing: the packing memory of every worker
+// ((mc+nc)·kc·8 bytes: about 1.3 MiB with the default blocks) is allocated in
+// NewPool; the float32 products (MulABt32, MulAtB32, MulAB32,
 // matmul_gemm32.go) have their own packing memory of the same element count,
 // allocated by each goroutine's first float32 task, so a float64 run never
 // pays for it. A pool of one worker starts no goroutine and computes
 // everything on the caller.
+//
+// Between products the helpers spin for a short while (spinFor) before they
+// park, when every worker can have a core of its own: a training step is a
+// chain of products a few microseconds apart, and a parked helper takes some
+// 20–100 µs to run again on a virtual machine, which left one core idle
+// while the other worked alone on its half.
 //
 // C must not overlap A or B. The methods may be called from several
 // goroutines; calls are serialised.
@@ -28,18 +36,28 @@ type Pool struct {
 	kern     Kernel // the micro-kernel and packing of every product
 	blk      blocks // cache blocks of every product
 	minFlops int    // products of fewer multiply-adds (m·n·k) run serially
+	spin     bool   // helpers spin for the next job before parking (see helper)
 
 	mu     sync.Mutex // one product at a time
-	job    gemmJob    // the product in flight, written before waking workers
+	job    gemmJob    // the product in flight, written before gen is bumped
 	job32  gemmJob32  // the float32 product in flight, when is32
 	is32   bool
-	next   atomic.Int64
-	wake   chan struct{} // one token per worker asked to help
-	done   sync.WaitGroup
-	exited sync.WaitGroup
-	local  *scratch // packing memory of the calling goroutine
+	next   atomic.Int64 // the next task to claim
+	local  *scratch     // packing memory of the calling goroutine
 	closed bool
-	failed atomic.Pointer[any] // first panic of a worker in the job, re-raised by the caller
+	failed atomic.Pointer[any] // first panic of a goroutine in the job, re-raised by the caller
+
+	// How the caller hands a job to its helpers (see dispatch and helper).
+	gen      atomic.Uint64 // bumped once per job, and by Close
+	slots    atomic.Int64  // helpers the job still takes
+	left     atomic.Int64  // helpers of the job not yet done
+	quit     atomic.Bool   // set by Close before its bump of gen
+	park     sync.Mutex    // guards the two waits below
+	jobReady *sync.Cond    // helpers parked for the next job
+	jobDone  *sync.Cond    // the caller parked for the last helper
+	parked   atomic.Int32  // helpers waiting on jobReady
+	waiting  atomic.Bool   // the caller waits on jobDone
+	exited   sync.WaitGroup
 
 	// An elementwise job of Range: fn over [0, rn) in rparts even parts.
 	rfn    func(lo, hi int)
@@ -80,7 +98,14 @@ func newPool(workers int, k Kernel, minFlops int) *Pool {
 }
 
 // newPoolBlocks is newPool with the cache blocks exposed for tests.
+// Spinning helps only when every helper and the caller can have a core of
+// their own; with more workers than Ps it would take the caller's turn.
 func newPoolBlocks(workers int, k Kernel, minFlops int, blk blocks) *Pool {
+	return newPoolSpin(workers, k, minFlops, blk, workers <= runtime.GOMAXPROCS(0))
+}
+
+// newPoolSpin is newPoolBlocks with the helpers' spinning exposed for tests.
+func newPoolSpin(workers int, k Kernel, minFlops int, blk blocks, spin bool) *Pool {
 	if workers < 1 {
 		workers = 1
 	}
@@ -89,13 +114,17 @@ func newPoolBlocks(workers int, k Kernel, minFlops int, blk blocks) *Pool {
 		kern:     k,
 		blk:      blk,
 		minFlops: minFlops,
-		wake:     make(chan struct{}, workers),
 		local:    newScratch(blk),
+		spin:     spin,
 	}
+	p.jobReady = sync.NewCond(&p.park)
+	p.jobDone = sync.NewCond(&p.park)
+	// The caller is one of the workers: it claims tasks beside workers−1
+	// helpers, so no core idles while it waits.
 	if workers > 1 {
-		p.exited.Add(workers)
-		for range workers {
-			go p.worker(newScratch(blk))
+		p.exited.Add(workers - 1)
+		for range workers - 1 {
+			go p.helper(newScratch(blk))
 		}
 	}
 	return p
@@ -115,14 +144,70 @@ func (p *Pool) Close() {
 		return
 	}
 	p.closed = true
-	close(p.wake)
+	p.quit.Store(true)
+	p.gen.Add(1)
+	p.park.Lock()
+	p.jobReady.Broadcast()
+	p.park.Unlock()
 	p.exited.Wait()
 }
 
-func (p *Pool) worker(s *scratch) {
+// spinFor bounds how long a helper looks for the next job, and the caller
+// for its helpers' end, before parking. The gaps between the products of a
+// training step (activations, the loss, the small serial products, the next
+// batch's rows) are a few to some 130 µs on Fashion-MNIST; parking in them
+// cost a wake-up each time, measured at 20–110 µs before the helper ran
+// again on this project's 2-vCPU virtual machines, while the caller worked
+// alone. Past this bound (the end of a run, a long serial phase) the
+// goroutine parks and leaves the core to others.
+const spinFor = 300 * time.Microsecond
+
+// helper is the loop of one helper goroutine: wait for a job (a bump of
+// gen), take one of its slots, claim its tasks, and report the end.
+//
+// The two handshakes, helper parking against dispatch's bump and caller
+// parking against the last helper's end, are the same store-then-load pair
+// on both sides (parked/gen, waiting/left; Go's atomics are sequentially
+// consistent), so at least one side sees the other and no wake-up is lost.
+func (p *Pool) helper(s *scratch) {
 	defer p.exited.Done()
-	for range p.wake {
+	var seen uint64
+	for {
+		g := p.gen.Load()
+		if g == seen && p.spin {
+			deadline := time.Now().Add(spinFor)
+			for i := 1; g == seen; i++ {
+				if i%256 == 0 && time.Now().After(deadline) {
+					break
+				}
+				g = p.gen.Load()
+			}
+		}
+		if g == seen {
+			p.park.Lock()
+			p.parked.Add(1)
+			for g = p.gen.Load(); g == seen; g = p.gen.Load() {
+				p.jobReady.Wait()
+			}
+			p.parked.Add(-1)
+			p.park.Unlock()
+		}
+		seen = g
+		if p.quit.Load() {
+			return
+		}
+		// A helper that comes late may find the slots of this job taken
+		// (or, having seen an earlier bump, take a slot of a newer job:
+		// either way it works on the job the slot belongs to).
+		if p.slots.Add(-1) < 0 {
+			continue
+		}
 		p.safeClaim(s)
+		if p.left.Add(-1) == 0 && p.waiting.Load() {
+			p.park.Lock()
+			p.jobDone.Signal()
+			p.park.Unlock()
+		}
 	}
 }
 
@@ -130,7 +215,6 @@ func (p *Pool) worker(s *scratch) {
 // on its own goroutine where the command can recover it: a bug must not
 // kill the process from a worker with a Go stack trace.
 func (p *Pool) safeClaim(s *scratch) {
-	defer p.done.Done()
 	defer func() {
 		if r := recover(); r != nil {
 			v := r // escapes only when there was a panic
@@ -176,18 +260,55 @@ func (p *Pool) claim32(s *scratch32) {
 	}
 }
 
-// dispatch wakes n workers on the job set by the caller, waits for them,
-// and re-raises on the caller's goroutine the first panic one of them hit.
+// dispatch runs the job set by the caller on n goroutines, the caller and
+// n−1 helpers, waits until all of them are done with it, and re-raises on
+// the caller's goroutine the first panic any of them hit. The job's fields
+// are written before the slots and gen, so a helper that takes a slot sees
+// them; the caller clears them only after the last helper is done.
 func (p *Pool) dispatch(n int) {
 	p.next.Store(0)
-	p.done.Add(n)
-	for range n {
-		p.wake <- struct{}{}
+	if n < 2 {
+		p.claim(p.local) // a job of one task: nobody to hand it to
+		return
 	}
-	p.done.Wait()
+	p.left.Store(int64(n - 1))
+	p.slots.Store(int64(n - 1))
+	p.gen.Add(1)
+	if p.parked.Load() > 0 {
+		p.park.Lock()
+		p.jobReady.Broadcast()
+		p.park.Unlock()
+	}
+	p.safeClaim(p.local)
+	if p.left.Load() != 0 {
+		p.awaitHelpers()
+	}
 	if r := p.failed.Swap(nil); r != nil {
 		panic(*r)
 	}
+}
+
+// awaitHelpers waits for left to reach 0: spinning for a while (the
+// helpers are running and about to end), then parked.
+func (p *Pool) awaitHelpers() {
+	if p.spin {
+		deadline := time.Now().Add(spinFor)
+		for i := 1; p.left.Load() != 0; i++ {
+			if i%256 == 0 && time.Now().After(deadline) {
+				break
+			}
+		}
+	}
+	if p.left.Load() == 0 {
+		return
+	}
+	p.park.Lock()
+	p.waiting.Store(true)
+	for p.left.Load() != 0 {
+		p.jobDone.Wait()
+	}
+	p.waiting.Store(false)
+	p.park.Unlock()
 }
 
 // MulABt sets C = A·Bᵀ; C is m×n, A is m×k, B is n×k (row-major).
