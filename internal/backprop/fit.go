@@ -140,13 +140,28 @@ type fitState[T network.Float] struct {
 	bcbs       []BatchCallback
 	bs         int
 	xb, yb     []T
-	wb         []float64 // only for weighted rows
+	in, out    int              // the network's inputs and outputs
+	rows       []int            // the rows of the batch being gathered
+	gatherFn   func(lo, hi int) // gatherRows, made once: Range allocates nothing
+	wb         []float64        // only for weighted rows
 	lb         []int
 	ev         *evaluator[T]
 	sink       func(Epoch) error
 	st         State // Params, Opt, RNG, Dropout and Early.Best are filled only by trainer.State
 	best       []T   // the weights after epoch bestAt, nil before
 	bestAt     int
+}
+
+// gatherGrain is the least number of values worth copying on another
+// worker when gathering a batch.
+const gatherGrain = 16384
+
+// gatherRows copies the inputs and targets of rows [lo, hi) of the batch
+// f.rows into f.xb and f.yb.
+func (f *fitState[T]) gatherRows(lo, hi int) {
+	in, out, rows := f.in, f.out, f.rows[lo:hi]
+	dataset.Gather(f.xb[lo*in:], f.train.X, in, rows)
+	dataset.Gather(f.yb[lo*out:], f.train.Y, out, rows)
 }
 
 // syncBest takes the weights of the epoch just ended when early stopping
@@ -264,6 +279,7 @@ func newFit[T network.Float](net *network.NetOf[T], pool *network.Pool, cfg Conf
 	in, out := net.Inputs(), net.Outputs()
 	f := &fitState[T]{train: train, val: val, src: src, rng: rand.New(src), cbs: cbs, bs: bs,
 		xb: make([]T, bs*in), yb: make([]T, bs*out), lb: make([]int, bs)}
+	f.in, f.out, f.gatherFn = in, out, f.gatherRows
 	if train.W != nil {
 		f.wb = make([]float64, bs)
 	}
@@ -418,8 +434,12 @@ func (t *trainer[T]) Fit(ctx context.Context) (*Result, error) {
 			var labels []int
 			if t.cfg.Shuffle {
 				rows := s.Perm[lo : lo+m]
-				dataset.Gather(f.xb, train.X, in, rows)
-				dataset.Gather(f.yb, train.Y, out, rows)
+				// A shuffled batch's rows are scattered over the whole
+				// set: the copy waits on memory, and two cores wait half
+				// as long (Fashion-MNIST: some 4% of a step on one).
+				f.rows = rows
+				t.pool.Range(m, gatherGrain/(in+out)+1, f.gatherFn)
+				f.rows = nil
 				if train.Labels != nil {
 					for r, src := range rows {
 						f.lb[r] = train.Labels[src]
