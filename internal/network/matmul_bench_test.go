@@ -121,23 +121,47 @@ func BenchmarkPeakFMA(b *testing.B) {
 }
 
 // benchPeak runs one FMA probe of the named kernel, skipped when this CPU
-// or build cannot run it.
+// or build cannot run it. The g goroutines are started once and released
+// together for each measured round, so the figure for several goroutines
+// does not include starting them (a parked thread takes up to 100 µs to
+// run on a virtual machine, as long as a whole short round).
 func benchPeak(b *testing.B, name string, probe func(iters int), flopsPerIter float64) {
 	if _, err := ParseKernel(name); err != nil {
 		b.Run(name, func(b *testing.B) { b.Skip(err) })
 		return
 	}
-	const iters = 1 << 16
+	const iters = 1 << 18
 	for _, g := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("%s/goroutines=%d", name, g), func(b *testing.B) {
+			start := make([]chan struct{}, g)
+			var wg sync.WaitGroup
+			for i := range start {
+				start[i] = make(chan struct{})
+				go func() {
+					for range start[i] {
+						probe(iters)
+						wg.Done()
+					}
+				}()
+			}
+			defer func() {
+				for _, c := range start {
+					close(c)
+				}
+			}()
+			// One unmeasured round wakes every goroutine's thread.
+			wg.Add(g)
+			for _, c := range start {
+				c <- struct{}{}
+			}
+			wg.Wait()
 			cpu0 := cpuSeconds()
 			best := time.Duration(math.MaxInt64)
 			for b.Loop() {
 				t0 := time.Now()
-				var wg sync.WaitGroup
-				for range g {
-					wg.Add(1)
-					go func() { defer wg.Done(); probe(iters) }()
+				wg.Add(g)
+				for _, c := range start {
+					c <- struct{}{}
 				}
 				wg.Wait()
 				best = min(best, time.Since(t0))
