@@ -165,14 +165,17 @@ func (p *Pool) Close() {
 // goroutine parks and leaves the core to others.
 const spinFor = 300 * time.Microsecond
 
-// A spinning goroutine that finds more than preemptGap between two looks at
-// the clock was taken off its core: the machine has more runnable threads
-// than cores, and spinning there takes turns from threads that have work
-// (a Fashion-MNIST run on 2 workers beside one busy process took 6.8 s
-// spinning against 4.1 s parking). The pool's goroutines then park at once
-// for calmFor before they try spinning again.
+// On a machine with more runnable threads than cores, spinning takes turns
+// from threads that have work: a Fashion-MNIST run on 2 workers beside one
+// busy process took 6.8 s spinning against 4.1 s parking. Two signs of it
+// make the pool's goroutines park at once for calmFor before they try
+// spinning again: a spinning goroutine that finds more than preemptGap
+// between two looks at the clock (the OS ran something else on its core for
+// longer than the hiccups of an idle virtual machine, which reach some
+// 200 µs), and a helper slot still free when the caller is done with its own
+// tasks (see dispatch).
 const (
-	preemptGap = 50 * time.Microsecond
+	preemptGap = time.Millisecond
 	calmFor    = 100 * time.Millisecond
 )
 
@@ -200,8 +203,8 @@ func (p *Pool) spinWhile(busy func() bool) bool {
 		case now > deadline:
 			return false
 		}
-		last = now
 		runtime.Gosched() // let a goroutine waiting for this P run
+		last = p.clock()  // the time it ran is not the OS's doing
 	}
 	return true
 }
@@ -316,7 +319,8 @@ func (p *Pool) dispatch(n int) {
 	p.left.Store(int64(n - 1))
 	p.slots.Store(int64(n - 1))
 	p.gen.Add(1)
-	if p.parked.Load() > 0 {
+	parked := p.parked.Load()
+	if parked > 0 {
 		p.park.Lock()
 		p.jobReady.Broadcast()
 		p.park.Unlock()
@@ -325,9 +329,15 @@ func (p *Pool) dispatch(n int) {
 	// Every task is claimed now. Slots no helper has taken yet are taken
 	// back, so the caller waits only for helpers at work, not for one the
 	// OS has not run since the bump (on a loaded machine, for a whole time
-	// slice of another process).
+	// slice of another process). A spinning helper takes its slot within a
+	// microsecond, long before the caller is done with its own tasks: a
+	// slot left while no helper was parked means one was spinning off its
+	// core, so the machine is oversubscribed.
 	if k := p.slots.Swap(0); k > 0 {
 		p.left.Add(-k)
+		if parked == 0 && p.spin {
+			p.calmUntil.Store(p.clock() + int64(calmFor))
+		}
 	}
 	if p.left.Load() != 0 {
 		p.awaitHelpers()
