@@ -50,6 +50,9 @@ type SizeError struct {
 	// Batch is true when the parameters alone would fit: a smaller batch,
 	// not smaller layers, is the remedy.
 	Batch bool
+	// Precision is the run's: float32 counts 4 bytes a value, beside the
+	// float64 parameters and gradients of the job's network.
+	Precision Precision
 }
 
 func (e *SizeError) Error() string {
@@ -61,18 +64,23 @@ func (e *SizeError) Error() string {
 	if e.Batch {
 		fix = "set a smaller train.batch_size: the parameters would fit, a batch's activations do not"
 	}
-	return fmt.Sprintf("a network of %s parameters needs %s to train (parameters, gradients, optimizer state and a batch's activations, 8 bytes each), more than this machine's %s of memory; %s",
-		groupDigits(e.Params.String()), need, fmtBytes(e.Limit), fix)
+	what := "8 bytes each"
+	if e.Precision == Float32 {
+		what = "4 bytes each in float32, and the parameters and gradients again in float64"
+	}
+	return fmt.Sprintf("a network of %s parameters needs %s to train (parameters, gradients, optimizer state and a batch's activations, %s), more than this machine's %s of memory; %s",
+		groupDigits(e.Params.String()), need, what, fmtBytes(e.Limit), fix)
 }
 
 // CheckSize reports a *SizeError when training the network would need more
 // than limit bytes: slots copies of the parameters (the parameters, their
 // gradients, the optimizer's moments, a best-epoch copy) and the Z, A and
 // dZ buffers of a batch of rows (and a layer with dropout's mask and
-// output), all float64. The arithmetic saturates
-// instead of overflowing. A limit of 0 checks only that the size is
-// representable.
-func CheckSize(inputs int, layers []LayerSpec, rows, slots int, limit uint64) error {
+// output), in the run's precision p; a float32 run also holds the job's
+// float64 network (its parameters and gradients), into which it writes its
+// result. The arithmetic saturates instead of overflowing. A limit of 0
+// checks only that the size is representable.
+func CheckSize(inputs int, layers []LayerSpec, rows, slots int, p Precision, limit uint64) error {
 	shapes, total := Shapes(inputs, layers)
 	largest := 0
 	var units uint64
@@ -87,11 +95,15 @@ func CheckSize(inputs int, layers []LayerSpec, rows, slots int, limit uint64) er
 	}
 	bytes, batch := uint64(math.MaxUint64), false
 	if total.IsUint64() {
-		p := satMul(total.Uint64(), uint64(slots))
-		a := satMul(uint64(max(rows, 1)), units)
-		bytes = satMul(satAdd(p, a), 8)
+		size, shadow := uint64(8), uint64(0)
+		if p == Float32 {
+			size, shadow = 4, satMul(total.Uint64(), 2*8)
+		}
+		params := satAdd(satMul(satMul(total.Uint64(), uint64(slots)), size), shadow)
+		a := satMul(satMul(uint64(max(rows, 1)), units), size)
+		bytes = satAdd(params, a)
 		// The parameters alone would fit: the batch is what is too big.
-		batch = limit > 0 && satMul(p, 8) <= limit
+		batch = limit > 0 && params <= limit
 	}
 	// Every buffer is one Go slice: its length must fit an int, even where
 	// the machine's memory is not known.
@@ -99,7 +111,7 @@ func CheckSize(inputs int, layers []LayerSpec, rows, slots int, limit uint64) er
 	if fits && (limit == 0 || bytes <= limit) {
 		return nil
 	}
-	return &SizeError{Params: total, Bytes: bytes, Limit: limit, Layer: largest, Batch: batch}
+	return &SizeError{Params: total, Bytes: bytes, Limit: limit, Layer: largest, Batch: batch, Precision: p}
 }
 
 func satMul(a, b uint64) uint64 {

@@ -19,22 +19,29 @@ func TestCheckSize(t *testing.T) {
 		layers []LayerSpec
 		rows   int
 		limit  uint64
+		prec   Precision
 		ok     bool
 		layer  int
 		batch  bool
 	}{
-		{"small", 4, []LayerSpec{{Units: 8}, {Units: 3}}, 150, 24 * gib, true, 0, false},
-		{"small, no limit known", 4, []LayerSpec{{Units: 8}, {Units: 3}}, 150, 0, true, 0, false},
-		{"2e9 units", 2, []LayerSpec{{Units: 2_000_000_000}, {Units: 3}}, 12, 24 * gib, false, 0, false},
-		{"three layers of 2³¹−1", 4, big3, 12, 24 * gib, false, 0, false},
-		{"three layers of 2³¹−1, no limit known", 4, big3, 12, 0, false, 0, false},
-		{"a wide second layer", 4, []LayerSpec{{Units: 10}, {Units: 1 << 30}, {Units: 3}}, 12, 24 * gib, false, 1, false},
-		{"activations of a huge batch", 4, []LayerSpec{{Units: 1000}, {Units: 3}}, math.MaxInt32, 24 * gib, false, 0, true},
-		{"just under the limit", 1, []LayerSpec{{Units: 1}}, 1, 8 * (2*2 + 3), true, 0, false},
-		{"just over the limit", 1, []LayerSpec{{Units: 1}}, 1, 8*(2*2+3) - 1, false, 0, true},
+		{"small", 4, []LayerSpec{{Units: 8}, {Units: 3}}, 150, 24 * gib, Float64, true, 0, false},
+		{"small, no limit known", 4, []LayerSpec{{Units: 8}, {Units: 3}}, 150, 0, Float64, true, 0, false},
+		{"2e9 units", 2, []LayerSpec{{Units: 2_000_000_000}, {Units: 3}}, 12, 24 * gib, Float64, false, 0, false},
+		{"three layers of 2³¹−1", 4, big3, 12, 24 * gib, Float64, false, 0, false},
+		{"three layers of 2³¹−1, no limit known", 4, big3, 12, 0, Float64, false, 0, false},
+		{"a wide second layer", 4, []LayerSpec{{Units: 10}, {Units: 1 << 30}, {Units: 3}}, 12, 24 * gib, Float64, false, 1, false},
+		{"activations of a huge batch", 4, []LayerSpec{{Units: 1000}, {Units: 3}}, math.MaxInt32, 24 * gib, Float64, false, 0, true},
+		{"just under the limit", 1, []LayerSpec{{Units: 1}}, 1, 8 * (2*2 + 3), Float64, true, 0, false},
+		{"just over the limit", 1, []LayerSpec{{Units: 1}}, 1, 8*(2*2+3) - 1, Float64, false, 0, true},
+		// float32: 4 bytes a value, beside 16 a parameter for the float64
+		// network's parameters and gradients.
+		{"float32, just under the limit", 1, []LayerSpec{{Units: 1}}, 1, 16*2 + 4*(2*2+3), Float32, true, 0, false},
+		{"float32, just over the limit", 1, []LayerSpec{{Units: 1}}, 1, 16*2 + 4*(2*2+3) - 1, Float32, false, 0, true},
+		{"a batch that fits only in float32", 1, []LayerSpec{{Units: 1}}, 100, 2000, Float32, true, 0, false},
+		{"the same batch in float64", 1, []LayerSpec{{Units: 1}}, 100, 2000, Float64, false, 0, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			err := CheckSize(c.inputs, c.layers, c.rows, 2, c.limit)
+			err := CheckSize(c.inputs, c.layers, c.rows, 2, c.prec, c.limit)
 			if c.ok {
 				if err != nil {
 					t.Fatalf("got %v, want nil", err)

@@ -246,7 +246,7 @@ func checkSize(s *spec.Spec, tc backprop.Config, inputs, rows int) error {
 	if bs := s.Train.BatchSize; bs > 0 && bs < rows {
 		rows = bs
 	}
-	err := network.CheckSize(inputs, LayerSpecs(s), rows, slots, network.MemoryLimit())
+	err := network.CheckSize(inputs, LayerSpecs(s), rows, slots, tc.Precision, network.MemoryLimit())
 	var se *network.SizeError
 	if errors.As(err, &se) {
 		key := fmt.Sprintf("model.layers.%d.units", se.Layer)
