@@ -89,51 +89,39 @@ func TestBlocksSameBits(t *testing.T) {
 	}
 }
 
+// TestCacheBlocks: the blocks of each register tile from a machine's cache
+// sizes. On the AVX-512 tile kc comes from a 16-column B pair in half of
+// L1, mc is a multiple of 12 rows and nc of 32 (float32) columns.
 func TestCacheBlocks(t *testing.T) {
 	tests := []struct {
 		name       string
+		tile       regTile
 		l1, l2, l3 int
 		want       blocks
 	}{
-		{"unknown", 0, 0, 0, defaultBlocks},
-		{"32K/512K/2M", 32 << 10, 512 << 10, 2 << 20, blocks{kc: 256, mc: 126, nc: 512}},
-		{"48K/2M/1.875M (Xeon)", 48 << 10, 2 << 20, 1920 << 10, blocks{kc: 384, mc: 336, nc: 320}},
-		{"huge caches clamp", 1 << 30, 1 << 30, 1 << 30, blocks{kc: 1024, mc: 510, nc: 4096}},
-		{"tiny caches clamp", 1 << 10, 1 << 10, 1 << 10, blocks{kc: 64, mc: 24, nc: 64}},
+		{"unknown", tileAVX2, 0, 0, 0, defaultBlocks},
+		{"32K/512K/2M", tileAVX2, 32 << 10, 512 << 10, 2 << 20, blocks{kc: 256, mc: 126, nc: 512}},
+		{"48K/2M/1.875M (Xeon)", tileAVX2, 48 << 10, 2 << 20, 1920 << 10, blocks{kc: 384, mc: 336, nc: 320}},
+		{"huge caches clamp", tileAVX2, 1 << 30, 1 << 30, 1 << 30, blocks{kc: 1024, mc: 510, nc: 4096}},
+		{"tiny caches clamp", tileAVX2, 1 << 10, 1 << 10, 1 << 10, blocks{kc: 64, mc: 24, nc: 64}},
+		{"avx512/unknown", tileZ64, 0, 0, 0, defaultBlocks},
+		{"avx512/32K/512K/2M", tileZ64, 32 << 10, 512 << 10, 2 << 20, blocks{kc: 128, mc: 252, nc: 1024}},
+		{"avx512/48K/2M/1.875M (Xeon)", tileZ64, 48 << 10, 2 << 20, 1920 << 10, blocks{kc: 192, mc: 504, nc: 640}},
+		{"avx512/32K/1M/1.375M (Skylake-SP)", tileZ64, 32 << 10, 1 << 20, 1408 << 10, blocks{kc: 128, mc: 504, nc: 704}},
+		{"avx512/huge caches clamp", tileZ64, 1 << 30, 1 << 30, 1 << 30, blocks{kc: 1024, mc: 504, nc: 4096}},
+		{"avx512/tiny caches clamp", tileZ64, 1 << 10, 1 << 10, 1 << 10, blocks{kc: 64, mc: 48, nc: 128}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := cacheBlocks(tt.l1, tt.l2, tt.l3)
+			got := cacheBlocksTile(tt.l1, tt.l2, tt.l3, tt.tile)
 			if got != tt.want {
-				t.Errorf("cacheBlocks(%d, %d, %d) = %+v, want %+v", tt.l1, tt.l2, tt.l3, got, tt.want)
+				t.Errorf("cacheBlocksTile(%d, %d, %d, %+v) = %+v, want %+v", tt.l1, tt.l2, tt.l3, tt.tile, got, tt.want)
 			}
-			if got.mc%mr != 0 || got.nc%nr != 0 {
-				t.Errorf("%+v: mc not a multiple of %d or nc of %d", got, mr, nr)
+			if got.mc%tt.tile.m != 0 || got.nc%tt.tile.ncMult != 0 {
+				t.Errorf("%+v: mc not a multiple of %d or nc of %d", got, tt.tile.m, tt.tile.ncMult)
 			}
-		})
-	}
-	// The AVX-512 tile: kc from a 16-column B pair in half of L1, mc a
-	// multiple of 12 rows, nc of 32 (float32) columns.
-	testsZ := []struct {
-		name       string
-		l1, l2, l3 int
-		want       blocks
-	}{
-		{"avx512/unknown", 0, 0, 0, defaultBlocks},
-		{"avx512/32K/512K/2M", 32 << 10, 512 << 10, 2 << 20, blocks{kc: 128, mc: 252, nc: 1024}},
-		{"avx512/48K/2M/1.875M (Xeon)", 48 << 10, 2 << 20, 1920 << 10, blocks{kc: 192, mc: 504, nc: 640}},
-		{"avx512/32K/1M/1.375M (Skylake-SP)", 32 << 10, 1 << 20, 1408 << 10, blocks{kc: 128, mc: 504, nc: 704}},
-		{"avx512/huge caches clamp", 1 << 30, 1 << 30, 1 << 30, blocks{kc: 1024, mc: 504, nc: 4096}},
-		{"avx512/tiny caches clamp", 1 << 10, 1 << 10, 1 << 10, blocks{kc: 64, mc: 48, nc: 128}},
-	}
-	for _, tt := range testsZ {
-		t.Run(tt.name, func(t *testing.T) {
-			got := cacheBlocksTile(tt.l1, tt.l2, tt.l3, tileZ64)
-			if got != tt.want {
-				t.Errorf("cacheBlocksTile(%d, %d, %d, tileZ64) = %+v, want %+v", tt.l1, tt.l2, tt.l3, got, tt.want)
-			}
-			if got.mc%(tileZ*mr) != 0 || got.nc%(tileZ*nr32) != 0 {
-				t.Errorf("%+v: mc not a multiple of %d or nc of %d", got, tileZ*mr, tileZ*nr32)
+			if tt.tile == tileAVX2 && cacheBlocks(tt.l1, tt.l2, tt.l3) != got {
+				t.Errorf("cacheBlocks(%d, %d, %d) = %+v, want %+v", tt.l1, tt.l2, tt.l3, cacheBlocks(tt.l1, tt.l2, tt.l3), got)
 			}
 		})
 	}

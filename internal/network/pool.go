@@ -23,11 +23,8 @@ import (
 // pays for it. A pool of one worker starts no goroutine and computes
 // everything on the caller.
 //
-// Between products the helpers spin for a short while (spinFor) before they
-// park, when every worker can have a core of its own: a training step is a
-// chain of products a few microseconds apart, and a parked helper takes some
-// 20–100 µs to run again on a virtual machine, which left one core idle
-// while the other worked alone on its half.
+// Between products the helpers spin for a short while before they park,
+// when every worker can have a core of its own (see spinFor and spinWhile).
 //
 // C must not overlap A or B. The methods may be called from several
 // goroutines; calls are serialised.
