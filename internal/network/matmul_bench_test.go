@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -114,7 +115,8 @@ func BenchmarkGonumDgemm(b *testing.B) {
 
 // BenchmarkPeakFMA states the machine's peak: a register-only loop of
 // independent fused multiply-adds (peakFMA, 4-wide on AVX2; peakFMA512,
-// 8-wide on AVX-512), on one goroutine and on GOMAXPROCS goroutines at once.
+// 8-wide on AVX-512), on one goroutine, on two (the peak of the 2-worker
+// products) and on GOMAXPROCS goroutines at once.
 func BenchmarkPeakFMA(b *testing.B) {
 	benchPeak(b, "avx2", peakFMA, peakFMAFlops)
 	benchPeak(b, "avx512", peakFMA512, peakFMA512Flops)
@@ -131,7 +133,7 @@ func benchPeak(b *testing.B, name string, probe func(iters int), flopsPerIter fl
 		return
 	}
 	const iters = 1 << 18
-	for _, g := range []int{1, runtime.GOMAXPROCS(0)} {
+	for _, g := range slices.Compact([]int{1, min(2, runtime.GOMAXPROCS(0)), runtime.GOMAXPROCS(0)}) {
 		b.Run(fmt.Sprintf("%s/goroutines=%d", name, g), func(b *testing.B) {
 			start := make([]chan struct{}, g)
 			var wg sync.WaitGroup
