@@ -8,6 +8,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 )
 
 // CostLog is the per-epoch log written to cost.csv. Columns starts with
@@ -97,6 +99,11 @@ func ReadCostCSV(r io.Reader) (*CostLog, error) {
 	}
 	c := &CostLog{Columns: slices.Clone(header)}
 	for j, name := range c.Columns {
+		// A column is a metric's name; a line break in one (a quoted "\r\n")
+		// would not even read back as written: encoding/csv turns it into "\n".
+		if strings.ContainsFunc(name, unicode.IsControl) {
+			return nil, fmt.Errorf("line 1, column %d: name %q holds a control character", j+1, name)
+		}
 		if slices.Index(c.Columns, name) != j {
 			return nil, fmt.Errorf("line 1, column %d: %q repeats column %d", j+1, name, slices.Index(c.Columns, name)+1)
 		}

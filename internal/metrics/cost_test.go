@@ -108,6 +108,7 @@ func TestReadCostCSVErrors(t *testing.T) {
 	}{
 		{"empty", "", "empty file"},
 		{"no train_loss", "epoch,val_loss\n1,2\n", `line 1: header ["epoch" "val_loss"]: want epoch,train_loss first`},
+		{"line break in a name", "epoch,train_loss,\"val\r\nloss\"\n", `line 1, column 3: name "val\nloss" holds a control character`},
 		{"repeated column", "epoch,train_loss,val_loss,val_loss\n", `line 1, column 4: "val_loss" repeats column 3`},
 		{"bad number", "epoch,train_loss,val_loss\n1,0.5,0.6\n2,0.4,abc\n", `line 3, column "val_loss": not a number: "abc"`},
 		{"bad epoch", "epoch,train_loss\n1,0.5\n2.5,0.4\n", `line 3, column "epoch": not a whole number: "2.5"`},
