@@ -189,6 +189,7 @@ func (p *Pool) spinWhile(busy func() bool) bool {
 	}
 	last, deadline := now, now+int64(spinFor)
 	for i := 1; busy(); i++ {
+		spinPause()
 		if i%256 != 0 {
 			continue
 		}
