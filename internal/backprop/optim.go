@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/nntrain/nntrain/internal/network"
+	"github.com/nntrain/nntrain/internal/vec"
 )
 
 // OptimizerKind is an update rule, each PyTorch's (torch.optim, 1.13,
@@ -149,10 +150,8 @@ func (o *OptimizerOf[T]) update(lo, hi int) {
 	lr := T(o.LR)
 	switch o.Kind {
 	case SGD:
-		// w −= lr·g
-		for i, gi := range g {
-			w[i] -= lr * gi
-		}
+		// w −= lr·g, four or eight at a time where the CPU can (vec)
+		vec.SubScaled(w, g, lr)
 	case Momentum:
 		// v = μ·v + g; w −= lr·v   (PyTorch SGD with momentum, no dampening; v starts at 0)
 		mu, v := T(o.Momentum), o.v[lo:hi]

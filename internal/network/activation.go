@@ -3,6 +3,8 @@ package network
 import (
 	"fmt"
 	"math"
+
+	"github.com/nntrain/nntrain/internal/vec"
 )
 
 // Activation is the function g of a layer, A = g(Z). Each case is applied to
@@ -53,7 +55,7 @@ func actForward[T Float](g Activation, a, z []T, cols int, alpha T) {
 			a[i] = T(math.Tanh(float64(v)))
 		}
 	case ReLU:
-		reluForward(a, z)
+		vec.ReLU(a, z) // by the bits, without a branch: see vec.ReLU
 	case LeakyReLU:
 		for i, v := range z {
 			if v > 0 {
@@ -101,7 +103,7 @@ func actBackward[T Float](g Activation, d, z, a []T, alpha T) {
 			d[i] *= 1 - v*v
 		}
 	case ReLU:
-		reluBackward(d, a)
+		vec.ReLUGrad(d, a)
 	case LeakyReLU:
 		for i, v := range z {
 			if !(v > 0) {
@@ -125,50 +127,4 @@ func sigmoid(z float64) float64 {
 // Sigmoid, tanh and exp are evaluated in float64 and rounded to T.
 func ActivationBackward[T Float](g Activation, d, z, a []T, alpha float64) {
 	actBackward(g, d, z, a, T(alpha))
-}
-
-// reluForward sets a = max(z, 0) without a branch per value (on a batch
-// of activations about half are negative, and the mispredicted branches
-// cost more than the arithmetic): the sign bit of z, spread over its
-// word, clears every negative value and −0 to +0. A NaN keeps its sign's
-// fate: +NaN stays NaN, as in PyTorch's relu.
-func reluForward[T Float](a, z []T) {
-	if is32[T]() {
-		a, z := as32(a), as32(z)
-		a = a[:len(z)]
-		for i, v := range z {
-			b := math.Float32bits(v)
-			a[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
-		}
-		return
-	}
-	a64, z64 := as64(a), as64(z)
-	a64 = a64[:len(z64)]
-	for i, v := range z64 {
-		b := math.Float64bits(v)
-		a64[i] = math.Float64frombits(b &^ uint64(int64(b)>>63))
-	}
-}
-
-// reluBackward zeroes d where a = relu(z) is 0, that is where z ≤ 0
-// (relu'(0) = 0, as PyTorch's), without a branch: a is never negative, so
-// a ≠ 0 exactly when its bits x are not 0, when x | −x has its sign bit.
-func reluBackward[T Float](d, a []T) {
-	if is32[T]() {
-		d, a := as32(d), as32(a)
-		d = d[:len(a)]
-		for i, v := range a {
-			x := math.Float32bits(v)
-			m := uint32(int32(x|-x) >> 31)
-			d[i] = math.Float32frombits(math.Float32bits(d[i]) & m)
-		}
-		return
-	}
-	d64, a64 := as64(d), as64(a)
-	d64 = d64[:len(a64)]
-	for i, v := range a64 {
-		x := math.Float64bits(v)
-		m := uint64(int64(x|-x) >> 63)
-		d64[i] = math.Float64frombits(math.Float64bits(d64[i]) & m)
-	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/nntrain/nntrain/internal/vec"
 )
 
 // LayerSpec describes one dense layer to build.
@@ -227,10 +229,7 @@ func (l *DenseOf[T]) Forward(p *Pool, z, a, in []T, m int) {
 func (l *DenseOf[T]) biasActRows(lo, hi int) {
 	z, a := l.cur.z[lo*l.Out:hi*l.Out], l.cur.a[lo*l.Out:hi*l.Out]
 	for r := 0; r < hi-lo; r++ {
-		zr := z[r*l.Out : r*l.Out+l.Out]
-		for j, b := range l.B {
-			zr[j] += b
-		}
+		vec.Add(z[r*l.Out:r*l.Out+l.Out], l.B)
 	}
 	actForward(l.Act, a, z, l.Out, T(l.Alpha))
 }
@@ -260,10 +259,8 @@ func (l *DenseOf[T]) ActivationGrad(p *Pool, d, z, a []T, m int) {
 func (l *DenseOf[T]) Backward(p *Pool, dz, in, dIn []T, m int) {
 	MulAtB(p, l.DW, dz, in, l.Out, l.In, m)
 	clear(l.DB)
-	for r := 0; r < m; r++ {
-		for j, v := range dz[r*l.Out : r*l.Out+l.Out] {
-			l.DB[j] += v
-		}
+	for r := 0; r < m; r++ { // each DB[j] sums its column in row order
+		vec.Add(l.DB, dz[r*l.Out:r*l.Out+l.Out])
 	}
 	if dIn != nil {
 		MulAB(p, dIn, dz, l.W, m, l.In, l.Out)

@@ -1,0 +1,28 @@
+// Package vec holds the elementwise loops of the training step that the
+// products leave behind (the plain-sgd update, ReLU and its gradient), in
+// AVX2 assembly where the CPU has it and as Go loops elsewhere or with
+// -tags purego. Both give the same bits: every value is computed by the same
+// operations, each rounded as the Go loop rounds it (no fused multiply-add).
+//
+// Go compiles these loops to one scalar value per instruction; the vector
+// versions do four float64 or eight float32 at a time, which is what lets a
+// loop over a layer's weights run at the speed of memory.
+package vec
+
+import "unsafe"
+
+// Float is the element type of a loop.
+type Float interface{ float32 | float64 }
+
+func is32[T Float]() bool {
+	var v T
+	return unsafe.Sizeof(v) == 4
+}
+
+func as64[T Float](s []T) []float64 {
+	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
+func as32[T Float](s []T) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}

@@ -1,0 +1,38 @@
+//go:build amd64 && !purego
+
+package vec
+
+import "golang.org/x/sys/cpu"
+
+// useAsm says whether the AVX2 loops run. NNTRAIN_KERNEL does not choose
+// it: both paths give the same bits (vec_test.go checks every length and
+// special value against a plain Go reference).
+var useAsm = cpu.X86.HasAVX2
+
+// Each loop does the leading multiple of its block (16 float64 or 32
+// float32, four ymm registers) and returns how many values it did; the Go
+// loop of vec.go does the rest.
+
+//go:noescape
+func subScaled64(w, g []float64, lr float64) int
+
+//go:noescape
+func subScaled32(w, g []float32, lr float32) int
+
+//go:noescape
+func relu64(a, z []float64) int
+
+//go:noescape
+func relu32(a, z []float32) int
+
+//go:noescape
+func reluGrad64(d, a []float64) int
+
+//go:noescape
+func reluGrad32(d, a []float32) int
+
+//go:noescape
+func add64(dst, src []float64) int
+
+//go:noescape
+func add32(dst, src []float32) int

@@ -1,0 +1,274 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The AVX2 loops of vec_amd64.go. Each walks the length of its second slice
+// (the Go side has cut the first to it) in blocks of four ymm registers and
+// returns the number of values done. Go's assembler takes operands source
+// first: VSUBPD Y1, Y3, Y3 is Y3 = Y3 − Y1.
+
+// func subScaled64(w, g []float64, lr float64) int
+TEXT ·subScaled64(SB), NOSPLIT, $0-64
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	VBROADCASTSD lr+48(FP), Y0
+	ANDQ $-16, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $4, CX
+	JZ sd_done
+sd_loop:
+	VMULPD (SI), Y0, Y1
+	VMULPD 32(SI), Y0, Y2
+	VMULPD 64(SI), Y0, Y3
+	VMULPD 96(SI), Y0, Y4
+	VMOVUPD (DI), Y5
+	VMOVUPD 32(DI), Y6
+	VMOVUPD 64(DI), Y7
+	VMOVUPD 96(DI), Y8
+	VSUBPD Y1, Y5, Y5
+	VSUBPD Y2, Y6, Y6
+	VSUBPD Y3, Y7, Y7
+	VSUBPD Y4, Y8, Y8
+	VMOVUPD Y5, (DI)
+	VMOVUPD Y6, 32(DI)
+	VMOVUPD Y7, 64(DI)
+	VMOVUPD Y8, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ sd_loop
+sd_done:
+	VZEROUPPER
+	RET
+
+// func subScaled32(w, g []float32, lr float32) int
+TEXT ·subScaled32(SB), NOSPLIT, $0-64
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	VBROADCASTSS lr+48(FP), Y0
+	ANDQ $-32, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $5, CX
+	JZ ss_done
+ss_loop:
+	VMULPS (SI), Y0, Y1
+	VMULPS 32(SI), Y0, Y2
+	VMULPS 64(SI), Y0, Y3
+	VMULPS 96(SI), Y0, Y4
+	VMOVUPS (DI), Y5
+	VMOVUPS 32(DI), Y6
+	VMOVUPS 64(DI), Y7
+	VMOVUPS 96(DI), Y8
+	VSUBPS Y1, Y5, Y5
+	VSUBPS Y2, Y6, Y6
+	VSUBPS Y3, Y7, Y7
+	VSUBPS Y4, Y8, Y8
+	VMOVUPS Y5, (DI)
+	VMOVUPS Y6, 32(DI)
+	VMOVUPS Y7, 64(DI)
+	VMOVUPS Y8, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ ss_loop
+ss_done:
+	VZEROUPPER
+	RET
+
+// relu: a = z &^ sign mask, the mask all ones where z's sign bit is set
+// (VPCMPGTQ 0 > z as int64; VPSRAD by 31 for float32).
+
+// func relu64(a, z []float64) int
+TEXT ·relu64(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), DI
+	MOVQ z_base+24(FP), SI
+	MOVQ z_len+32(FP), CX
+	VPXOR Y0, Y0, Y0
+	ANDQ $-16, CX
+	MOVQ CX, ret+48(FP)
+	SHRQ $4, CX
+	JZ rd_done
+rd_loop:
+	VMOVDQU (SI), Y1
+	VMOVDQU 32(SI), Y2
+	VMOVDQU 64(SI), Y3
+	VMOVDQU 96(SI), Y4
+	VPCMPGTQ Y1, Y0, Y5
+	VPCMPGTQ Y2, Y0, Y6
+	VPCMPGTQ Y3, Y0, Y7
+	VPCMPGTQ Y4, Y0, Y8
+	VPANDN Y1, Y5, Y1
+	VPANDN Y2, Y6, Y2
+	VPANDN Y3, Y7, Y3
+	VPANDN Y4, Y8, Y4
+	VMOVDQU Y1, (DI)
+	VMOVDQU Y2, 32(DI)
+	VMOVDQU Y3, 64(DI)
+	VMOVDQU Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ rd_loop
+rd_done:
+	VZEROUPPER
+	RET
+
+// func relu32(a, z []float32) int
+TEXT ·relu32(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), DI
+	MOVQ z_base+24(FP), SI
+	MOVQ z_len+32(FP), CX
+	ANDQ $-32, CX
+	MOVQ CX, ret+48(FP)
+	SHRQ $5, CX
+	JZ rs_done
+rs_loop:
+	VMOVDQU (SI), Y1
+	VMOVDQU 32(SI), Y2
+	VMOVDQU 64(SI), Y3
+	VMOVDQU 96(SI), Y4
+	VPSRAD $31, Y1, Y5
+	VPSRAD $31, Y2, Y6
+	VPSRAD $31, Y3, Y7
+	VPSRAD $31, Y4, Y8
+	VPANDN Y1, Y5, Y1
+	VPANDN Y2, Y6, Y2
+	VPANDN Y3, Y7, Y3
+	VPANDN Y4, Y8, Y4
+	VMOVDQU Y1, (DI)
+	VMOVDQU Y2, 32(DI)
+	VMOVDQU Y3, 64(DI)
+	VMOVDQU Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ rs_loop
+rs_done:
+	VZEROUPPER
+	RET
+
+// reluGrad: d = d &^ (a == +0 as bits).
+
+// func reluGrad64(d, a []float64) int
+TEXT ·reluGrad64(SB), NOSPLIT, $0-56
+	MOVQ d_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ a_len+32(FP), CX
+	VPXOR Y0, Y0, Y0
+	ANDQ $-16, CX
+	MOVQ CX, ret+48(FP)
+	SHRQ $4, CX
+	JZ gd_done
+gd_loop:
+	VPCMPEQQ (SI), Y0, Y1
+	VPCMPEQQ 32(SI), Y0, Y2
+	VPCMPEQQ 64(SI), Y0, Y3
+	VPCMPEQQ 96(SI), Y0, Y4
+	VPANDN (DI), Y1, Y1
+	VPANDN 32(DI), Y2, Y2
+	VPANDN 64(DI), Y3, Y3
+	VPANDN 96(DI), Y4, Y4
+	VMOVDQU Y1, (DI)
+	VMOVDQU Y2, 32(DI)
+	VMOVDQU Y3, 64(DI)
+	VMOVDQU Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ gd_loop
+gd_done:
+	VZEROUPPER
+	RET
+
+// func reluGrad32(d, a []float32) int
+TEXT ·reluGrad32(SB), NOSPLIT, $0-56
+	MOVQ d_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ a_len+32(FP), CX
+	VPXOR Y0, Y0, Y0
+	ANDQ $-32, CX
+	MOVQ CX, ret+48(FP)
+	SHRQ $5, CX
+	JZ gs_done
+gs_loop:
+	VPCMPEQD (SI), Y0, Y1
+	VPCMPEQD 32(SI), Y0, Y2
+	VPCMPEQD 64(SI), Y0, Y3
+	VPCMPEQD 96(SI), Y0, Y4
+	VPANDN (DI), Y1, Y1
+	VPANDN 32(DI), Y2, Y2
+	VPANDN 64(DI), Y3, Y3
+	VPANDN 96(DI), Y4, Y4
+	VMOVDQU Y1, (DI)
+	VMOVDQU Y2, 32(DI)
+	VMOVDQU Y3, 64(DI)
+	VMOVDQU Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ gs_loop
+gs_done:
+	VZEROUPPER
+	RET
+
+// func add64(dst, src []float64) int
+TEXT ·add64(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	ANDQ $-16, CX
+	MOVQ CX, ret+48(FP)
+	SHRQ $4, CX
+	JZ a64_done
+a64_loop:
+	VMOVUPD (DI), Y1
+	VMOVUPD 32(DI), Y2
+	VMOVUPD 64(DI), Y3
+	VMOVUPD 96(DI), Y4
+	VADDPD (SI), Y1, Y1
+	VADDPD 32(SI), Y2, Y2
+	VADDPD 64(SI), Y3, Y3
+	VADDPD 96(SI), Y4, Y4
+	VMOVUPD Y1, (DI)
+	VMOVUPD Y2, 32(DI)
+	VMOVUPD Y3, 64(DI)
+	VMOVUPD Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ a64_loop
+a64_done:
+	VZEROUPPER
+	RET
+
+// func add32(dst, src []float32) int
+TEXT ·add32(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	ANDQ $-32, CX
+	MOVQ CX, ret+48(FP)
+	SHRQ $5, CX
+	JZ a32_done
+a32_loop:
+	VMOVUPS (DI), Y1
+	VMOVUPS 32(DI), Y2
+	VMOVUPS 64(DI), Y3
+	VMOVUPS 96(DI), Y4
+	VADDPS (SI), Y1, Y1
+	VADDPS 32(SI), Y2, Y2
+	VADDPS 64(SI), Y3, Y3
+	VADDPS 96(SI), Y4, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ a32_loop
+a32_done:
+	VZEROUPPER
+	RET

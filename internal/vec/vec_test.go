@@ -1,0 +1,136 @@
+package vec
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// specials are the values whose bits a loop could get wrong: both zeros,
+// both infinities, NaNs with and without the sign bit, subnormals, the
+// extremes.
+var specials = []float64{
+	0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1),
+	math.NaN(), math.Float64frombits(0xfff8000000000001),
+	5e-324, -5e-324, 2.2250738585072014e-308, -1e-310,
+	math.MaxFloat64, -math.MaxFloat64, 1, -1,
+}
+
+var specials32 = []float32{
+	0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
+	float32(math.NaN()), math.Float32frombits(0xffc00001),
+	1e-45, -1e-45, 1.1754944e-38, -1e-40,
+	math.MaxFloat32, -math.MaxFloat32, 1, -1,
+}
+
+// values returns n values, a special every third place, the rest random of
+// either sign, starting off in the slice so that loads are unaligned.
+func values[T Float](r *rand.Rand, n, off int, sp []T) []T {
+	s := make([]T, n+off)
+	for i := range s {
+		if i%3 == 0 {
+			s[i] = sp[r.IntN(len(sp))]
+		} else {
+			s[i] = T(r.NormFloat64())
+		}
+	}
+	return s[off:]
+}
+
+func lengths() []int {
+	ls := []int{}
+	for n := 0; n <= 70; n++ {
+		ls = append(ls, n)
+	}
+	return append(ls, 127, 128, 129, 1000, 4099)
+}
+
+func bitsOf[T Float](v T) uint64 {
+	if is32[T]() {
+		return uint64(math.Float32bits(float32(v)))
+	}
+	return math.Float64bits(float64(v))
+}
+
+// check runs the loop under test and the plain Go reference on copies of
+// the same operands and wants the same bits at every index.
+func check[T Float](t *testing.T, name string, sp []T, loop, ref func(x, y []T)) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(7, 7))
+	for _, n := range lengths() {
+		for off := range 3 {
+			x, y := values(r, n, off, sp), values(r, n, 2-off, sp)
+			gotX, wantX := append([]T(nil), x...), append([]T(nil), x...)
+			loop(gotX, y)
+			ref(wantX, y)
+			for i := range gotX {
+				if bitsOf(gotX[i]) != bitsOf(wantX[i]) {
+					t.Fatalf("%s n=%d off=%d [%d]: got %v (%#x), want %v (%#x)", name, n, off, i,
+						gotX[i], bitsOf(gotX[i]), wantX[i], bitsOf(wantX[i]))
+				}
+			}
+		}
+	}
+}
+
+func testAll[T Float](t *testing.T, sp []T) {
+	lr := T(0.0375)
+	check(t, "SubScaled", sp, func(w, g []T) { SubScaled(w, g, lr) }, func(w, g []T) {
+		for i := range g {
+			p := T(lr * g[i]) // the conversion rounds: no fused multiply-add
+			w[i] = w[i] - p
+		}
+	})
+	check(t, "Add", sp, func(dst, src []T) { Add(dst, src) }, func(dst, src []T) {
+		for i := range src {
+			dst[i] = dst[i] + src[i]
+		}
+	})
+	check(t, "ReLU", sp, func(a, z []T) { ReLU(a, z) }, func(a, z []T) {
+		for i, v := range z {
+			if math.Signbit(float64(v)) {
+				a[i] = 0
+			} else {
+				a[i] = v
+			}
+		}
+	})
+	check(t, "ReLUGrad", sp, func(d, z []T) {
+		a := make([]T, len(z))
+		ReLU(a, z)
+		ReLUGrad(d, a)
+	}, func(d, z []T) {
+		for i, v := range z {
+			if math.Signbit(float64(v)) || v == 0 {
+				d[i] = 0
+			}
+		}
+	})
+}
+
+// TestLoops checks every loop, on the assembly path where this CPU runs it
+// and on the Go path, against a plain Go reference written apart from
+// vec.go, bit for bit, at every length around the blocks.
+func TestLoops(t *testing.T) {
+	paths := []bool{false}
+	if useAsm {
+		paths = append(paths, true)
+	} else {
+		t.Log("no AVX2 path in this build or on this CPU: the Go loops only")
+	}
+	for _, asm := range paths {
+		setAsm(t, asm)
+		t.Run(map[bool]string{false: "go", true: "avx2"}[asm], func(t *testing.T) {
+			t.Run("float64", func(t *testing.T) { testAll(t, specials) })
+			t.Run("float32", func(t *testing.T) { testAll(t, specials32) })
+		})
+	}
+}
+
+// setAsm sets the path for the rest of the test, and puts back the CPU's
+// own when the test ends.
+func setAsm(t *testing.T, on bool) {
+	old := useAsm
+	useAsm = on
+	t.Cleanup(func() { useAsm = old })
+}
