@@ -82,9 +82,9 @@ type OptimizerOf[T network.Float] struct {
 
 	// The update in flight: its slices and adam's constants of this step,
 	// and the func value handed to Pool.Range, made once.
-	w, g              []T
-	adamStep, bc2sqrt float64
-	updateFn          func(lo, hi int)
+	w, g     []T
+	adam     vec.AdamCoef[T]
+	updateFn func(lo, hi int)
 }
 
 // Optimizer is the float64 optimizer.
@@ -131,8 +131,18 @@ func (o *OptimizerOf[T]) StepOn(p *network.Pool, w, g []T) {
 	o.t++
 	if o.Kind == Adam || o.Kind == AdamW {
 		t := float64(o.t)
-		o.adamStep = o.LR / (1 - math.Pow(o.Beta1, t))
-		o.bc2sqrt = math.Sqrt(1 - math.Pow(o.Beta2, t))
+		decay := 1.0
+		if o.Kind == AdamW {
+			decay = 1 - o.LR*o.WeightDecay
+		}
+		o.adam = vec.AdamCoef[T]{
+			Decay: T(decay),
+			B1:    T(o.Beta1), C1: T(1 - o.Beta1),
+			B2: T(o.Beta2), C2: T(1 - o.Beta2),
+			BC2Sqrt: T(math.Sqrt(1 - math.Pow(o.Beta2, t))),
+			Eps:     T(o.Eps),
+			Step:    T(o.LR / (1 - math.Pow(o.Beta1, t))),
+		}
 	}
 	o.w, o.g = w, g[:len(w)]
 	if p == nil {
@@ -173,20 +183,8 @@ func (o *OptimizerOf[T]) update(lo, hi int) {
 		// AdamW first decays every parameter, biases included (decoupled):
 		//   w = w·(1 − lr·λ)                      (param.mul_(1 − lr·weight_decay))
 		// Adam's factor is 1, which leaves w exactly as it is.
-		m, v := o.v[lo:hi], o.s[lo:hi]
-		b1, b2, eps := T(o.Beta1), T(o.Beta2), T(o.Eps)
-		c1, c2 := T(1-o.Beta1), T(1-o.Beta2)
-		step, bc2sqrt := T(o.adamStep), T(o.bc2sqrt)
-		decay := T(1)
-		if o.Kind == AdamW {
-			decay = T(1 - o.LR*o.WeightDecay)
-		}
-		for i, gi := range g {
-			w[i] *= decay
-			m[i] = b1*m[i] + c1*gi
-			v[i] = b2*v[i] + c2*gi*gi
-			w[i] -= step * (m[i] / (sqrt(v[i])/bc2sqrt + eps))
-		}
+		// The factors are those of this step (StepOn), each rounded to T.
+		vec.Adam(w, g, o.v[lo:hi], o.s[lo:hi], &o.adam)
 	case RMSprop:
 		// PyTorch RMSprop (1.13, single tensor; momentum 0, not centered):
 		//   s = α·s + (1−α)·g²;  w −= lr · g / (√s + ε)

@@ -1,6 +1,9 @@
 package vec
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // SubScaled sets w[i] −= lr·g[i] for every i of g (w is at least as long):
 // the product rounded, then the difference, as Go's w[i] -= lr*g[i].
@@ -97,3 +100,46 @@ func ReLUGrad[T Float](d, a []T) {
 		d64[i] = math.Float64frombits(math.Float64bits(d64[i]) & m)
 	}
 }
+
+// AdamCoef are the per-step factors of one Adam or AdamW update (see
+// Adam), in the element type of the run.
+type AdamCoef[T Float] struct {
+	Decay   T // 1 − lr·λ for AdamW; 1 for Adam, which leaves w as it is
+	B1, C1  T // β1 and 1 − β1
+	B2, C2  T // β2 and 1 − β2
+	BC2Sqrt T // √(1 − β2^t)
+	Eps     T
+	Step    T // lr / (1 − β1^t)
+}
+
+// Adam runs PyTorch's Adam (AdamW with a Decay below 1) update of every i
+// of g, each operation rounded in the order of
+//
+//	w *= Decay
+//	m = B1·m + C1·g
+//	v = B2·v + (C2·g)·g
+//	w −= Step · (m / (√v / BC2Sqrt + Eps))
+//
+// with √ correctly rounded in T (the float64 root of a float32 rounds to
+// the float32 root, so this is also the Go loop's float32 result).
+func Adam[T Float](w, g, m, v []T, c *AdamCoef[T]) {
+	w, m, v = w[:len(g)], m[:len(g)], v[:len(g)]
+	done := 0
+	if useAsm {
+		if is32[T]() {
+			done = adam32(as32(w), as32(g), as32(m), as32(v), (*AdamCoef[float32])(unsafe.Pointer(c)))
+		} else {
+			done = adam64(as64(w), as64(g), as64(m), as64(v), (*AdamCoef[float64])(unsafe.Pointer(c)))
+		}
+	}
+	w, g, m, v = w[done:], g[done:], m[done:], v[done:]
+	for i, gi := range g {
+		w[i] *= c.Decay
+		m[i] = c.B1*m[i] + c.C1*gi
+		v[i] = c.B2*v[i] + c.C2*gi*gi
+		w[i] -= c.Step * (m[i] / (sqrt(v[i])/c.BC2Sqrt + c.Eps))
+	}
+}
+
+// sqrt is math.Sqrt in T (correctly rounded in float32 too).
+func sqrt[T Float](v T) T { return T(math.Sqrt(float64(v))) }

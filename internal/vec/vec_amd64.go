@@ -36,3 +36,9 @@ func add64(dst, src []float64) int
 
 //go:noescape
 func add32(dst, src []float32) int
+
+//go:noescape
+func adam64(w, g, m, v []float64, c *AdamCoef[float64]) int
+
+//go:noescape
+func adam32(w, g, m, v []float32, c *AdamCoef[float32]) int

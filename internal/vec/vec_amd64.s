@@ -272,3 +272,107 @@ a32_loop:
 a32_done:
 	VZEROUPPER
 	RET
+
+// adam: one ymm of each slice a turn (the root and the divisions bound it,
+// not the loads); the eight factors stay in Y8-Y15.
+
+// func adam64(w, g, m, v []float64, c *AdamCoef[float64]) int
+TEXT ·adam64(SB), NOSPLIT, $0-112
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	MOVQ m_base+48(FP), R8
+	MOVQ v_base+72(FP), R9
+	MOVQ c+96(FP), AX
+	VBROADCASTSD 0(AX), Y8
+	VBROADCASTSD 8(AX), Y9
+	VBROADCASTSD 16(AX), Y10
+	VBROADCASTSD 24(AX), Y11
+	VBROADCASTSD 32(AX), Y12
+	VBROADCASTSD 40(AX), Y13
+	VBROADCASTSD 48(AX), Y14
+	VBROADCASTSD 56(AX), Y15
+	ANDQ $-4, CX
+	MOVQ CX, ret+104(FP)
+	SHRQ $2, CX
+	JZ ad64_done
+ad64_loop:
+	VMOVUPD (SI), Y0
+	VMULPD (DI), Y8, Y1
+	VMULPD (R8), Y9, Y2
+	VMULPD Y0, Y10, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)
+	VMULPD (R9), Y11, Y4
+	VMULPD Y0, Y12, Y5
+	VMULPD Y0, Y5, Y5
+	VADDPD Y5, Y4, Y4
+	VMOVUPD Y4, (R9)
+	VSQRTPD Y4, Y4
+	VDIVPD Y13, Y4, Y4
+	VADDPD Y14, Y4, Y4
+	VDIVPD Y4, Y2, Y2
+	VMULPD Y2, Y15, Y2
+	VSUBPD Y2, Y1, Y1
+	VMOVUPD Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNZ ad64_loop
+ad64_done:
+	VZEROUPPER
+	RET
+
+// adam: one ymm of each slice a turn (the root and the divisions bound it,
+// not the loads); the eight factors stay in Y8-Y15.
+
+// func adam32(w, g, m, v []float32, c *AdamCoef[float32]) int
+TEXT ·adam32(SB), NOSPLIT, $0-112
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	MOVQ m_base+48(FP), R8
+	MOVQ v_base+72(FP), R9
+	MOVQ c+96(FP), AX
+	VBROADCASTSS 0(AX), Y8
+	VBROADCASTSS 4(AX), Y9
+	VBROADCASTSS 8(AX), Y10
+	VBROADCASTSS 12(AX), Y11
+	VBROADCASTSS 16(AX), Y12
+	VBROADCASTSS 20(AX), Y13
+	VBROADCASTSS 24(AX), Y14
+	VBROADCASTSS 28(AX), Y15
+	ANDQ $-8, CX
+	MOVQ CX, ret+104(FP)
+	SHRQ $3, CX
+	JZ ad32_done
+ad32_loop:
+	VMOVUPS (SI), Y0
+	VMULPS (DI), Y8, Y1
+	VMULPS (R8), Y9, Y2
+	VMULPS Y0, Y10, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)
+	VMULPS (R9), Y11, Y4
+	VMULPS Y0, Y12, Y5
+	VMULPS Y0, Y5, Y5
+	VADDPS Y5, Y4, Y4
+	VMOVUPS Y4, (R9)
+	VSQRTPS Y4, Y4
+	VDIVPS Y13, Y4, Y4
+	VADDPS Y14, Y4, Y4
+	VDIVPS Y4, Y2, Y2
+	VMULPS Y2, Y15, Y2
+	VSUBPS Y2, Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNZ ad32_loop
+ad32_done:
+	VZEROUPPER
+	RET

@@ -5,11 +5,13 @@ package vec
 // useAsm is false: without assembly every loop is vec.go's Go loop.
 var useAsm = false
 
-func subScaled64(w, g []float64, lr float64) int { return 0 }
-func subScaled32(w, g []float32, lr float32) int { return 0 }
-func relu64(a, z []float64) int                  { return 0 }
-func relu32(a, z []float32) int                  { return 0 }
-func reluGrad64(d, a []float64) int              { return 0 }
-func reluGrad32(d, a []float32) int              { return 0 }
-func add64(dst, src []float64) int               { return 0 }
-func add32(dst, src []float32) int               { return 0 }
+func subScaled64(w, g []float64, lr float64) int            { return 0 }
+func subScaled32(w, g []float32, lr float32) int            { return 0 }
+func relu64(a, z []float64) int                             { return 0 }
+func relu32(a, z []float32) int                             { return 0 }
+func reluGrad64(d, a []float64) int                         { return 0 }
+func reluGrad32(d, a []float32) int                         { return 0 }
+func add64(dst, src []float64) int                          { return 0 }
+func add32(dst, src []float32) int                          { return 0 }
+func adam64(w, g, m, v []float64, c *AdamCoef[float64]) int { return 0 }
+func adam32(w, g, m, v []float32, c *AdamCoef[float32]) int { return 0 }

@@ -134,3 +134,58 @@ func setAsm(t *testing.T, on bool) {
 	useAsm = on
 	t.Cleanup(func() { useAsm = old })
 }
+
+// TestAdam checks Adam's loop on both paths against the update written out
+// one rounded operation at a time, for Adam (Decay 1) and AdamW, at every
+// length around the blocks, with special values in every operand (a
+// negative v too, whose root is NaN on both paths).
+func TestAdam(t *testing.T) {
+	paths := []bool{false}
+	if useAsm {
+		paths = append(paths, true)
+	}
+	for _, asm := range paths {
+		setAsm(t, asm)
+		t.Run(map[bool]string{false: "go", true: "avx2"}[asm], func(t *testing.T) {
+			t.Run("float64", func(t *testing.T) { testAdam(t, specials) })
+			t.Run("float32", func(t *testing.T) { testAdam(t, specials32) })
+		})
+	}
+}
+
+func testAdam[T Float](t *testing.T, sp []T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	for _, decay := range []T{1, T(1 - 0.001*0.01)} {
+		c := AdamCoef[T]{Decay: decay, B1: 0.9, C1: T(1 - 0.9), B2: 0.999, C2: T(1 - 0.999),
+			BC2Sqrt: T(math.Sqrt(1 - math.Pow(0.999, 3))), Eps: 1e-8, Step: T(0.001 / (1 - math.Pow(0.9, 3)))}
+		for _, n := range lengths() {
+			w, g, m, v := values(r, n, 1, sp), values(r, n, 0, sp), values(r, n, 2, sp), values(r, n, 1, sp)
+			for i := range v {
+				if i%5 != 0 { // mostly the non-negative v of a real run
+					v[i] = T(math.Abs(float64(v[i])))
+				}
+			}
+			ww, wm, wv := append([]T(nil), w...), append([]T(nil), m...), append([]T(nil), v...)
+			for i, gi := range g {
+				ww[i] = T(ww[i] * c.Decay)
+				wm[i] = T(T(c.B1*wm[i]) + T(c.C1*gi))
+				wv[i] = T(T(c.B2*wv[i]) + T(T(c.C2*gi)*gi))
+				s := T(math.Sqrt(float64(wv[i])))
+				q := T(wm[i] / T(T(s/c.BC2Sqrt)+c.Eps))
+				ww[i] = T(ww[i] - T(c.Step*q))
+			}
+			Adam(w, g, m, v, &c)
+			for _, o := range []struct {
+				name      string
+				got, want []T
+			}{{"w", w, ww}, {"m", m, wm}, {"v", v, wv}} {
+				for i := range o.got {
+					if bitsOf(o.got[i]) != bitsOf(o.want[i]) {
+						t.Fatalf("decay %v n=%d %s[%d]: got %v (%#x), want %v (%#x)", decay, n, o.name, i,
+							o.got[i], bitsOf(o.got[i]), o.want[i], bitsOf(o.want[i]))
+					}
+				}
+			}
+		}
+	}
+}
