@@ -156,7 +156,6 @@ func (o *OptimizerOf[T]) StepOn(p *network.Pool, w, g []T) {
 // update applies the step to parameters [lo, hi).
 func (o *OptimizerOf[T]) update(lo, hi int) {
 	w, g := o.w[lo:hi], o.g[lo:hi]
-	w = w[:len(g)] // one bounds check for the loops below
 	lr := T(o.LR)
 	switch o.Kind {
 	case SGD:
@@ -164,18 +163,10 @@ func (o *OptimizerOf[T]) update(lo, hi int) {
 		vec.SubScaled(w, g, lr)
 	case Momentum:
 		// v = μ·v + g; w −= lr·v   (PyTorch SGD with momentum, no dampening; v starts at 0)
-		mu, v := T(o.Momentum), o.v[lo:hi]
-		for i, gi := range g {
-			v[i] = mu*v[i] + gi
-			w[i] -= lr * v[i]
-		}
+		vec.Momentum(w, g, o.v[lo:hi], lr, T(o.Momentum), false)
 	case Nesterov:
 		// v = μ·v + g; w −= lr·(g + μ·v)   (PyTorch SGD(momentum=μ, nesterov=True))
-		mu, v := T(o.Momentum), o.v[lo:hi]
-		for i, gi := range g {
-			v[i] = mu*v[i] + gi
-			w[i] -= lr * (gi + mu*v[i])
-		}
+		vec.Momentum(w, g, o.v[lo:hi], lr, T(o.Momentum), true)
 	case Adam, AdamW:
 		// PyTorch Adam (1.13, single tensor):
 		//   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
@@ -188,18 +179,10 @@ func (o *OptimizerOf[T]) update(lo, hi int) {
 	case RMSprop:
 		// PyTorch RMSprop (1.13, single tensor; momentum 0, not centered):
 		//   s = α·s + (1−α)·g²;  w −= lr · g / (√s + ε)
-		s := o.v[lo:hi] // rmsprop's square average lives in v
-		alpha, c, eps := T(o.Alpha), T(1-o.Alpha), T(o.Eps)
-		for i, gi := range g {
-			s[i] = alpha*s[i] + c*gi*gi
-			w[i] -= lr * (gi / (sqrt(s[i]) + eps)) // addcdiv_: w + (−lr)·(g / avg)
-		}
+		// rmsprop's square average lives in v; addcdiv_ is w + (−lr)·(g / avg)
+		vec.RMSprop(w, g, o.v[lo:hi], lr, T(o.Alpha), T(1-o.Alpha), T(o.Eps))
 	}
 }
-
-// sqrt is math.Sqrt in T (correctly rounded in float32 too: the float64
-// root of a float32 rounds to the float32 root).
-func sqrt[T network.Float](v T) T { return T(math.Sqrt(float64(v))) }
 
 func (o *OptimizerOf[T]) state() OptimizerState {
 	return OptimizerState{V: widen(o.v), S: widen(o.s), T: o.t}

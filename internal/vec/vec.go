@@ -143,3 +143,61 @@ func Adam[T Float](w, g, m, v []T, c *AdamCoef[T]) {
 
 // sqrt is math.Sqrt in T (correctly rounded in float32 too).
 func sqrt[T Float](v T) T { return T(math.Sqrt(float64(v))) }
+
+// Momentum runs PyTorch's SGD update with momentum μ (no dampening) on every
+// i of g, each operation rounded in the order of
+//
+//	v = μ·v + g
+//	w −= lr·v              (nesterov false)
+//	w −= lr·(g + μ·v)      (nesterov true)
+func Momentum[T Float](w, g, v []T, lr, mu T, nesterov bool) {
+	w, v = w[:len(g)], v[:len(g)]
+	done := 0
+	if useAsm {
+		switch {
+		case is32[T]() && nesterov:
+			done = nesterov32(as32(w), as32(g), as32(v), float32(lr), float32(mu))
+		case is32[T]():
+			done = momentum32(as32(w), as32(g), as32(v), float32(lr), float32(mu))
+		case nesterov:
+			done = nesterov64(as64(w), as64(g), as64(v), float64(lr), float64(mu))
+		default:
+			done = momentum64(as64(w), as64(g), as64(v), float64(lr), float64(mu))
+		}
+	}
+	w, g, v = w[done:], g[done:], v[done:]
+	if nesterov {
+		for i, gi := range g {
+			v[i] = mu*v[i] + gi
+			w[i] -= lr * (gi + mu*v[i])
+		}
+		return
+	}
+	for i, gi := range g {
+		v[i] = mu*v[i] + gi
+		w[i] -= lr * v[i]
+	}
+}
+
+// RMSprop runs PyTorch's RMSprop update (momentum 0, not centred) on every i
+// of g, each operation rounded in the order of
+//
+//	s = α·s + (c·g)·g      (c = 1 − α)
+//	w −= lr·(g / (√s + ε))
+func RMSprop[T Float](w, g, s []T, lr, alpha, c, eps T) {
+	w, s = w[:len(g)], s[:len(g)]
+	done := 0
+	if useAsm {
+		k := [4]T{lr, alpha, c, eps}
+		if is32[T]() {
+			done = rmsprop32(as32(w), as32(g), as32(s), (*[4]float32)(unsafe.Pointer(&k)))
+		} else {
+			done = rmsprop64(as64(w), as64(g), as64(s), (*[4]float64)(unsafe.Pointer(&k)))
+		}
+	}
+	w, g, s = w[done:], g[done:], s[done:]
+	for i, gi := range g {
+		s[i] = alpha*s[i] + c*gi*gi
+		w[i] -= lr * (gi / (sqrt(s[i]) + eps))
+	}
+}

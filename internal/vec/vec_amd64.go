@@ -42,3 +42,23 @@ func adam64(w, g, m, v []float64, c *AdamCoef[float64]) int
 
 //go:noescape
 func adam32(w, g, m, v []float32, c *AdamCoef[float32]) int
+
+//go:noescape
+func momentum64(w, g, v []float64, lr, mu float64) int
+
+//go:noescape
+func momentum32(w, g, v []float32, lr, mu float32) int
+
+//go:noescape
+func nesterov64(w, g, v []float64, lr, mu float64) int
+
+//go:noescape
+func nesterov32(w, g, v []float32, lr, mu float32) int
+
+// rmsprop's k holds lr, α, 1 − α and ε.
+//
+//go:noescape
+func rmsprop64(w, g, s []float64, k *[4]float64) int
+
+//go:noescape
+func rmsprop32(w, g, s []float32, k *[4]float32) int

@@ -376,3 +376,243 @@ ad32_loop:
 ad32_done:
 	VZEROUPPER
 	RET
+
+// momentum and nesterov: two ymm of each slice a turn; lr in Y14, μ in Y15.
+// rmsprop: one ymm a turn (the root and the division bound it); lr, α,
+// 1 − α and ε in Y12-Y15.
+
+// func momentum64(w, g, v []float64, lr, mu float64) int
+TEXT ·momentum64(SB), NOSPLIT, $0-96
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	MOVQ v_base+48(FP), R8
+	VBROADCASTSD lr+72(FP), Y14
+	VBROADCASTSD mu+80(FP), Y15
+	ANDQ $-8, CX
+	MOVQ CX, ret+88(FP)
+	SHRQ $3, CX
+	JZ mom64_done
+mom64_loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMULPD (R8), Y15, Y2
+	VMULPD 32(R8), Y15, Y3
+	VADDPD Y0, Y2, Y2
+	VADDPD Y1, Y3, Y3
+	VMOVUPD Y2, (R8)
+	VMOVUPD Y3, 32(R8)
+	VMULPD Y2, Y14, Y2
+	VMULPD Y3, Y14, Y3
+	VMOVUPD (DI), Y4
+	VMOVUPD 32(DI), Y5
+	VSUBPD Y2, Y4, Y4
+	VSUBPD Y3, Y5, Y5
+	VMOVUPD Y4, (DI)
+	VMOVUPD Y5, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	DECQ CX
+	JNZ mom64_loop
+mom64_done:
+	VZEROUPPER
+	RET
+
+// func nesterov64(w, g, v []float64, lr, mu float64) int
+TEXT ·nesterov64(SB), NOSPLIT, $0-96
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	MOVQ v_base+48(FP), R8
+	VBROADCASTSD lr+72(FP), Y14
+	VBROADCASTSD mu+80(FP), Y15
+	ANDQ $-8, CX
+	MOVQ CX, ret+88(FP)
+	SHRQ $3, CX
+	JZ nes64_done
+nes64_loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMULPD (R8), Y15, Y2
+	VMULPD 32(R8), Y15, Y3
+	VADDPD Y0, Y2, Y2
+	VADDPD Y1, Y3, Y3
+	VMOVUPD Y2, (R8)
+	VMOVUPD Y3, 32(R8)
+	VMULPD Y2, Y15, Y2
+	VMULPD Y3, Y15, Y3
+	VADDPD Y2, Y0, Y2
+	VADDPD Y3, Y1, Y3
+	VMULPD Y2, Y14, Y2
+	VMULPD Y3, Y14, Y3
+	VMOVUPD (DI), Y4
+	VMOVUPD 32(DI), Y5
+	VSUBPD Y2, Y4, Y4
+	VSUBPD Y3, Y5, Y5
+	VMOVUPD Y4, (DI)
+	VMOVUPD Y5, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	DECQ CX
+	JNZ nes64_loop
+nes64_done:
+	VZEROUPPER
+	RET
+
+// func rmsprop64(w, g, s []float64, k *[4]float64) int
+TEXT ·rmsprop64(SB), NOSPLIT, $0-88
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	MOVQ s_base+48(FP), R8
+	MOVQ k+72(FP), AX
+	VBROADCASTSD 0(AX), Y12
+	VBROADCASTSD 8(AX), Y13
+	VBROADCASTSD 16(AX), Y14
+	VBROADCASTSD 24(AX), Y15
+	ANDQ $-4, CX
+	MOVQ CX, ret+80(FP)
+	SHRQ $2, CX
+	JZ rms64_done
+rms64_loop:
+	VMOVUPD (SI), Y0
+	VMULPD (R8), Y13, Y1
+	VMULPD Y0, Y14, Y2
+	VMULPD Y0, Y2, Y2
+	VADDPD Y2, Y1, Y1
+	VMOVUPD Y1, (R8)
+	VSQRTPD Y1, Y1
+	VADDPD Y15, Y1, Y1
+	VDIVPD Y1, Y0, Y0
+	VMULPD Y0, Y12, Y0
+	VMOVUPD (DI), Y3
+	VSUBPD Y0, Y3, Y3
+	VMOVUPD Y3, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	DECQ CX
+	JNZ rms64_loop
+rms64_done:
+	VZEROUPPER
+	RET
+
+// func momentum32(w, g, v []float32, lr, mu float32) int
+TEXT ·momentum32(SB), NOSPLIT, $0-88
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	MOVQ v_base+48(FP), R8
+	VBROADCASTSS lr+72(FP), Y14
+	VBROADCASTSS mu+76(FP), Y15
+	ANDQ $-16, CX
+	MOVQ CX, ret+80(FP)
+	SHRQ $4, CX
+	JZ mom32_done
+mom32_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMULPS (R8), Y15, Y2
+	VMULPS 32(R8), Y15, Y3
+	VADDPS Y0, Y2, Y2
+	VADDPS Y1, Y3, Y3
+	VMOVUPS Y2, (R8)
+	VMOVUPS Y3, 32(R8)
+	VMULPS Y2, Y14, Y2
+	VMULPS Y3, Y14, Y3
+	VMOVUPS (DI), Y4
+	VMOVUPS 32(DI), Y5
+	VSUBPS Y2, Y4, Y4
+	VSUBPS Y3, Y5, Y5
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	DECQ CX
+	JNZ mom32_loop
+mom32_done:
+	VZEROUPPER
+	RET
+
+// func nesterov32(w, g, v []float32, lr, mu float32) int
+TEXT ·nesterov32(SB), NOSPLIT, $0-88
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	MOVQ v_base+48(FP), R8
+	VBROADCASTSS lr+72(FP), Y14
+	VBROADCASTSS mu+76(FP), Y15
+	ANDQ $-16, CX
+	MOVQ CX, ret+80(FP)
+	SHRQ $4, CX
+	JZ nes32_done
+nes32_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMULPS (R8), Y15, Y2
+	VMULPS 32(R8), Y15, Y3
+	VADDPS Y0, Y2, Y2
+	VADDPS Y1, Y3, Y3
+	VMOVUPS Y2, (R8)
+	VMOVUPS Y3, 32(R8)
+	VMULPS Y2, Y15, Y2
+	VMULPS Y3, Y15, Y3
+	VADDPS Y2, Y0, Y2
+	VADDPS Y3, Y1, Y3
+	VMULPS Y2, Y14, Y2
+	VMULPS Y3, Y14, Y3
+	VMOVUPS (DI), Y4
+	VMOVUPS 32(DI), Y5
+	VSUBPS Y2, Y4, Y4
+	VSUBPS Y3, Y5, Y5
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	DECQ CX
+	JNZ nes32_loop
+nes32_done:
+	VZEROUPPER
+	RET
+
+// func rmsprop32(w, g, s []float32, k *[4]float32) int
+TEXT ·rmsprop32(SB), NOSPLIT, $0-88
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ g_len+32(FP), CX
+	MOVQ s_base+48(FP), R8
+	MOVQ k+72(FP), AX
+	VBROADCASTSS 0(AX), Y12
+	VBROADCASTSS 4(AX), Y13
+	VBROADCASTSS 8(AX), Y14
+	VBROADCASTSS 12(AX), Y15
+	ANDQ $-8, CX
+	MOVQ CX, ret+80(FP)
+	SHRQ $3, CX
+	JZ rms32_done
+rms32_loop:
+	VMOVUPS (SI), Y0
+	VMULPS (R8), Y13, Y1
+	VMULPS Y0, Y14, Y2
+	VMULPS Y0, Y2, Y2
+	VADDPS Y2, Y1, Y1
+	VMOVUPS Y1, (R8)
+	VSQRTPS Y1, Y1
+	VADDPS Y15, Y1, Y1
+	VDIVPS Y1, Y0, Y0
+	VMULPS Y0, Y12, Y0
+	VMOVUPS (DI), Y3
+	VSUBPS Y0, Y3, Y3
+	VMOVUPS Y3, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	DECQ CX
+	JNZ rms32_loop
+rms32_done:
+	VZEROUPPER
+	RET

@@ -15,3 +15,9 @@ func add64(dst, src []float64) int                          { return 0 }
 func add32(dst, src []float32) int                          { return 0 }
 func adam64(w, g, m, v []float64, c *AdamCoef[float64]) int { return 0 }
 func adam32(w, g, m, v []float32, c *AdamCoef[float32]) int { return 0 }
+func momentum64(w, g, v []float64, lr, mu float64) int      { return 0 }
+func momentum32(w, g, v []float32, lr, mu float32) int      { return 0 }
+func nesterov64(w, g, v []float64, lr, mu float64) int      { return 0 }
+func nesterov32(w, g, v []float32, lr, mu float32) int      { return 0 }
+func rmsprop64(w, g, s []float64, k *[4]float64) int        { return 0 }
+func rmsprop32(w, g, s []float32, k *[4]float32) int        { return 0 }

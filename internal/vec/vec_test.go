@@ -189,3 +189,69 @@ func testAdam[T Float](t *testing.T, sp []T) {
 		}
 	}
 }
+
+// TestMomentumRMSprop checks the momentum, nesterov and rmsprop loops on
+// both paths against their updates written out one rounded operation at a
+// time, at every length around the blocks, with special values everywhere.
+func TestMomentumRMSprop(t *testing.T) {
+	paths := []bool{false}
+	if useAsm {
+		paths = append(paths, true)
+	}
+	for _, asm := range paths {
+		setAsm(t, asm)
+		t.Run(map[bool]string{false: "go", true: "avx2"}[asm], func(t *testing.T) {
+			t.Run("float64", func(t *testing.T) { testMomentumRMSprop(t, specials) })
+			t.Run("float32", func(t *testing.T) { testMomentumRMSprop(t, specials32) })
+		})
+	}
+}
+
+func testMomentumRMSprop[T Float](t *testing.T, sp []T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	lr, mu, alpha, eps := T(0.05), T(0.9), T(0.99), T(1e-8)
+	c := T(1 - 0.99)
+	kinds := []struct {
+		name string
+		loop func(w, g, v []T)
+		ref  func(w, g, v []T)
+	}{
+		{"momentum", func(w, g, v []T) { Momentum(w, g, v, lr, mu, false) }, func(w, g, v []T) {
+			for i, gi := range g {
+				v[i] = T(T(mu*v[i]) + gi)
+				w[i] = T(w[i] - T(lr*v[i]))
+			}
+		}},
+		{"nesterov", func(w, g, v []T) { Momentum(w, g, v, lr, mu, true) }, func(w, g, v []T) {
+			for i, gi := range g {
+				v[i] = T(T(mu*v[i]) + gi)
+				w[i] = T(w[i] - T(lr*T(gi+T(mu*v[i]))))
+			}
+		}},
+		{"rmsprop", func(w, g, s []T) { RMSprop(w, g, s, lr, alpha, c, eps) }, func(w, g, s []T) {
+			for i, gi := range g {
+				s[i] = T(T(alpha*s[i]) + T(T(c*gi)*gi))
+				w[i] = T(w[i] - T(lr*T(gi/T(T(math.Sqrt(float64(s[i])))+eps))))
+			}
+		}},
+	}
+	for _, k := range kinds {
+		for _, n := range lengths() {
+			w, g, v := values(r, n, 1, sp), values(r, n, 0, sp), values(r, n, 2, sp)
+			ww, wv := append([]T(nil), w...), append([]T(nil), v...)
+			k.ref(ww, g, wv)
+			k.loop(w, g, v)
+			for _, o := range []struct {
+				name      string
+				got, want []T
+			}{{"w", w, ww}, {"v", v, wv}} {
+				for i := range o.got {
+					if bitsOf(o.got[i]) != bitsOf(o.want[i]) {
+						t.Fatalf("%s n=%d %s[%d]: got %v (%#x), want %v (%#x)", k.name, n, o.name, i,
+							o.got[i], bitsOf(o.got[i]), o.want[i], bitsOf(o.want[i]))
+					}
+				}
+			}
+		}
+	}
+}
