@@ -20,10 +20,12 @@
 # RThroughput), what the loop would reach if the scheduler were perfect.
 #
 # Read the models with care. LLVM 19's skylake-avx512 and cascadelake charge
-# every zmm load and broadcast an extra p015 uop that uops.info does not see on
-# those cores (there they are one p23 uop), which is the whole of the 92%
-# those rows print; its icelake-server and sapphirerapids models have one
-# 512-bit FMA unit, so they print 1 FMA a cycle for kernel and peak alike.
+# every zmm load and broadcast an extra p015 uop, which is the whole of the
+# 92% those rows print (measured tables such as uops.info's give those loads
+# as one load-port uop on these cores, as far as this author recalls; not
+# checked from here); its icelake-server and sapphirerapids models have one
+# 512-bit FMA unit, so they print 1 FMA a cycle for kernel and peak alike;
+# its znver4 model puts each zmm broadcast on an FMA pipe (67%).
 #
 # Needs objdump (binutils) and llvm-mca (Debian's llvm-19), installed when
 # missing.
@@ -36,8 +38,8 @@ if [[ ${#cpus[@]} -eq 0 ]]; then
 fi
 
 # The newest llvm-mca installed: LLVM 14's scheduling models are older (no
-# znver4, and skylake-avx512 charges a zmm load an extra p015 uop that
-# uops.info does not see), so Debian's llvm-19 is installed when missing.
+# znver4, and a znver3 model of one FMA a cycle), so Debian's llvm-19 is
+# installed when missing.
 mca=$(compgen -c llvm-mca- | sort -t- -k3 -n | tail -1 || true)
 need=()
 command -v objdump >/dev/null || need+=(binutils)
