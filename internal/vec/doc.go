@@ -3,6 +3,11 @@
 // AVX2 assembly where the CPU has it and as Go loops elsewhere or with
 // -tags purego. Both give the same bits: every value is computed by the same
 // operations, each rounded as the Go loop rounds it (no fused multiply-add).
+// The Go loops convert every product to T before it is added, which the
+// language defines to round it: a compiler that fuses x*y + z (Go does on
+// amd64 with GOAMD64=v3) may not fuse these, so a value gets the same bits
+// whether it falls in the assembly's blocks or in the Go tail, wherever a
+// worker's share of a Range begins.
 //
 // Go compiles these loops to one scalar value per instruction; the vector
 // versions do four float64 or eight float32 at a time, which is what lets a

@@ -19,7 +19,7 @@ func SubScaled[T Float](w, g []T, lr T) {
 	}
 	w, g = w[done:], g[done:]
 	for i, gi := range g {
-		w[i] -= lr * gi
+		w[i] -= T(lr * gi)
 	}
 }
 
@@ -135,9 +135,9 @@ func Adam[T Float](w, g, m, v []T, c *AdamCoef[T]) {
 	w, g, m, v = w[done:], g[done:], m[done:], v[done:]
 	for i, gi := range g {
 		w[i] *= c.Decay
-		m[i] = c.B1*m[i] + c.C1*gi
-		v[i] = c.B2*v[i] + c.C2*gi*gi
-		w[i] -= c.Step * (m[i] / (sqrt(v[i])/c.BC2Sqrt + c.Eps))
+		m[i] = T(c.B1*m[i]) + T(c.C1*gi)
+		v[i] = T(c.B2*v[i]) + T(T(c.C2*gi)*gi)
+		w[i] -= T(c.Step * (m[i] / (T(sqrt(v[i])/c.BC2Sqrt) + c.Eps)))
 	}
 }
 
@@ -168,14 +168,14 @@ func Momentum[T Float](w, g, v []T, lr, mu T, nesterov bool) {
 	w, g, v = w[done:], g[done:], v[done:]
 	if nesterov {
 		for i, gi := range g {
-			v[i] = mu*v[i] + gi
-			w[i] -= lr * (gi + mu*v[i])
+			v[i] = T(mu*v[i]) + gi
+			w[i] -= T(lr * (gi + T(mu*v[i])))
 		}
 		return
 	}
 	for i, gi := range g {
-		v[i] = mu*v[i] + gi
-		w[i] -= lr * v[i]
+		v[i] = T(mu*v[i]) + gi
+		w[i] -= T(lr * v[i])
 	}
 }
 
@@ -197,7 +197,7 @@ func RMSprop[T Float](w, g, s []T, lr, alpha, c, eps T) {
 	}
 	w, g, s = w[done:], g[done:], s[done:]
 	for i, gi := range g {
-		s[i] = alpha*s[i] + c*gi*gi
-		w[i] -= lr * (gi / (sqrt(s[i]) + eps))
+		s[i] = T(alpha*s[i]) + T(T(c*gi)*gi)
+		w[i] -= T(lr * (gi / (sqrt(s[i]) + eps)))
 	}
 }
