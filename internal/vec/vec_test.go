@@ -112,6 +112,12 @@ func testAll[T Float](t *testing.T, sp []T) {
 // and on the Go path, against a plain Go reference written apart from
 // vec.go, bit for bit, at every length around the blocks.
 func TestLoops(t *testing.T) {
+	onEveryPath(t, func(t *testing.T) { testAll(t, specials) }, func(t *testing.T) { testAll(t, specials32) })
+}
+
+// onEveryPath runs a test's float64 and float32 halves on the Go path and,
+// where this build and CPU have it, on the AVX2 path.
+func onEveryPath(t *testing.T, f64, f32 func(t *testing.T)) {
 	paths := []bool{false}
 	if useAsm {
 		paths = append(paths, true)
@@ -121,8 +127,8 @@ func TestLoops(t *testing.T) {
 	for _, asm := range paths {
 		setAsm(t, asm)
 		t.Run(map[bool]string{false: "go", true: "avx2"}[asm], func(t *testing.T) {
-			t.Run("float64", func(t *testing.T) { testAll(t, specials) })
-			t.Run("float32", func(t *testing.T) { testAll(t, specials32) })
+			t.Run("float64", f64)
+			t.Run("float32", f32)
 		})
 	}
 }
@@ -140,17 +146,7 @@ func setAsm(t *testing.T, on bool) {
 // length around the blocks, with special values in every operand (a
 // negative v too, whose root is NaN on both paths).
 func TestAdam(t *testing.T) {
-	paths := []bool{false}
-	if useAsm {
-		paths = append(paths, true)
-	}
-	for _, asm := range paths {
-		setAsm(t, asm)
-		t.Run(map[bool]string{false: "go", true: "avx2"}[asm], func(t *testing.T) {
-			t.Run("float64", func(t *testing.T) { testAdam(t, specials) })
-			t.Run("float32", func(t *testing.T) { testAdam(t, specials32) })
-		})
-	}
+	onEveryPath(t, func(t *testing.T) { testAdam(t, specials) }, func(t *testing.T) { testAdam(t, specials32) })
 }
 
 func testAdam[T Float](t *testing.T, sp []T) {
@@ -194,17 +190,7 @@ func testAdam[T Float](t *testing.T, sp []T) {
 // both paths against their updates written out one rounded operation at a
 // time, at every length around the blocks, with special values everywhere.
 func TestMomentumRMSprop(t *testing.T) {
-	paths := []bool{false}
-	if useAsm {
-		paths = append(paths, true)
-	}
-	for _, asm := range paths {
-		setAsm(t, asm)
-		t.Run(map[bool]string{false: "go", true: "avx2"}[asm], func(t *testing.T) {
-			t.Run("float64", func(t *testing.T) { testMomentumRMSprop(t, specials) })
-			t.Run("float32", func(t *testing.T) { testMomentumRMSprop(t, specials32) })
-		})
-	}
+	onEveryPath(t, func(t *testing.T) { testMomentumRMSprop(t, specials) }, func(t *testing.T) { testMomentumRMSprop(t, specials32) })
 }
 
 func testMomentumRMSprop[T Float](t *testing.T, sp []T) {
