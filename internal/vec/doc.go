@@ -14,6 +14,8 @@
 // loop over a layer's weights run at the speed of memory.
 package vec
 
+//go:generate go run gen_vec.go
+
 import "unsafe"
 
 // Float is the element type of a loop.
