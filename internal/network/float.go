@@ -2,7 +2,8 @@ package network
 
 import (
 	"fmt"
-	"unsafe"
+
+	"github.com/nntrain/nntrain/internal/vec"
 )
 
 // Float is the element type a network computes in: float64, the default,
@@ -51,22 +52,11 @@ func PrecisionOf[T Float]() Precision {
 	return Float64
 }
 
-// is32 reports whether T is float32; the compiler folds it per instantiation.
-func is32[T Float]() bool {
-	var v T
-	return unsafe.Sizeof(v) == 4
-}
-
-// as64 and as32 view a []T as the slice of its own element type, so the
-// products can call the typed kernels without copying or allocating. They
-// are only called once is32 has told which T is.
-func as64[T Float](s []T) []float64 {
-	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
-}
-
-func as32[T Float](s []T) []float32 {
-	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
-}
+// is32, as64 and as32 are vec's Is32, As64 and As32 (a []T viewed as its
+// own element type, for the typed kernels, without copying or allocating).
+func is32[T Float]() bool           { return vec.Is32[T]() }
+func as64[T Float](s []T) []float64 { return vec.As64(s) }
+func as32[T Float](s []T) []float32 { return vec.As32(s) }
 
 // Convert returns src as a new []D, each value rounded to D (float64 to
 // float32 rounds to nearest; float32 to float64 is exact).

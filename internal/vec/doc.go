@@ -21,15 +21,24 @@ import "unsafe"
 // Float is the element type of a loop.
 type Float interface{ float32 | float64 }
 
-func is32[T Float]() bool {
+// Is32 reports whether T is float32; the compiler folds it per
+// instantiation.
+func Is32[T Float]() bool {
 	var v T
 	return unsafe.Sizeof(v) == 4
 }
 
-func as64[T Float](s []T) []float64 {
+// As64 and As32 view a []T as the slice of its own element type, so that
+// generic code can call a typed loop without copying or allocating. They are
+// only called once Is32 has told which T is.
+func As64[T Float](s []T) []float64 {
 	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
-func as32[T Float](s []T) []float32 {
+func As32[T Float](s []T) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
+
+func is32[T Float]() bool           { return Is32[T]() }
+func as64[T Float](s []T) []float64 { return As64(s) }
+func as32[T Float](s []T) []float32 { return As32(s) }
