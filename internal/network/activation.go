@@ -57,13 +57,7 @@ func actForward[T Float](g Activation, a, z []T, cols int, alpha T) {
 	case ReLU:
 		vec.ReLU(a, z) // by the bits, without a branch: see vec.ReLU
 	case LeakyReLU:
-		for i, v := range z {
-			if v > 0 {
-				a[i] = v
-			} else {
-				a[i] = alpha * v
-			}
-		}
+		vec.LeakyReLU(a, z, alpha)
 	case Softmax:
 		for r := 0; r+cols <= len(z); r += cols {
 			zr, ar := z[r:r+cols], a[r:r+cols]
@@ -95,21 +89,13 @@ func actBackward[T Float](g Activation, d, z, a []T, alpha T) {
 	switch g {
 	case Linear:
 	case Sigmoid:
-		for i, v := range a {
-			d[i] *= v * (1 - v)
-		}
+		vec.SigmoidGrad(d, a) // d *= a·(1 − a)
 	case Tanh:
-		for i, v := range a {
-			d[i] *= 1 - v*v
-		}
+		vec.TanhGrad(d, a) // d *= 1 − a·a
 	case ReLU:
 		vec.ReLUGrad(d, a)
 	case LeakyReLU:
-		for i, v := range z {
-			if !(v > 0) {
-				d[i] *= alpha
-			}
-		}
+		vec.LeakyReLUGrad(d, z, alpha) // d *= alpha where z ≤ 0 (or NaN)
 	default:
 		panic("network: no elementwise derivative for " + g.String())
 	}

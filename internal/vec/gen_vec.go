@@ -272,6 +272,60 @@ var loops = []loop{
 			}
 		},
 	},
+	{
+		name: "leakyReLU", doc: "a = z where z > 0, else α·z: the product for every lane, then a blend by\nthe mask of z > 0 (false for NaN, as Go's v > 0); α in Y15, 0 in Y0.",
+		slices: []string{"a", "z"}, regs: []string{"DI", "SI"},
+		scalars: []string{"alpha"}, consts: []int{15}, unroll: 2, zero: true,
+		body: func(b *bytes.Buffer, p prec, off, u int) {
+			z, m, t := 1+u, 3+u, 5+u
+			in(b, p, "MOV_ %d(SI), Y%d", off, z)
+			in(b, p, "VCMPP_ $0x1e, Y0, Y%d, Y%d", z, m) // GT_OQ: z > 0
+			in(b, p, "VMULP_ Y%d, Y15, Y%d", z, t)       // α·z
+			in(b, p, "VBLENDVP_ Y%d, Y%d, Y%d, Y%d", m, z, t, t)
+			in(b, p, "MOV_ Y%d, %d(DI)", t, off)
+		},
+	},
+	{
+		name: "leakyReLUGrad", doc: "d = d where z > 0, else d·α (leaky_relu'(0) = α, as PyTorch's).",
+		slices: []string{"d", "z"}, regs: []string{"DI", "SI"},
+		scalars: []string{"alpha"}, consts: []int{15}, unroll: 2, zero: true,
+		body: func(b *bytes.Buffer, p prec, off, u int) {
+			d, m, t := 1+u, 3+u, 5+u
+			in(b, p, "MOV_ %d(DI), Y%d", off, d)
+			in(b, p, "VCMPP_ $0x11, %d(SI), Y0, Y%d", off, m) // LT_OQ: 0 < z
+			in(b, p, "VMULP_ Y15, Y%d, Y%d", d, t)            // d·α
+			in(b, p, "VBLENDVP_ Y%d, Y%d, Y%d, Y%d", m, d, t, t)
+			in(b, p, "MOV_ Y%d, %d(DI)", t, off)
+		},
+	},
+	{
+		name: "sigmoidGrad", doc: "d = d·(a·(1 − a)), 1 in Y15.",
+		slices: []string{"d", "a"}, regs: []string{"DI", "SI"},
+		scalars: []string{"one"}, consts: []int{15}, unroll: 2,
+		body: func(b *bytes.Buffer, p prec, off, u int) {
+			a, t, d := 1+u, 3+u, 5+u
+			in(b, p, "MOV_ %d(SI), Y%d", off, a)
+			in(b, p, "VSUBP_ Y%d, Y15, Y%d", a, t)    // 1 − a
+			in(b, p, "VMULP_ Y%d, Y%d, Y%d", t, a, t) // a·(1 − a)
+			in(b, p, "MOV_ %d(DI), Y%d", off, d)
+			in(b, p, "VMULP_ Y%d, Y%d, Y%d", d, t, d) // d·…, t the first operand as Go has it
+			in(b, p, "MOV_ Y%d, %d(DI)", d, off)
+		},
+	},
+	{
+		name: "tanhGrad", doc: "d = d·(1 − a·a), 1 in Y15.",
+		slices: []string{"d", "a"}, regs: []string{"DI", "SI"},
+		scalars: []string{"one"}, consts: []int{15}, unroll: 2,
+		body: func(b *bytes.Buffer, p prec, off, u int) {
+			a, t, d := 1+u, 3+u, 5+u
+			in(b, p, "MOV_ %d(SI), Y%d", off, a)
+			in(b, p, "VMULP_ Y%d, Y%d, Y%d", a, a, t) // a·a
+			in(b, p, "VSUBP_ Y%d, Y15, Y%d", t, t)    // 1 − a·a
+			in(b, p, "MOV_ %d(DI), Y%d", off, d)
+			in(b, p, "VMULP_ Y%d, Y%d, Y%d", d, t, d) // d·…, t the first operand as Go has it
+			in(b, p, "MOV_ Y%d, %d(DI)", d, off)
+		},
+	},
 }
 
 // momentumBody is one register group of momentum (v = μ·v + g; w −= lr·v)

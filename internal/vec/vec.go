@@ -201,3 +201,81 @@ func RMSprop[T Float](w, g, s []T, lr, alpha, c, eps T) {
 		w[i] -= T(lr * (gi / (sqrt(s[i]) + eps)))
 	}
 }
+
+// LeakyReLU sets a[i] = z[i] where z[i] > 0, else alpha·z[i] (NaN takes
+// the second branch, as in the Go loop), for every i of z.
+func LeakyReLU[T Float](a, z []T, alpha T) {
+	a = a[:len(z)]
+	done := 0
+	if useAsm {
+		if is32[T]() {
+			done = leakyReLU32(as32(a), as32(z), float32(alpha))
+		} else {
+			done = leakyReLU64(as64(a), as64(z), float64(alpha))
+		}
+	}
+	a, z = a[done:], z[done:]
+	for i, v := range z {
+		if v > 0 {
+			a[i] = v
+		} else {
+			a[i] = T(alpha * v)
+		}
+	}
+}
+
+// LeakyReLUGrad multiplies d[i] by alpha where z[i] is not above 0
+// (leaky_relu'(0) = alpha, as PyTorch's), for every i of z.
+func LeakyReLUGrad[T Float](d, z []T, alpha T) {
+	d = d[:len(z)]
+	done := 0
+	if useAsm {
+		if is32[T]() {
+			done = leakyReLUGrad32(as32(d), as32(z), float32(alpha))
+		} else {
+			done = leakyReLUGrad64(as64(d), as64(z), float64(alpha))
+		}
+	}
+	d, z = d[done:], z[done:]
+	for i, v := range z {
+		if !(v > 0) {
+			d[i] *= alpha
+		}
+	}
+}
+
+// SigmoidGrad sets d[i] *= a[i]·(1 − a[i]), the sigmoid's derivative from
+// its output, for every i of a.
+func SigmoidGrad[T Float](d, a []T) {
+	d = d[:len(a)]
+	done := 0
+	if useAsm {
+		if is32[T]() {
+			done = sigmoidGrad32(as32(d), as32(a), 1)
+		} else {
+			done = sigmoidGrad64(as64(d), as64(a), 1)
+		}
+	}
+	d, a = d[done:], a[done:]
+	for i, v := range a {
+		d[i] *= T(v * (1 - v))
+	}
+}
+
+// TanhGrad sets d[i] *= 1 − a[i]·a[i], tanh's derivative from its output,
+// for every i of a.
+func TanhGrad[T Float](d, a []T) {
+	d = d[:len(a)]
+	done := 0
+	if useAsm {
+		if is32[T]() {
+			done = tanhGrad32(as32(d), as32(a), 1)
+		} else {
+			done = tanhGrad64(as64(d), as64(a), 1)
+		}
+	}
+	d, a = d[done:], a[done:]
+	for i, v := range a {
+		d[i] *= 1 - T(v*v)
+	}
+}

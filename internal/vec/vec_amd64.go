@@ -62,3 +62,27 @@ func rmsprop64(w, g, s []float64, k *[4]float64) int
 
 //go:noescape
 func rmsprop32(w, g, s []float32, k *[4]float32) int
+
+//go:noescape
+func leakyReLU64(a, z []float64, alpha float64) int
+
+//go:noescape
+func leakyReLU32(a, z []float32, alpha float32) int
+
+//go:noescape
+func leakyReLUGrad64(d, z []float64, alpha float64) int
+
+//go:noescape
+func leakyReLUGrad32(d, z []float32, alpha float32) int
+
+//go:noescape
+func sigmoidGrad64(d, a []float64, one float64) int
+
+//go:noescape
+func sigmoidGrad32(d, a []float32, one float32) int
+
+//go:noescape
+func tanhGrad64(d, a []float64, one float64) int
+
+//go:noescape
+func tanhGrad32(d, a []float32, one float32) int

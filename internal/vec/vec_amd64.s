@@ -628,3 +628,257 @@ rmsprop32_loop:
 rmsprop32_done:
 	VZEROUPPER
 	RET
+
+// a = z where z > 0, else α·z: the product for every lane, then a blend by
+// the mask of z > 0 (false for NaN, as Go's v > 0); α in Y15, 0 in Y0.
+// func leakyReLU64(a, z []float64, alpha float64) int
+TEXT ·leakyReLU64(SB), NOSPLIT, $0-64
+	MOVQ a_base+0(FP), DI
+	MOVQ z_base+24(FP), SI
+	MOVQ z_len+32(FP), CX
+	VBROADCASTSD alpha+48(FP), Y15
+	VPXOR Y0, Y0, Y0
+	ANDQ $-8, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $3, CX
+	JZ leakyReLU64_done
+leakyReLU64_loop:
+	VMOVUPD 0(SI), Y1
+	VCMPPD $0x1e, Y0, Y1, Y3
+	VMULPD Y1, Y15, Y5
+	VBLENDVPD Y3, Y1, Y5, Y5
+	VMOVUPD Y5, 0(DI)
+	VMOVUPD 32(SI), Y2
+	VCMPPD $0x1e, Y0, Y2, Y4
+	VMULPD Y2, Y15, Y6
+	VBLENDVPD Y4, Y2, Y6, Y6
+	VMOVUPD Y6, 32(DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ leakyReLU64_loop
+leakyReLU64_done:
+	VZEROUPPER
+	RET
+
+// a = z where z > 0, else α·z: the product for every lane, then a blend by
+// the mask of z > 0 (false for NaN, as Go's v > 0); α in Y15, 0 in Y0.
+// func leakyReLU32(a, z []float32, alpha float32) int
+TEXT ·leakyReLU32(SB), NOSPLIT, $0-64
+	MOVQ a_base+0(FP), DI
+	MOVQ z_base+24(FP), SI
+	MOVQ z_len+32(FP), CX
+	VBROADCASTSS alpha+48(FP), Y15
+	VPXOR Y0, Y0, Y0
+	ANDQ $-16, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $4, CX
+	JZ leakyReLU32_done
+leakyReLU32_loop:
+	VMOVUPS 0(SI), Y1
+	VCMPPS $0x1e, Y0, Y1, Y3
+	VMULPS Y1, Y15, Y5
+	VBLENDVPS Y3, Y1, Y5, Y5
+	VMOVUPS Y5, 0(DI)
+	VMOVUPS 32(SI), Y2
+	VCMPPS $0x1e, Y0, Y2, Y4
+	VMULPS Y2, Y15, Y6
+	VBLENDVPS Y4, Y2, Y6, Y6
+	VMOVUPS Y6, 32(DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ leakyReLU32_loop
+leakyReLU32_done:
+	VZEROUPPER
+	RET
+
+// d = d where z > 0, else d·α (leaky_relu'(0) = α, as PyTorch's).
+// func leakyReLUGrad64(d, z []float64, alpha float64) int
+TEXT ·leakyReLUGrad64(SB), NOSPLIT, $0-64
+	MOVQ d_base+0(FP), DI
+	MOVQ z_base+24(FP), SI
+	MOVQ z_len+32(FP), CX
+	VBROADCASTSD alpha+48(FP), Y15
+	VPXOR Y0, Y0, Y0
+	ANDQ $-8, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $3, CX
+	JZ leakyReLUGrad64_done
+leakyReLUGrad64_loop:
+	VMOVUPD 0(DI), Y1
+	VCMPPD $0x11, 0(SI), Y0, Y3
+	VMULPD Y15, Y1, Y5
+	VBLENDVPD Y3, Y1, Y5, Y5
+	VMOVUPD Y5, 0(DI)
+	VMOVUPD 32(DI), Y2
+	VCMPPD $0x11, 32(SI), Y0, Y4
+	VMULPD Y15, Y2, Y6
+	VBLENDVPD Y4, Y2, Y6, Y6
+	VMOVUPD Y6, 32(DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ leakyReLUGrad64_loop
+leakyReLUGrad64_done:
+	VZEROUPPER
+	RET
+
+// d = d where z > 0, else d·α (leaky_relu'(0) = α, as PyTorch's).
+// func leakyReLUGrad32(d, z []float32, alpha float32) int
+TEXT ·leakyReLUGrad32(SB), NOSPLIT, $0-64
+	MOVQ d_base+0(FP), DI
+	MOVQ z_base+24(FP), SI
+	MOVQ z_len+32(FP), CX
+	VBROADCASTSS alpha+48(FP), Y15
+	VPXOR Y0, Y0, Y0
+	ANDQ $-16, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $4, CX
+	JZ leakyReLUGrad32_done
+leakyReLUGrad32_loop:
+	VMOVUPS 0(DI), Y1
+	VCMPPS $0x11, 0(SI), Y0, Y3
+	VMULPS Y15, Y1, Y5
+	VBLENDVPS Y3, Y1, Y5, Y5
+	VMOVUPS Y5, 0(DI)
+	VMOVUPS 32(DI), Y2
+	VCMPPS $0x11, 32(SI), Y0, Y4
+	VMULPS Y15, Y2, Y6
+	VBLENDVPS Y4, Y2, Y6, Y6
+	VMOVUPS Y6, 32(DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ leakyReLUGrad32_loop
+leakyReLUGrad32_done:
+	VZEROUPPER
+	RET
+
+// d = d·(a·(1 − a)), 1 in Y15.
+// func sigmoidGrad64(d, a []float64, one float64) int
+TEXT ·sigmoidGrad64(SB), NOSPLIT, $0-64
+	MOVQ d_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ a_len+32(FP), CX
+	VBROADCASTSD one+48(FP), Y15
+	ANDQ $-8, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $3, CX
+	JZ sigmoidGrad64_done
+sigmoidGrad64_loop:
+	VMOVUPD 0(SI), Y1
+	VSUBPD Y1, Y15, Y3
+	VMULPD Y3, Y1, Y3
+	VMOVUPD 0(DI), Y5
+	VMULPD Y5, Y3, Y5
+	VMOVUPD Y5, 0(DI)
+	VMOVUPD 32(SI), Y2
+	VSUBPD Y2, Y15, Y4
+	VMULPD Y4, Y2, Y4
+	VMOVUPD 32(DI), Y6
+	VMULPD Y6, Y4, Y6
+	VMOVUPD Y6, 32(DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ sigmoidGrad64_loop
+sigmoidGrad64_done:
+	VZEROUPPER
+	RET
+
+// d = d·(a·(1 − a)), 1 in Y15.
+// func sigmoidGrad32(d, a []float32, one float32) int
+TEXT ·sigmoidGrad32(SB), NOSPLIT, $0-64
+	MOVQ d_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ a_len+32(FP), CX
+	VBROADCASTSS one+48(FP), Y15
+	ANDQ $-16, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $4, CX
+	JZ sigmoidGrad32_done
+sigmoidGrad32_loop:
+	VMOVUPS 0(SI), Y1
+	VSUBPS Y1, Y15, Y3
+	VMULPS Y3, Y1, Y3
+	VMOVUPS 0(DI), Y5
+	VMULPS Y5, Y3, Y5
+	VMOVUPS Y5, 0(DI)
+	VMOVUPS 32(SI), Y2
+	VSUBPS Y2, Y15, Y4
+	VMULPS Y4, Y2, Y4
+	VMOVUPS 32(DI), Y6
+	VMULPS Y6, Y4, Y6
+	VMOVUPS Y6, 32(DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ sigmoidGrad32_loop
+sigmoidGrad32_done:
+	VZEROUPPER
+	RET
+
+// d = d·(1 − a·a), 1 in Y15.
+// func tanhGrad64(d, a []float64, one float64) int
+TEXT ·tanhGrad64(SB), NOSPLIT, $0-64
+	MOVQ d_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ a_len+32(FP), CX
+	VBROADCASTSD one+48(FP), Y15
+	ANDQ $-8, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $3, CX
+	JZ tanhGrad64_done
+tanhGrad64_loop:
+	VMOVUPD 0(SI), Y1
+	VMULPD Y1, Y1, Y3
+	VSUBPD Y3, Y15, Y3
+	VMOVUPD 0(DI), Y5
+	VMULPD Y5, Y3, Y5
+	VMOVUPD Y5, 0(DI)
+	VMOVUPD 32(SI), Y2
+	VMULPD Y2, Y2, Y4
+	VSUBPD Y4, Y15, Y4
+	VMOVUPD 32(DI), Y6
+	VMULPD Y6, Y4, Y6
+	VMOVUPD Y6, 32(DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ tanhGrad64_loop
+tanhGrad64_done:
+	VZEROUPPER
+	RET
+
+// d = d·(1 − a·a), 1 in Y15.
+// func tanhGrad32(d, a []float32, one float32) int
+TEXT ·tanhGrad32(SB), NOSPLIT, $0-64
+	MOVQ d_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ a_len+32(FP), CX
+	VBROADCASTSS one+48(FP), Y15
+	ANDQ $-16, CX
+	MOVQ CX, ret+56(FP)
+	SHRQ $4, CX
+	JZ tanhGrad32_done
+tanhGrad32_loop:
+	VMOVUPS 0(SI), Y1
+	VMULPS Y1, Y1, Y3
+	VSUBPS Y3, Y15, Y3
+	VMOVUPS 0(DI), Y5
+	VMULPS Y5, Y3, Y5
+	VMOVUPS Y5, 0(DI)
+	VMOVUPS 32(SI), Y2
+	VMULPS Y2, Y2, Y4
+	VSUBPS Y4, Y15, Y4
+	VMOVUPS 32(DI), Y6
+	VMULPS Y6, Y4, Y6
+	VMOVUPS Y6, 32(DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ tanhGrad32_loop
+tanhGrad32_done:
+	VZEROUPPER
+	RET

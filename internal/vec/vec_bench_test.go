@@ -43,6 +43,10 @@ func benchLoops[T Float](b *testing.B) {
 		{"relu", acts, func() { ReLU(a, z) }},
 		{"relugrad", acts, func() { ReLUGrad(d, a) }},
 		{"add", acts, func() { Add(d, z) }},
+		{"leakyrelu", acts, func() { LeakyReLU(a, z, 0.01) }},
+		{"leakyrelugrad", acts, func() { LeakyReLUGrad(d, z, 1) }},
+		{"sigmoidgrad", acts, func() { SigmoidGrad(d, a) }},
+		{"tanhgrad", acts, func() { TanhGrad(d, a) }},
 	}
 	paths := []bool{false}
 	if useAsm {

@@ -86,6 +86,33 @@ func testAll[T Float](t *testing.T, sp []T) {
 			dst[i] = dst[i] + src[i]
 		}
 	})
+	alpha := T(0.01)
+	check(t, "LeakyReLU", sp, func(a, z []T) { LeakyReLU(a, z, alpha) }, func(a, z []T) {
+		for i, v := range z {
+			if v > 0 {
+				a[i] = v
+			} else {
+				a[i] = T(alpha * v)
+			}
+		}
+	})
+	check(t, "LeakyReLUGrad", sp, func(d, z []T) { LeakyReLUGrad(d, z, alpha) }, func(d, z []T) {
+		for i, v := range z {
+			if !(v > 0) {
+				d[i] = T(d[i] * alpha)
+			}
+		}
+	})
+	check(t, "SigmoidGrad", sp, func(d, a []T) { SigmoidGrad(d, a) }, func(d, a []T) {
+		for i, v := range a {
+			d[i] = T(d[i] * T(v*T(1-v)))
+		}
+	})
+	check(t, "TanhGrad", sp, func(d, a []T) { TanhGrad(d, a) }, func(d, a []T) {
+		for i, v := range a {
+			d[i] = T(d[i] * T(1-T(v*v)))
+		}
+	})
 	check(t, "ReLU", sp, func(a, z []T) { ReLU(a, z) }, func(a, z []T) {
 		for i, v := range z {
 			if math.Signbit(float64(v)) {
