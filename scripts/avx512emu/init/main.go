@@ -1,3 +1,5 @@
+//go:build linux && amd64
+
 // Command init is the /init of the initramfs that scripts/avx512-emu.sh boots
 // in the Bochs emulator: it mounts the pseudo file systems, prints what the
 // emulated CPU reports, runs /test.bin with the arguments listed in /args
