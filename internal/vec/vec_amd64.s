@@ -4,7 +4,7 @@
 
 #include "textflag.h"
 
-// The AVX2 loops of vec_amd64.go. Each walks the length of its second slice
+// The AVX2 loops of vec_decl_amd64.go. Each walks the length of its second slice
 // (the Go side has cut the others to it) in turns of whole ymm registers
 // and returns the number of values done; the Go loop does the rest. Go's
 // assembler takes operands source first: VSUBPD Y1, Y3, Y3 is Y3 = Y3 − Y1.
