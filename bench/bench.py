@@ -178,7 +178,7 @@ def throughput(args):
         settings += [("scikit-learn", label, env, peer_cmd("sklearn", spec, []) + ["--cache", cache])
                      for label, env in SKLEARN_THREADS]
         secs = {i: [] for i in range(len(settings))}
-        kern = {}  # setting -> the OpenBLAS core the peer reported
+        kern = {}  # setting -> the OpenBLAS core the peer reported, or nntrain's kernel
         n_rows = epochs = None
         loads = []
         for r in range(args.runs):
@@ -188,6 +188,7 @@ def throughput(args):
                 if tool.startswith("nntrain"):
                     t = js["seconds"]
                     n_rows, epochs = js["metrics"]["train"]["rows"], js["epochs"]
+                    kern[i] = f"nntrain {js.get('kernel', '?')}"
                 else:
                     t = js["train_seconds"][0]
                     b = js.get("blas") or {}
@@ -199,7 +200,7 @@ def throughput(args):
         rows = []  # (tool, setting, median seconds, samples/s, command)
         for i, (tool, label, env, argv) in enumerate(settings):
             med = statistics.median(secs[i])
-            rows.append((tool, label, med, n_rows * epochs / med, shell(env, argv), secs[i], kern.get(i, "nntrain's own")))
+            rows.append((tool, label, med, n_rows * epochs / med, shell(env, argv), secs[i], kern.get(i, "?")))
         best = {}
         for r in rows:
             if r[0] not in best or r[3] > best[r[0]][3]:

@@ -287,9 +287,31 @@ func TestKernelEnv(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.value, func(t *testing.T) {
 			os.RemoveAll(filepath.Join(dir, "run"))
-			r := nntrainIn(t, dir, []string{"NNTRAIN_KERNEL=" + c.value}, "train", "-q", "-c", "spec.yaml")
+			r := nntrainIn(t, dir, []string{"NNTRAIN_KERNEL=" + c.value}, "train", "-q", "--json", "-c", "spec.yaml")
 			if r.code != c.code || !strings.Contains(r.err, c.want) {
 				t.Errorf("got exit %d, stderr %q; want exit %d and %q", r.code, r.err, c.code, c.want)
+			}
+			if c.code == 0 {
+				// --json names the kernel that ran: the forced one, or for
+				// auto the fastest (AVX-512 or AVX2, whichever was timed
+				// faster, where both run).
+				var js struct{ Kernel string }
+				if err := json.Unmarshal([]byte(r.out), &js); err != nil {
+					t.Fatalf("--json output %q: %v", r.out, err)
+				}
+				want := []string{c.value}
+				if c.value == "auto" {
+					want = []string{"go"}
+					if avx2 {
+						want = []string{"avx2"}
+					}
+					if avx2 && cpu.X86.HasAVX512F {
+						want = []string{"avx512", "avx2"}
+					}
+				}
+				if !slices.Contains(want, js.Kernel) {
+					t.Errorf("--json kernel %q, want one of %q", js.Kernel, want)
+				}
 			}
 			_, err := os.Stat(filepath.Join(dir, "run", "model.json"))
 			if wrote := err == nil; wrote != (c.code == 0) {

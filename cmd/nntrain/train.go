@@ -329,6 +329,7 @@ func runTrain(ctx context.Context, s *streams, o *trainOptions) (retErr error) {
 		js := map[string]any{
 			"name": sp.Name, "epochs": hist.Done, "seconds": elapsed.Seconds(),
 			"stopped_early": hist.StoppedEarly, "out": outDir, "metrics": all,
+			"kernel": pool.Kernel().String(),
 		}
 		if kept > 0 {
 			js["best_epoch"] = kept

@@ -9,7 +9,7 @@ import (
 
 // Kernel names a matrix-product micro-kernel with its packing routines.
 // Which one a Pool uses is fixed when the Pool is created: by default the
-// fastest this CPU runs, or the one the NNTRAIN_KERNEL environment variable
+// fastest this CPU runs (Best), or the one the NNTRAIN_KERNEL environment variable
 // names (benchmarks and tests reach every path on any machine that way).
 // Kernels differ in the last bits (FMA or not), never in the summation
 // order, so one kernel gives the same bits for any number of workers; the
@@ -52,11 +52,13 @@ func (k Kernel) Available() bool {
 	return false
 }
 
-// Best returns the fastest kernel this CPU runs: AVX-512, else AVX2+FMA,
-// else Go.
+// Best returns the fastest kernel this CPU runs. Where AVX-512 runs, that is
+// AVX-512 or AVX2, whichever ran a product faster when first asked
+// (calibrate.go: AVX-512 is not faster on every CPU that has it); else
+// AVX2+FMA, else Go.
 func Best() Kernel {
 	if KernelAVX512.Available() {
-		return KernelAVX512
+		return wideKernel()
 	}
 	if KernelAVX2.Available() {
 		return KernelAVX2

@@ -5,13 +5,16 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestKernelDispatch checks that every kernel this machine runs is reachable
 // by name, that one it cannot run is an error naming it, that a Pool runs
-// the one it was given, and the order of Best: AVX-512, AVX2+FMA, Go.
+// the one it was given, and the order of Best: the faster of AVX-512 and
+// AVX2 where both run (TestFasterKernel), else AVX2+FMA, else Go.
 func TestKernelDispatch(t *testing.T) {
 	for _, k := range allKernels {
 		got, err := ParseKernel(k.String())
@@ -41,9 +44,10 @@ func TestKernelDispatch(t *testing.T) {
 	}
 	switch {
 	case haveAVX512():
-		if Best() != KernelAVX512 {
-			t.Errorf("Best() = %v on a CPU with AVX-512", Best())
+		if Best() != wideKernel() || (Best() != KernelAVX512 && Best() != KernelAVX2) {
+			t.Errorf("Best() = %v on a CPU with AVX-512; the timed choice is %v", Best(), wideKernel())
 		}
+		t.Logf("Best() = %v, timed against the other on this CPU", Best())
 	case haveAsm():
 		if Best() != KernelAVX2 {
 			t.Errorf("Best() = %v on a CPU with AVX2+FMA and no AVX-512", Best())
@@ -53,8 +57,79 @@ func TestKernelDispatch(t *testing.T) {
 			t.Errorf("Best() = %v without assembly", Best())
 		}
 	}
-	if ks := Kernels(); ks[len(ks)-1] != Best() {
-		t.Errorf("Kernels() = %v: the last is not Best() = %v", ks, Best())
+	if ks := Kernels(); !slices.Contains(ks, Best()) {
+		t.Errorf("Kernels() = %v: no Best() = %v", ks, Best())
+	}
+}
+
+// TestFasterKernel checks the choice between AVX-512 and AVX2 on made-up
+// times: the faster by the geometric mean of the two precisions, AVX-512 on
+// a tie, and AVX2 timed before AVX-512.
+func TestFasterKernel(t *testing.T) {
+	ms := func(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
+	cases := []struct {
+		name                  string
+		avx2, avx2_32, z, z32 float64 // ms
+		want                  Kernel
+	}{
+		{"two 512-bit units", 0.15, 0.08, 0.09, 0.045, KernelAVX512},
+		{"zmm broadcasts cost an FMA slot", 0.15, 0.08, 0.22, 0.12, KernelAVX2},
+		{"tie", 0.15, 0.08, 0.15, 0.08, KernelAVX512},
+		{"float64 faster on AVX2, float32 much faster on AVX-512", 0.15, 0.08, 0.16, 0.05, KernelAVX512},
+		{"float32 slightly faster on AVX-512, float64 much slower", 0.15, 0.08, 0.25, 0.079, KernelAVX2},
+		// Summed times would pick AVX2 here, float64's weighing double.
+		{"float32 twice as fast on AVX-512, float64 a third slower", 0.15, 0.08, 0.20, 0.04, KernelAVX512},
+	}
+	for _, c := range cases {
+		var order []Kernel
+		got := fasterKernel(func(k Kernel, f32 bool) time.Duration {
+			order = append(order, k)
+			switch {
+			case k == KernelAVX2 && !f32:
+				return ms(c.avx2)
+			case k == KernelAVX2:
+				return ms(c.avx2_32)
+			case !f32:
+				return ms(c.z)
+			}
+			return ms(c.z32)
+		})
+		if got != c.want {
+			t.Errorf("%s: fasterKernel = %v, want %v", c.name, got, c.want)
+		}
+		if want := []Kernel{KernelAVX2, KernelAVX2, KernelAVX512, KernelAVX512}; !slices.Equal(order, want) {
+			t.Errorf("%s: timed in the order %v, want %v", c.name, order, want)
+		}
+	}
+}
+
+// TestTimeProduct runs the calibration's timing on every kernel this machine
+// runs, in both precisions: a positive time, and a product that is right.
+func TestTimeProduct(t *testing.T) {
+	for _, k := range Kernels() {
+		for _, f32 := range []bool{false, true} {
+			d := timeProduct(k, f32)
+			if d <= 0 || d > time.Second {
+				t.Errorf("timeProduct(%v, float32 %v) = %v", k, f32, d)
+			}
+			t.Logf("%v float32=%v: %v", k, f32, d)
+		}
+	}
+	a, b := calOperand[float64](calM*calK), calOperand[float64](calN*calK)
+	for _, v := range a {
+		if v < -1 || v >= 1 || v == 0 {
+			t.Fatalf("calOperand value %v outside [-1, 1) or zero", v)
+		}
+	}
+	want, got := make([]float64, calM*calN), make([]float64, calM*calN)
+	mulABtRef(want, a, b, calM, calN, calK)
+	p := NewPoolKernel(1, Best())
+	defer p.Close()
+	p.MulABt(got, a, b, calM, calN, calK)
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-12*float64(calK) {
+			t.Fatalf("C[%d] = %v, want %v", i, got[i], want[i])
+		}
 	}
 }
 
