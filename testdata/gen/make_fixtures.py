@@ -934,6 +934,13 @@ CASES += [
          layers=[L(8, "tanh", dropout=0.3), L(1, "linear")], loss="mse",
          train=T("sgd", 0.05, 30, 10),
          note="dropout 0.3 on the hidden layer, masks from masks.json"),
+    dict(name="ce_wide_relu_adam_batch27", seed=246, rows=108,
+         data=cls_strings(108, 37, ["low", "mid", "high"], 1), target="class",
+         layers=[L(40, "relu"), L(20, "tanh"), L(3, "softmax")], loss="cross_entropy", init="he",
+         train=T("adam", 0.005, 12, 27),
+         note="37 inputs → 40 relu → 20 tanh → 3 softmax, batches of 27: products wide enough for "
+              "the AVX-512 kernels' whole 12-row, two-panel tiles (float64 12×16, float32 12×32) and "
+              "their row-remainder, one-panel and partial-panel edges, which the small cases never reach"),
     dict(name="ce_dropout2_adam_batch12", seed=245, rows=48, data=cls_strings(48, 2, ["k", "l", "m"], 2),
          target="class", layers=[L(8, "relu", dropout=0.2), L(6, "tanh", dropout=0.5), L(3, "softmax")],
          loss="cross_entropy", init="he",

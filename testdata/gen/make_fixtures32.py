@@ -105,6 +105,7 @@ CASES = [
     base("mse_step_gamma03_nesterov_batch10"),
     base("mse_dropout_tanh_sgd_batch10"),
     base("ce_dropout2_adam_batch12"),
+    base("ce_wide_relu_adam_batch27"),
     base("tab_median_tie_standard_ce_adam_batch10"),
     base("tab_missing_texts_semicolon_bce_sgd_batch10"),
     base("tab_own_category_zero_minmax_mse_momentum_batch8"),
