@@ -20,7 +20,27 @@ import (
 
 // wideKernel is the kernel Best picks on a CPU that runs both AVX-512 and
 // AVX2, timed at the first call.
-var wideKernel = sync.OnceValue(func() Kernel { return fasterKernel(timeProduct) })
+var wideKernel = sync.OnceValue(calibrate)
+
+// calibrate times the AVX-512 and AVX2 kernels and returns the faster. The
+// operands are made once and each kernel's pool serves both precisions, so
+// that the time goes to the products rather than to first touches of fresh
+// memory (costly page faults in a virtual machine).
+func calibrate() Kernel {
+	ops := newCalOperands()
+	pools := map[Kernel]*Pool{}
+	defer func() {
+		for _, p := range pools {
+			p.Close()
+		}
+	}()
+	return fasterKernel(func(k Kernel, f32 bool) time.Duration {
+		if pools[k] == nil {
+			pools[k] = calPool(k)
+		}
+		return ops.time(pools[k], f32)
+	})
+}
 
 // The timed product: C = A·Bᵀ of a forward pass, a batch of calM rows
 // through a layer of calK inputs and calN units (6.3 million
@@ -35,7 +55,7 @@ const calM, calN, calK = 96, 128, 256
 // 512-bit work has done so.
 const (
 	calReps = 5
-	calWarm = time.Millisecond
+	calWarm = 500 * time.Microsecond
 )
 
 // fasterKernel returns KernelAVX512 or KernelAVX2, whichever timeOf says is
@@ -56,18 +76,35 @@ func fasterKernel(timeOf func(k Kernel, f32 bool) time.Duration) Kernel {
 	return KernelAVX2
 }
 
-// timeProduct returns the fastest of calReps products of the calibration
-// shape on kernel k, with one worker and this machine's blocks for k.
-func timeProduct(k Kernel, f32 bool) time.Duration {
-	p := newPoolSpin(1, k, 0, machineBlocks(k), false)
-	defer p.Close()
-	var mul func()
+// calPool is a pool of one worker on kernel k with this machine's blocks for
+// k cut to the timed product, so that it does not allocate and fault in
+// megabytes of packing memory that the product would not use (calM and calN
+// are multiples of every register tile, so the cut blocks remain valid).
+func calPool(k Kernel) *Pool {
+	blk := machineBlocks(k)
+	blk.mc, blk.nc = min(blk.mc, calM), min(blk.nc, calN)
+	return newPoolSpin(1, k, 0, blk, false)
+}
+
+// calOperands are A, B and C of the timed product in both precisions.
+type calOperands struct {
+	a, b, c       []float64
+	a32, b32, c32 []float32
+}
+
+func newCalOperands() *calOperands {
+	return &calOperands{
+		a: calOperand[float64](calM * calK), b: calOperand[float64](calN * calK), c: make([]float64, calM*calN),
+		a32: calOperand[float32](calM * calK), b32: calOperand[float32](calN * calK), c32: make([]float32, calM*calN),
+	}
+}
+
+// time returns the fastest of calReps products on p, after calWarm of
+// untimed ones.
+func (o *calOperands) time(p *Pool, f32 bool) time.Duration {
+	mul := func() { p.MulABt(o.c, o.a, o.b, calM, calN, calK) }
 	if f32 {
-		a, b, c := calOperand[float32](calM*calK), calOperand[float32](calN*calK), make([]float32, calM*calN)
-		mul = func() { p.MulABt32(c, a, b, calM, calN, calK) }
-	} else {
-		a, b, c := calOperand[float64](calM*calK), calOperand[float64](calN*calK), make([]float64, calM*calN)
-		mul = func() { p.MulABt(c, a, b, calM, calN, calK) }
+		mul = func() { p.MulABt32(o.c32, o.a32, o.b32, calM, calN, calK) }
 	}
 	for start := time.Now(); time.Since(start) < calWarm; {
 		mul()

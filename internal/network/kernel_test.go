@@ -103,32 +103,39 @@ func TestFasterKernel(t *testing.T) {
 	}
 }
 
-// TestTimeProduct runs the calibration's timing on every kernel this machine
-// runs, in both precisions: a positive time, and a product that is right.
-func TestTimeProduct(t *testing.T) {
+// TestCalibrationTiming runs the calibration's timing on every kernel this
+// machine runs, in both precisions, through one pool per kernel as calibrate
+// does: a positive time, and a product that is right.
+func TestCalibrationTiming(t *testing.T) {
+	ops := newCalOperands()
 	for _, k := range Kernels() {
+		p := calPool(k)
 		for _, f32 := range []bool{false, true} {
-			d := timeProduct(k, f32)
+			d := ops.time(p, f32)
 			if d <= 0 || d > time.Second {
-				t.Errorf("timeProduct(%v, float32 %v) = %v", k, f32, d)
+				t.Errorf("calibration time on %v, float32 %v: %v", k, f32, d)
 			}
 			t.Logf("%v float32=%v: %v", k, f32, d)
 		}
+		want := make([]float64, calM*calN)
+		mulABtRef(want, ops.a, ops.b, calM, calN, calK)
+		for i := range want {
+			if math.Abs(ops.c[i]-want[i]) > 1e-12*float64(calK) {
+				t.Fatalf("%v: C[%d] = %v, want %v", k, i, ops.c[i], want[i])
+			}
+		}
+		want32 := make([]float32, calM*calN)
+		mulABtRef32(want32, ops.a32, ops.b32, calM, calN, calK)
+		for i := range want32 {
+			if math.Abs(float64(ops.c32[i]-want32[i])) > 1e-4 {
+				t.Fatalf("%v: float32 C[%d] = %v, want %v", k, i, ops.c32[i], want32[i])
+			}
+		}
+		p.Close()
 	}
-	a, b := calOperand[float64](calM*calK), calOperand[float64](calN*calK)
-	for _, v := range a {
+	for _, v := range ops.a {
 		if v < -1 || v >= 1 || v == 0 {
 			t.Fatalf("calOperand value %v outside [-1, 1) or zero", v)
-		}
-	}
-	want, got := make([]float64, calM*calN), make([]float64, calM*calN)
-	mulABtRef(want, a, b, calM, calN, calK)
-	p := NewPoolKernel(1, Best())
-	defer p.Close()
-	p.MulABt(got, a, b, calM, calN, calK)
-	for i := range want {
-		if math.Abs(got[i]-want[i]) > 1e-12*float64(calK) {
-			t.Fatalf("C[%d] = %v, want %v", i, got[i], want[i])
 		}
 	}
 }
