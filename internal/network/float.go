@@ -46,17 +46,11 @@ func ParsePrecision(s string) (Precision, error) {
 
 // PrecisionOf is the Precision of the element type T.
 func PrecisionOf[T Float]() Precision {
-	if is32[T]() {
+	if vec.Is32[T]() {
 		return Float32
 	}
 	return Float64
 }
-
-// is32, as64 and as32 are vec's Is32, As64 and As32 (a []T viewed as its
-// own element type, for the typed kernels, without copying or allocating).
-func is32[T Float]() bool           { return vec.Is32[T]() }
-func as64[T Float](s []T) []float64 { return vec.As64(s) }
-func as32[T Float](s []T) []float32 { return vec.As32(s) }
 
 // Convert returns src as a new []D, each value rounded to D (float64 to
 // float32 rounds to nearest; float32 to float64 is exact).
@@ -74,25 +68,25 @@ func Convert[D, S Float](src []S) []D {
 // MulABt, MulAtB and MulAB are the Pool's products in T: the float64 kernels
 // for float64, the float32 ones (MulABt32, …) for float32.
 func MulABt[T Float](p *Pool, c, a, b []T, m, n, k int) {
-	if is32[T]() {
-		p.MulABt32(as32(c), as32(a), as32(b), m, n, k)
+	if vec.Is32[T]() {
+		p.MulABt32(vec.As32(c), vec.As32(a), vec.As32(b), m, n, k)
 		return
 	}
-	p.MulABt(as64(c), as64(a), as64(b), m, n, k)
+	p.MulABt(vec.As64(c), vec.As64(a), vec.As64(b), m, n, k)
 }
 
 func MulAtB[T Float](p *Pool, c, a, b []T, m, n, k int) {
-	if is32[T]() {
-		p.MulAtB32(as32(c), as32(a), as32(b), m, n, k)
+	if vec.Is32[T]() {
+		p.MulAtB32(vec.As32(c), vec.As32(a), vec.As32(b), m, n, k)
 		return
 	}
-	p.MulAtB(as64(c), as64(a), as64(b), m, n, k)
+	p.MulAtB(vec.As64(c), vec.As64(a), vec.As64(b), m, n, k)
 }
 
 func MulAB[T Float](p *Pool, c, a, b []T, m, n, k int) {
-	if is32[T]() {
-		p.MulAB32(as32(c), as32(a), as32(b), m, n, k)
+	if vec.Is32[T]() {
+		p.MulAB32(vec.As32(c), vec.As32(a), vec.As32(b), m, n, k)
 		return
 	}
-	p.MulAB(as64(c), as64(a), as64(b), m, n, k)
+	p.MulAB(vec.As64(c), vec.As64(a), vec.As64(b), m, n, k)
 }

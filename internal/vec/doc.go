@@ -1,5 +1,6 @@
 // Package vec holds the elementwise loops of the training step that the
-// products leave behind (the plain-sgd update, ReLU and its gradient), in
+// products leave behind (every optimizer's update, ReLU and leaky ReLU with
+// their gradients, the sigmoid and tanh gradients, the bias adds), in
 // AVX2 assembly where the CPU has it and as Go loops elsewhere or with
 // -tags purego. Both give the same bits: every value is computed by the same
 // operations, each rounded as the Go loop rounds it (no fused multiply-add).
@@ -38,7 +39,3 @@ func As64[T Float](s []T) []float64 {
 func As32[T Float](s []T) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
-
-func is32[T Float]() bool           { return Is32[T]() }
-func as64[T Float](s []T) []float64 { return As64(s) }
-func as32[T Float](s []T) []float32 { return As32(s) }

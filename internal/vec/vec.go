@@ -11,10 +11,10 @@ func SubScaled[T Float](w, g []T, lr T) {
 	w = w[:len(g)]
 	done := 0
 	if useAsm {
-		if is32[T]() {
-			done = subScaled32(as32(w), as32(g), float32(lr))
+		if Is32[T]() {
+			done = subScaled32(As32(w), As32(g), float32(lr))
 		} else {
-			done = subScaled64(as64(w), as64(g), float64(lr))
+			done = subScaled64(As64(w), As64(g), float64(lr))
 		}
 	}
 	w, g = w[done:], g[done:]
@@ -29,10 +29,10 @@ func Add[T Float](dst, src []T) {
 	dst = dst[:len(src)]
 	done := 0
 	if useAsm {
-		if is32[T]() {
-			done = add32(as32(dst), as32(src))
+		if Is32[T]() {
+			done = add32(As32(dst), As32(src))
 		} else {
-			done = add64(as64(dst), as64(src))
+			done = add64(As64(dst), As64(src))
 		}
 	}
 	dst, src = dst[done:], src[done:]
@@ -50,21 +50,21 @@ func ReLU[T Float](a, z []T) {
 	a = a[:len(z)]
 	done := 0
 	if useAsm {
-		if is32[T]() {
-			done = relu32(as32(a), as32(z))
+		if Is32[T]() {
+			done = relu32(As32(a), As32(z))
 		} else {
-			done = relu64(as64(a), as64(z))
+			done = relu64(As64(a), As64(z))
 		}
 	}
-	if is32[T]() {
-		a, z := as32(a[done:]), as32(z[done:])
+	if Is32[T]() {
+		a, z := As32(a[done:]), As32(z[done:])
 		for i, v := range z {
 			b := math.Float32bits(v)
 			a[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
 		}
 		return
 	}
-	a64, z64 := as64(a[done:]), as64(z[done:])
+	a64, z64 := As64(a[done:]), As64(z[done:])
 	for i, v := range z64 {
 		b := math.Float64bits(v)
 		a64[i] = math.Float64frombits(b &^ uint64(int64(b)>>63))
@@ -78,14 +78,14 @@ func ReLUGrad[T Float](d, a []T) {
 	d = d[:len(a)]
 	done := 0
 	if useAsm {
-		if is32[T]() {
-			done = reluGrad32(as32(d), as32(a))
+		if Is32[T]() {
+			done = reluGrad32(As32(d), As32(a))
 		} else {
-			done = reluGrad64(as64(d), as64(a))
+			done = reluGrad64(As64(d), As64(a))
 		}
 	}
-	if is32[T]() {
-		d, a := as32(d[done:]), as32(a[done:])
+	if Is32[T]() {
+		d, a := As32(d[done:]), As32(a[done:])
 		for i, v := range a {
 			x := math.Float32bits(v)
 			m := uint32(int32(x|-x) >> 31)
@@ -93,7 +93,7 @@ func ReLUGrad[T Float](d, a []T) {
 		}
 		return
 	}
-	d64, a64 := as64(d[done:]), as64(a[done:])
+	d64, a64 := As64(d[done:]), As64(a[done:])
 	for i, v := range a64 {
 		x := math.Float64bits(v)
 		m := uint64(int64(x|-x) >> 63)
@@ -126,10 +126,10 @@ func Adam[T Float](w, g, m, v []T, c *AdamCoef[T]) {
 	w, m, v = w[:len(g)], m[:len(g)], v[:len(g)]
 	done := 0
 	if useAsm {
-		if is32[T]() {
-			done = adam32(as32(w), as32(g), as32(m), as32(v), (*AdamCoef[float32])(unsafe.Pointer(c)))
+		if Is32[T]() {
+			done = adam32(As32(w), As32(g), As32(m), As32(v), (*AdamCoef[float32])(unsafe.Pointer(c)))
 		} else {
-			done = adam64(as64(w), as64(g), as64(m), as64(v), (*AdamCoef[float64])(unsafe.Pointer(c)))
+			done = adam64(As64(w), As64(g), As64(m), As64(v), (*AdamCoef[float64])(unsafe.Pointer(c)))
 		}
 	}
 	w, g, m, v = w[done:], g[done:], m[done:], v[done:]
@@ -155,14 +155,14 @@ func Momentum[T Float](w, g, v []T, lr, mu T, nesterov bool) {
 	done := 0
 	if useAsm {
 		switch {
-		case is32[T]() && nesterov:
-			done = nesterov32(as32(w), as32(g), as32(v), float32(lr), float32(mu))
-		case is32[T]():
-			done = momentum32(as32(w), as32(g), as32(v), float32(lr), float32(mu))
+		case Is32[T]() && nesterov:
+			done = nesterov32(As32(w), As32(g), As32(v), float32(lr), float32(mu))
+		case Is32[T]():
+			done = momentum32(As32(w), As32(g), As32(v), float32(lr), float32(mu))
 		case nesterov:
-			done = nesterov64(as64(w), as64(g), as64(v), float64(lr), float64(mu))
+			done = nesterov64(As64(w), As64(g), As64(v), float64(lr), float64(mu))
 		default:
-			done = momentum64(as64(w), as64(g), as64(v), float64(lr), float64(mu))
+			done = momentum64(As64(w), As64(g), As64(v), float64(lr), float64(mu))
 		}
 	}
 	w, g, v = w[done:], g[done:], v[done:]
@@ -189,10 +189,10 @@ func RMSprop[T Float](w, g, s []T, lr, alpha, c, eps T) {
 	done := 0
 	if useAsm {
 		k := [4]T{lr, alpha, c, eps}
-		if is32[T]() {
-			done = rmsprop32(as32(w), as32(g), as32(s), (*[4]float32)(unsafe.Pointer(&k)))
+		if Is32[T]() {
+			done = rmsprop32(As32(w), As32(g), As32(s), (*[4]float32)(unsafe.Pointer(&k)))
 		} else {
-			done = rmsprop64(as64(w), as64(g), as64(s), (*[4]float64)(unsafe.Pointer(&k)))
+			done = rmsprop64(As64(w), As64(g), As64(s), (*[4]float64)(unsafe.Pointer(&k)))
 		}
 	}
 	w, g, s = w[done:], g[done:], s[done:]
@@ -208,10 +208,10 @@ func LeakyReLU[T Float](a, z []T, alpha T) {
 	a = a[:len(z)]
 	done := 0
 	if useAsm {
-		if is32[T]() {
-			done = leakyReLU32(as32(a), as32(z), float32(alpha))
+		if Is32[T]() {
+			done = leakyReLU32(As32(a), As32(z), float32(alpha))
 		} else {
-			done = leakyReLU64(as64(a), as64(z), float64(alpha))
+			done = leakyReLU64(As64(a), As64(z), float64(alpha))
 		}
 	}
 	a, z = a[done:], z[done:]
@@ -230,10 +230,10 @@ func LeakyReLUGrad[T Float](d, z []T, alpha T) {
 	d = d[:len(z)]
 	done := 0
 	if useAsm {
-		if is32[T]() {
-			done = leakyReLUGrad32(as32(d), as32(z), float32(alpha))
+		if Is32[T]() {
+			done = leakyReLUGrad32(As32(d), As32(z), float32(alpha))
 		} else {
-			done = leakyReLUGrad64(as64(d), as64(z), float64(alpha))
+			done = leakyReLUGrad64(As64(d), As64(z), float64(alpha))
 		}
 	}
 	d, z = d[done:], z[done:]
@@ -250,10 +250,10 @@ func SigmoidGrad[T Float](d, a []T) {
 	d = d[:len(a)]
 	done := 0
 	if useAsm {
-		if is32[T]() {
-			done = sigmoidGrad32(as32(d), as32(a), 1)
+		if Is32[T]() {
+			done = sigmoidGrad32(As32(d), As32(a), 1)
 		} else {
-			done = sigmoidGrad64(as64(d), as64(a), 1)
+			done = sigmoidGrad64(As64(d), As64(a), 1)
 		}
 	}
 	d, a = d[done:], a[done:]
@@ -268,10 +268,10 @@ func TanhGrad[T Float](d, a []T) {
 	d = d[:len(a)]
 	done := 0
 	if useAsm {
-		if is32[T]() {
-			done = tanhGrad32(as32(d), as32(a), 1)
+		if Is32[T]() {
+			done = tanhGrad32(As32(d), As32(a), 1)
 		} else {
-			done = tanhGrad64(as64(d), as64(a), 1)
+			done = tanhGrad64(As64(d), As64(a), 1)
 		}
 	}
 	d, a = d[done:], a[done:]

@@ -46,7 +46,7 @@ func lengths() []int {
 }
 
 func bitsOf[T Float](v T) uint64 {
-	if is32[T]() {
+	if Is32[T]() {
 		return uint64(math.Float32bits(float32(v)))
 	}
 	return math.Float64bits(float64(v))
