@@ -113,6 +113,23 @@ func BenchmarkGonumDgemm(b *testing.B) {
 	}
 }
 
+// BenchmarkCalibration is what the kernel choice of Best costs once per
+// process where AVX-512 runs (calibrate.go). Without AVX-512, AVX2 is timed
+// in both places, which costs about the same (the warm-ups dominate).
+func BenchmarkCalibration(b *testing.B) {
+	if !KernelAVX2.Available() {
+		b.Skip("no AVX2 kernel on this CPU or build: nothing is timed")
+	}
+	wide := KernelAVX2
+	if KernelAVX512.Available() {
+		wide = KernelAVX512
+	}
+	b.Logf("AVX-512 timed as %v", wide)
+	for b.Loop() {
+		calibrate(wide)
+	}
+}
+
 // BenchmarkPeakFMA states the machine's peak: a register-only loop of
 // independent fused multiply-adds (peakFMA, 4-wide on AVX2; peakFMA512,
 // 8-wide on AVX-512), on one goroutine, on two (the peak of the 2-worker
